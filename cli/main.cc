@@ -1,0 +1,100 @@
+// valtuusctl: the tool for mandate administrators, security and IT.
+#include <iostream>
+
+#include "cli/command.h"
+#include "common/configuration.h"
+#include "common/exit_codes.h"
+#include "common/log.h"
+#include "common/policy_options.h"
+#include "connectors/ldap/ldap_options.h"
+#include "connectors/postgres/postgres_options.h"
+#include "core/errors.h"
+
+namespace po = boost::program_options;
+using namespace valtuus;
+
+namespace {
+
+std::vector<Command> all_commands() {
+  std::vector<Command> commands;
+  for (auto group : {db_commands(), changes_commands()})
+    for (auto& command : group) commands.push_back(std::move(command));
+  return commands;
+}
+
+void print_usage(std::ostream& out, const std::vector<Command>& commands,
+                 const po::options_description& global) {
+  out << "Usage: valtuusctl [--config FILE] COMMAND [options]\n\nCommands:\n";
+  for (const Command& command : commands) {
+    std::string name;
+    for (const auto& word : command.path) name += (name.empty() ? "" : " ") + word;
+    out << "  " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
+        << command.summary << '\n';
+  }
+  out << '\n' << global << '\n';
+}
+
+// Finds the command whose path starts the words; returns nullptr when none does.
+const Command* find_command(const std::vector<Command>& commands,
+                            const std::vector<std::string>& words) {
+  for (const Command& command : commands) {
+    if (words.size() >= command.path.size() &&
+        std::equal(command.path.begin(), command.path.end(), words.begin()))
+      return &command;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  set_log_program("valtuusctl");
+  ConfigurationSources sources;
+  sources.command_line_only.add_options()("help,h", "show this help and exit")(
+      "version", "show the version and exit")(
+      "config,c", po::value<std::string>(),
+      "configuration file (default /etc/valtuus/valtuusd.conf)");
+  sources.shared.add(ldap_options_description())
+      .add(database_options_description())
+      .add(policy_options_description());
+  sources.default_config_file = "/etc/valtuus/valtuusd.conf";
+  sources.allow_unregistered_command_line = true;
+  const std::vector<Command> commands = all_commands();
+  try {
+    Configuration config = read_configuration(argc, argv, sources);
+    if (config.values.count("version")) {
+      std::cout << "valtuusctl " << VALTUUS_VERSION << '\n';
+      return kExitOk;
+    }
+    const Command* command = find_command(commands, config.unrecognised);
+    if (config.values.count("help") || config.unrecognised.empty()) {
+      print_usage(std::cout, commands, sources.command_line_only);
+      return config.values.count("help") ? kExitOk : kExitUsage;
+    }
+    if (command == nullptr) {
+      std::cerr << "valtuusctl: unknown command '" << config.unrecognised.front()
+                << "'; see valtuusctl --help\n";
+      return kExitUsage;
+    }
+    CommandContext ctx{config,
+                       {config.unrecognised.begin() + static_cast<long>(command->path.size()),
+                        config.unrecognised.end()},
+                       std::cout};
+    return command->run(ctx);
+  } catch (const UsageError& e) {
+    std::cerr << "valtuusctl: " << e.what() << "; see valtuusctl --help\n";
+    return kExitUsage;
+  } catch (const ConfigError& e) {
+    log_error(e.what());
+    return kExitConfig;
+  } catch (const TransientError& e) {
+    log_error(e.what());
+    return kExitTransient;
+  } catch (const DataError& e) {
+    log_error(e.what());
+    return kExitDataError;
+  } catch (const std::exception& e) {
+    log_error(e.what());
+    return kExitFailure;
+  }
+}

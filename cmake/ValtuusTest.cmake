@@ -1,0 +1,16 @@
+# valtuus_add_test(NAME SOURCES... LIBS... [SERVERS])
+# One GoogleTest executable registered with CTest. With SERVERS the test runs inside the
+# "servers" fixture: CTest starts the private slapd and PostgreSQL before it and stops them
+# after the last such test, even when tests fail.
+function(valtuus_add_test name)
+  cmake_parse_arguments(ARG "SERVERS" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main valtuus_build_flags)
+  add_test(NAME ${name} COMMAND ${name})
+  if(ARG_SERVERS)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED servers
+      ENVIRONMENT "VALTUUS_TEST_ENV=${VALTUUS_TEST_SERVERS_DIR}/env;VALTUUS_BUILD_DIR=${CMAKE_BINARY_DIR};VALTUUS_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  else()
+    set_tests_properties(${name} PROPERTIES LABELS unit)
+  endif()
+endfunction()

@@ -1,0 +1,183 @@
+#include "connectors/ldap/ldap_entry.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "connectors/ldap/ldap_values.h"
+
+namespace valtuus::ldap {
+
+namespace {
+
+bool equals_nocase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Employee fields that AD returns as single values, by attribute name.
+struct TextField {
+  const char* attribute;
+  std::string Employee::*field;
+};
+constexpr TextField kTextFields[] = {
+    {"givenName", &Employee::given_name},     {"sn", &Employee::surname},
+    {"displayName", &Employee::display_name}, {"mail", &Employee::mail},
+    {"department", &Employee::department},    {"title", &Employee::title},
+    {"manager", &Employee::manager},
+};
+
+class Mapper {
+ public:
+  Mapper(const RawEntry& entry, const LdapOptions& options) : entry_(entry), options_(options) {}
+
+  MappedEntry run() {
+    Employee e;
+    e.dn = entry_.dn;
+    if (!read_key(e) || !read_account(e)) return std::move(out_);
+    for (const auto& f : kTextFields) e.*f.field = text(f.attribute);
+    if (!options_.long_leave_attribute.empty()) {
+      e.long_leave_marker = text(options_.long_leave_attribute);
+    }
+    if (!options_.identity_code_attribute.empty()) {
+      e.identity_code = text(options_.identity_code_attribute);
+    }
+    e.ou = parent_ou(entry_.dn);
+    read_groups(e);
+    read_account_control(e);
+    read_expiry(e);
+    e.bad_fields = std::move(bad_);
+    out_.employee = std::move(e);
+    return std::move(out_);
+  }
+
+ private:
+  void warn(const std::string& what) { out_.warnings.push_back(entry_.dn + ": " + what); }
+  void bad(const std::string& attribute) { bad_.push_back(attribute); }
+
+  // The first value of a single-valued attribute, or "" (and a bad field) when unacceptable.
+  std::string text(const std::string& attribute) {
+    const auto* values = entry_.find(attribute);
+    if (values == nullptr || values->empty()) return {};
+    if (!acceptable_value(values->front())) {
+      bad(attribute);
+      return {};
+    }
+    return values->front();
+  }
+
+  bool read_key(Employee& e) {
+    const auto& name = options_.key_attribute;
+    const auto* values = entry_.find(name);
+    if (values == nullptr || values->empty()) {
+      warn("skipped: no " + name);
+      return false;
+    }
+    if (equals_nocase(name, "objectGUID")) {
+      e.key = format_object_guid(values->front());
+      if (e.key.empty()) warn("skipped: objectGUID is not 16 bytes");
+    } else if (acceptable_value(values->front()) && !values->front().empty()) {
+      e.key = values->front();
+    } else {
+      warn("skipped: unusable " + name + " value");
+    }
+    return !e.key.empty();
+  }
+
+  bool read_account(Employee& e) {
+    const auto* values = entry_.find("sAMAccountName");
+    if (values == nullptr || values->empty() || values->front().empty()) {
+      warn("skipped: no sAMAccountName");
+      return false;
+    }
+    if (!acceptable_value(values->front())) {
+      warn("skipped: unusable sAMAccountName value");
+      return false;
+    }
+    e.account = values->front();
+    return true;
+  }
+
+  void read_groups(Employee& e) {
+    bool ranged = false;
+    const auto* values = entry_.find("memberOf", &ranged);
+    if (values == nullptr) return;
+    bool rejected = false;
+    for (const auto& v : *values) {
+      if (acceptable_value(v)) {
+        e.groups.push_back(v);
+      } else {
+        rejected = true;
+      }
+    }
+    if (ranged) warn("memberOf returned in part (range retrieval); group list incomplete");
+    if (rejected || ranged) bad("memberOf");
+  }
+
+  void read_account_control(Employee& e) {
+    const auto* values = entry_.find("userAccountControl");
+    if (values == nullptr || values->empty()) return;
+    const auto flags = parse_int64(values->front());
+    if (!flags) {
+      bad("userAccountControl");
+      return;
+    }
+    e.disabled = (*flags & 0x2) != 0;  // ACCOUNTDISABLE
+  }
+
+  void read_expiry(Employee& e) {
+    const auto* values = entry_.find("accountExpires");
+    if (values == nullptr || values->empty()) return;
+    const auto ticks = parse_int64(values->front());
+    if (!ticks || *ticks < 0) {
+      bad("accountExpires");
+      return;
+    }
+    e.account_expires = ad_ticks_to_time(*ticks);
+  }
+
+  const RawEntry& entry_;
+  const LdapOptions& options_;
+  MappedEntry out_;
+  std::vector<std::string> bad_;
+};
+
+}  // namespace
+
+const std::vector<std::string>* RawEntry::find(std::string_view name, bool* ranged) const {
+  for (const auto& [attribute, values] : attributes) {
+    if (equals_nocase(attribute, name)) return &values;
+  }
+  // AD sends "memberOf;range=0-1499" instead of "memberOf" when there are too many values.
+  for (const auto& [attribute, values] : attributes) {
+    const std::string_view a = attribute;
+    if (a.size() > name.size() && a[name.size()] == ';' &&
+        equals_nocase(a.substr(0, name.size()), name) &&
+        a.substr(name.size() + 1).rfind("range=", 0) == 0) {
+      if (ranged != nullptr) *ranged = true;
+      return &values;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> requested_attributes(const LdapOptions& options) {
+  std::vector<std::string> names = {
+      "sAMAccountName", "givenName", "sn",      "displayName",        "mail",          "department",
+      "title",          "memberOf",  "manager", "userAccountControl", "accountExpires"};
+  for (const auto* extra :
+       {&options.key_attribute, &options.long_leave_attribute, &options.identity_code_attribute}) {
+    if (extra->empty()) continue;
+    const bool known = std::any_of(names.begin(), names.end(),
+                                   [&](const std::string& n) { return equals_nocase(n, *extra); });
+    if (!known) names.push_back(*extra);
+  }
+  return names;
+}
+
+MappedEntry map_entry(const RawEntry& entry, const LdapOptions& options) {
+  return Mapper(entry, options).run();
+}
+
+}  // namespace valtuus::ldap

@@ -1,0 +1,190 @@
+#include "connectors/ldap/ldap_paged_search.h"
+
+#include <sys/time.h>
+
+#include <utility>
+
+#include "connectors/ldap/ldap_errors.h"
+#include "connectors/ldap/ldap_handle.h"
+#include "core/errors.h"
+
+namespace valtuus::ldap {
+
+namespace {
+
+// The server's position in the result set, handed back with the next page request.
+// libldap allocates the value (ldap_parse_pageresponse_control); we free it.
+class Cookie {
+ public:
+  Cookie() = default;
+  Cookie(const Cookie&) = delete;
+  Cookie& operator=(const Cookie&) = delete;
+  ~Cookie() { clear(); }
+  berval* get() { return &value_; }
+  bool empty() const { return value_.bv_len == 0; }
+  void clear() {
+    ber_memfree(value_.bv_val);
+    value_ = berval{0, nullptr};
+  }
+
+ private:
+  berval value_{0, nullptr};
+};
+
+// False when the message does not decode: the entry is lost, so the read is not complete.
+bool decode_entry(LDAP* ld, LDAPMessage* msg, RawEntry& entry) {
+  BerElement* raw_ber = nullptr;
+  berval dn{0, nullptr};
+  // One pass over the BER encoding: the DN and each attribute point into the message.
+  const int rc = ldap_get_dn_ber(ld, msg, &raw_ber, &dn);
+  BerPtr ber(raw_ber);
+  if (rc != LDAP_SUCCESS) return false;
+  entry.dn.assign(dn.bv_val, dn.bv_len);
+  berval name{0, nullptr};
+  berval* raw_values = nullptr;
+  for (;;) {
+    if (ldap_get_attribute_ber(ld, msg, ber.get(), &name, &raw_values) != LDAP_SUCCESS) {
+      return false;
+    }
+    if (name.bv_val == nullptr) return true;  // end of the attributes
+    BerArrayPtr values(raw_values);
+    raw_values = nullptr;
+    auto& [attribute, list] = entry.attributes.emplace_back();
+    attribute.assign(name.bv_val, name.bv_len);
+    for (berval* v = values.get(); v != nullptr && v->bv_val != nullptr; ++v) {
+      list.emplace_back(v->bv_val, v->bv_len);
+    }
+  }
+}
+
+std::vector<char*> attribute_array(const std::vector<std::string>& names) {
+  std::vector<char*> array;
+  array.reserve(names.size() + 1);
+  for (const auto& n : names) array.push_back(const_cast<char*>(n.c_str()));
+  array.push_back(nullptr);
+  return array;
+}
+
+class PagedSearch {
+ public:
+  PagedSearch(LDAP* ld, const SearchRequest& request,
+              const std::function<void(RawEntry&&)>& on_entry)
+      : ld_(ld), request_(request), on_entry_(on_entry) {}
+
+  SearchOutcome run() {
+    auto attributes = attribute_array(request_.attributes);
+    do {
+      if (!run_page(attributes.data())) return outcome_;
+      ++outcome_.pages;
+    } while (!cookie_.empty());
+    outcome_.complete = true;
+    return outcome_;
+  }
+
+ private:
+  void fail(int rc, const std::string& diagnostic, const std::string& what) {
+    outcome_.connection_lost = connection_lost(rc);
+    outcome_.reason = "directory " + request_.uri + ": base " + request_.base + ": " + what + ": " +
+                      describe(rc, diagnostic) + " (after " + std::to_string(outcome_.entries) +
+                      " entries)";
+  }
+
+  // One page: send the request, then take its messages one at a time. False on failure.
+  bool run_page(char** attributes) {
+    LDAPControl* raw_control = nullptr;
+    int rc = ldap_create_page_control(ld_, request_.page_size, cookie_.get(), 0, &raw_control);
+    ControlPtr control(raw_control);
+    if (rc != LDAP_SUCCESS) {
+      fail(rc, diagnostic_of(ld_), "paging control");
+      return false;
+    }
+    LDAPControl* server_controls[] = {control.get(), nullptr};
+    int msgid = 0;
+    rc = ldap_search_ext(ld_, request_.base.c_str(), LDAP_SCOPE_SUBTREE, request_.filter.c_str(),
+                         attributes, 0, server_controls, nullptr, nullptr, LDAP_NO_LIMIT, &msgid);
+    if (rc == LDAP_FILTER_ERROR) {
+      throw ConfigError("directory " + request_.uri + ": directory.filter '" + request_.filter +
+                        "': " + describe(rc, diagnostic_of(ld_)));
+    }
+    if (rc != LDAP_SUCCESS) {
+      fail(rc, diagnostic_of(ld_), "search");
+      return false;
+    }
+    for (;;) {
+      timeval timeout{request_.timeout_s, 0};
+      LDAPMessage* raw = nullptr;
+      const int type = ldap_result(ld_, msgid, LDAP_MSG_ONE, &timeout, &raw);
+      MessagePtr msg(raw);
+      if (type == 0) {
+        ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
+        fail(LDAP_TIMEOUT, "no answer within " + std::to_string(request_.timeout_s) + " s",
+             "search");
+        return false;
+      }
+      if (type == -1) {
+        int code = LDAP_OTHER;
+        ldap_get_option(ld_, LDAP_OPT_RESULT_CODE, &code);
+        fail(code, diagnostic_of(ld_), "reading results");
+        return false;
+      }
+      if (type == LDAP_RES_SEARCH_ENTRY) {
+        RawEntry entry;
+        if (!decode_entry(ld_, msg.get(), entry)) {
+          ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
+          fail(LDAP_DECODING_ERROR, diagnostic_of(ld_), "decoding an entry");
+          return false;
+        }
+        on_entry_(std::move(entry));
+        ++outcome_.entries;
+      } else if (type == LDAP_RES_SEARCH_RESULT) {
+        return finish_page(msg.get());
+      }
+      // LDAP_RES_SEARCH_REFERENCE, LDAP_RES_INTERMEDIATE: nothing we read.
+    }
+  }
+
+  // The page's final message: its result code, and the cookie for the next page.
+  bool finish_page(LDAPMessage* msg) {
+    int result = LDAP_SUCCESS;
+    char* raw_diagnostic = nullptr;
+    LDAPControl** raw_controls = nullptr;
+    const int rc =
+        ldap_parse_result(ld_, msg, &result, nullptr, &raw_diagnostic, nullptr, &raw_controls, 0);
+    LdapString diagnostic(raw_diagnostic);
+    ControlsPtr controls(raw_controls);
+    if (rc != LDAP_SUCCESS) {
+      fail(rc, diagnostic_of(ld_), "parsing the result");
+      return false;
+    }
+    if (result != LDAP_SUCCESS) {
+      fail(result, diagnostic ? diagnostic.get() : "", "search");
+      return false;
+    }
+    cookie_.clear();
+    LDAPControl* response = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, controls.get(), nullptr);
+    if (response == nullptr) return true;  // not paged: the server returned everything
+    ber_int_t estimate = 0;
+    const int parsed = ldap_parse_pageresponse_control(ld_, response, &estimate, cookie_.get());
+    if (parsed != LDAP_SUCCESS) {
+      cookie_.clear();
+      fail(parsed, diagnostic_of(ld_), "parsing the paging control");
+      return false;
+    }
+    return true;
+  }
+
+  LDAP* ld_;
+  const SearchRequest& request_;
+  const std::function<void(RawEntry&&)>& on_entry_;
+  Cookie cookie_;
+  SearchOutcome outcome_;
+};
+
+}  // namespace
+
+SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
+                           const std::function<void(RawEntry&&)>& on_entry) {
+  return PagedSearch(ld, request, on_entry).run();
+}
+
+}  // namespace valtuus::ldap

@@ -1,0 +1,44 @@
+// A subtree search in pages (RFC 2696 simple paged results), delivering entries as they
+// arrive. AD returns at most 1000 entries to an unpaged search, so every read of employees
+// pages. Not thread-safe: it owns the handle for the duration of the call.
+#pragma once
+
+#include <ldap.h>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "connectors/ldap/ldap_entry.h"
+
+namespace valtuus::ldap {
+
+struct SearchRequest {
+  std::string uri;  // the server, for messages only
+  std::string base;
+  std::string filter;
+  std::vector<std::string> attributes;
+  int page_size = 1000;
+  int timeout_s = 60;  // the longest wait for any one message; a stall longer than this fails
+};
+
+struct SearchOutcome {
+  bool complete = false;         // every page ended in LDAP_SUCCESS
+  bool connection_lost = false;  // the handle is unusable: do not send it more operations
+  std::string reason;            // why not complete: one line naming the server and the base
+  std::size_t entries = 0;       // entries delivered
+  std::size_t pages = 0;         // pages finished
+};
+
+// Searches request.base, calling on_entry for each entry as it arrives (streaming with
+// ldap_result(LDAP_MSG_ONE): faster than waiting for whole pages). Continuation references
+// are ignored (referrals are off; AD sends them for other partitions). A server that ignores
+// the (non-critical) paging control and answers LDAP_SUCCESS has returned everything.
+// Throws ConfigError for a filter libldap cannot parse, and whatever on_entry throws. Every
+// other failure (no such base, size limit, timeout, lost connection) ends the search and is
+// reported in the outcome, the entries delivered so far staying delivered.
+SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
+                           const std::function<void(RawEntry&&)>& on_entry);
+
+}  // namespace valtuus::ldap

@@ -1,0 +1,71 @@
+#include "connectors/postgres/item_queries.h"
+
+#include <pqxx/pqxx>
+
+namespace valtuus {
+
+namespace {
+
+// A PostgreSQL text[] literal for the states filter; values are parameters, not SQL.
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ",";
+    out += "\"";
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "\"";
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+std::vector<ItemRow> list_items(pqxx::connection& connection, const ItemFilter& filter) {
+  pqxx::read_transaction txn(connection);
+  std::optional<std::string> kind = filter.kind;
+  auto result = txn.exec_params(
+      "SELECT i.id, i.run_id, i.kind, i.state, i.version, coalesce(e.account, ''), "
+      "  coalesce(e.display_name, ''), coalesce(e.department, ''), coalesce(e.title, ''), "
+      "  i.mandate_id, m.name_fi, m.service, i.reason, i.map_id, "
+      "  CASE WHEN i.policy_file = '' THEN '' ELSE i.policy_file || ':' || i.policy_line END, "
+      "  i.waits_for_org_apply, "
+      "  to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "  extract(day FROM now() - i.created_at)::int "
+      "FROM change_item i "
+      "JOIN mandate_issue m ON m.id = i.mandate_id "
+      "LEFT JOIN employee e ON e.key = i.employee_key "
+      "WHERE i.state = ANY($1::text[]) AND ($2::text IS NULL OR i.kind = $2) "
+      "ORDER BY CASE i.kind WHEN 'revoke' THEN 0 WHEN 'org_apply' THEN 1 ELSE 2 END, "
+      "  coalesce(e.department, ''), coalesce(e.account, ''), i.mandate_id, i.id",
+      text_array(filter.states), kind);
+  std::vector<ItemRow> rows;
+  rows.reserve(result.size());
+  for (const auto& r : result) {
+    ItemRow row;
+    row.id = r[0].as<long long>();
+    row.run_id = r[1].as<long long>();
+    row.kind = r[2].as<std::string>();
+    row.state = r[3].as<std::string>();
+    row.version = r[4].as<int>();
+    row.account = r[5].as<std::string>();
+    row.display_name = r[6].as<std::string>();
+    row.department = r[7].as<std::string>();
+    row.title = r[8].as<std::string>();
+    row.mandate = r[9].as<std::string>();
+    row.mandate_name_fi = r[10].as<std::string>();
+    row.service = r[11].as<std::string>();
+    row.reason = r[12].as<std::string>();
+    row.map_id = r[13].as<std::string>();
+    row.rule = r[14].as<std::string>();
+    row.waits_for_org_apply = r[15].as<bool>();
+    row.created_at = r[16].as<std::string>();
+    row.age_days = r[17].as<int>();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace valtuus

@@ -1,0 +1,41 @@
+// Read-only queries over change items, for valtuusctl. Each runs in one read-only
+// transaction, so a listing is one consistent snapshot of the database.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+namespace valtuus {
+
+// One change item as a reviewer sees it in a listing.
+struct ItemRow {
+  long long id = 0;
+  long long run_id = 0;
+  std::string kind;
+  std::string state;
+  int version = 0;
+  std::string account;  // empty for org_apply (the organisation applies)
+  std::string display_name;
+  std::string department;
+  std::string title;
+  std::string mandate;  // catalog id
+  std::string mandate_name_fi;
+  std::string service;
+  std::string reason;
+  std::string map_id;
+  std::string rule;  // policy file:line
+  bool waits_for_org_apply = false;
+  std::string created_at;  // ISO 8601, UTC
+  int age_days = 0;
+};
+
+struct ItemFilter {
+  std::vector<std::string> states{"proposed", "approved", "applied"};  // open by default
+  std::optional<std::string> kind;
+};
+
+std::vector<ItemRow> list_items(pqxx::connection& connection, const ItemFilter& filter);
+
+}  // namespace valtuus

@@ -1,0 +1,196 @@
+#include "connectors/postgres/sync_store.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <pqxx/pqxx>
+#include <set>
+
+#include "core/text_fold.h"
+
+namespace valtuus {
+
+namespace {
+
+// Serialises sync runs, so that two daemons never plan against the same open items at once.
+constexpr long long kSyncLock = 0x56414c5455555302LL;  // "VALTUUS" 02
+
+std::string iso_time(TimePoint t) {
+  // PostgreSQL accepts "YYYY-MM-DD HH:MM:SS+00".
+  const auto days = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{t - days};
+  char text[80];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld+00", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
+                long(hms.minutes().count()), long(hms.seconds().count()));
+  return text;
+}
+
+StoreState load_state(pqxx::transaction_base& txn) {
+  StoreState state;
+  for (const auto& row :
+       txn.exec("SELECT employee_key, mandate_id, valid_until::text FROM grant_ledger "
+                "WHERE revoked_at IS NULL")) {
+    LedgerGrant grant;
+    grant.employee_key = row[0].as<std::string>();
+    grant.mandate = row[1].as<std::string>();
+    if (!row[2].is_null()) {
+      int y = 0;
+      unsigned m = 0, d = 0;
+      std::sscanf(row[2].c_str(), "%d-%u-%u", &y, &m, &d);
+      grant.valid_until =
+          std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+    }
+    state.ledger.push_back(std::move(grant));
+  }
+  for (const auto& row :
+       txn.exec("SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
+                "FROM change_item WHERE state IN ('proposed', 'approved', 'applied')")) {
+    OpenItem item;
+    item.id = row[0].as<long long>();
+    item.kind = *change_kind_from_string(row[1].as<std::string>());
+    item.state = *item_state_from_string(row[2].as<std::string>());
+    item.employee_key = row[3].as<std::string>();
+    item.mandate = row[4].as<std::string>();
+    item.fingerprint = row[5].as<std::string>();
+    state.open_items.push_back(std::move(item));
+  }
+  return state;
+}
+
+std::string location_text(const SourceLocation& location) {
+  return location.file.empty() ? "" : location.file + ":" + std::to_string(location.line);
+}
+
+void write_catalog(pqxx::work& txn, const Policy& policy) {
+  for (const MandateIssue& m : policy.catalog) {
+    txn.exec_params(
+        "INSERT INTO mandate_issue (id, suomifi_code, name_fi, name_sv, name_en, service, "
+        "  mandate_type, organisation_holds, max_validity_days, renewal_notice_days, "
+        "  policy_location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+        "ON CONFLICT (id) DO UPDATE SET suomifi_code = EXCLUDED.suomifi_code, "
+        "  name_fi = EXCLUDED.name_fi, name_sv = EXCLUDED.name_sv, name_en = EXCLUDED.name_en, "
+        "  service = EXCLUDED.service, mandate_type = EXCLUDED.mandate_type, "
+        "  organisation_holds = EXCLUDED.organisation_holds, "
+        "  max_validity_days = EXCLUDED.max_validity_days, "
+        "  renewal_notice_days = EXCLUDED.renewal_notice_days, "
+        "  policy_location = EXCLUDED.policy_location, updated_at = now() "
+        "WHERE (mandate_issue.suomifi_code, mandate_issue.name_fi, mandate_issue.name_sv, "
+        "  mandate_issue.name_en, mandate_issue.service, mandate_issue.mandate_type, "
+        "  mandate_issue.organisation_holds, mandate_issue.max_validity_days, "
+        "  mandate_issue.renewal_notice_days, mandate_issue.policy_location) "
+        "  IS DISTINCT FROM (EXCLUDED.suomifi_code, EXCLUDED.name_fi, EXCLUDED.name_sv, "
+        "  EXCLUDED.name_en, EXCLUDED.service, EXCLUDED.mandate_type, "
+        "  EXCLUDED.organisation_holds, EXCLUDED.max_validity_days, "
+        "  EXCLUDED.renewal_notice_days, EXCLUDED.policy_location)",
+        m.id, m.suomifi_code, m.name_fi, m.name_sv, m.name_en, m.service,
+        m.type == MandateType::kEdustamisvaltuus ? "edustamisvaltuus" : "asiointivaltuus",
+        m.organisation_holds, m.max_validity_days, m.renewal_notice_days,
+        location_text(m.location));
+  }
+}
+
+void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
+                     const Plan& plan) {
+  std::set<std::string> leavers(plan.leavers.begin(), plan.leavers.end());
+  for (const Employee& e : snapshot.employees) {
+    const bool left = leavers.count(e.key) > 0;
+    std::optional<std::string> expires;
+    if (e.account_expires) expires = iso_time(*e.account_expires);
+    // The identity code is deliberately not stored here: it gets its own encrypted table.
+    txn.exec_params(
+        "INSERT INTO employee (key, account, dn, given_name, surname, display_name, mail, "
+        "  department, title, ou, disabled, account_expires, status, left_at, first_seen_run, "
+        "  last_seen_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+        "  CASE WHEN $13 THEN 'left' ELSE 'active' END, CASE WHEN $13 THEN now() END, $14, $14) "
+        "ON CONFLICT (key) DO UPDATE SET account = EXCLUDED.account, dn = EXCLUDED.dn, "
+        "  given_name = EXCLUDED.given_name, surname = EXCLUDED.surname, "
+        "  display_name = EXCLUDED.display_name, mail = EXCLUDED.mail, "
+        "  department = EXCLUDED.department, title = EXCLUDED.title, ou = EXCLUDED.ou, "
+        "  disabled = EXCLUDED.disabled, account_expires = EXCLUDED.account_expires, "
+        "  status = EXCLUDED.status, "
+        "  left_at = CASE WHEN EXCLUDED.status = 'left' THEN coalesce(employee.left_at, now()) "
+        "END, "
+        "  last_seen_run = EXCLUDED.last_seen_run, updated_at = now()",
+        e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail, e.department,
+        e.title, e.ou, e.disabled, expires, left, run_id);
+  }
+  if (snapshot.complete) {
+    // Absent from a complete read: the person has left the directory.
+    txn.exec_params(
+        "UPDATE employee SET status = 'left', left_at = coalesce(left_at, now()), "
+        "  updated_at = now() WHERE last_seen_run IS DISTINCT FROM $1 AND status = 'active'",
+        run_id);
+  }
+}
+
+void write_items(pqxx::work& txn, long long run_id, const Plan& plan) {
+  for (long long id : plan.supersede) {
+    auto updated = txn.exec_params(
+        "UPDATE change_item SET state = 'superseded', version = version + 1, "
+        "  superseded_by_run = $2, state_changed_at = now() "
+        "WHERE id = $1 AND state IN ('proposed', 'approved', 'applied') RETURNING id",
+        id, run_id);
+    if (updated.empty()) continue;  // decided meanwhile; nothing to supersede
+    txn.exec_params(
+        "INSERT INTO audit_event (action, run_id, item_id, details) "
+        "VALUES ('item_superseded', $1, $2, '{}')",
+        run_id, id);
+  }
+  for (const ProposedItem& item : plan.add) {
+    nlohmann::json matched = nlohmann::json::array();
+    for (const auto& [attribute, value] : item.provenance.matched) {
+      matched.push_back({{"attribute", attribute}, {"value", value}});
+    }
+    std::optional<std::string> employee;
+    if (!item.employee_key.empty()) employee = item.employee_key;
+    txn.exec_params(
+        "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, map_id, "
+        "  policy_file, policy_line, matched, fingerprint, waits_for_org_apply) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)",
+        run_id, to_string(item.kind), employee, item.mandate, item.reason, item.provenance.map_id,
+        item.provenance.rule.file, item.provenance.rule.line, matched.dump(), item.fingerprint,
+        item.waits_for_org_apply);
+  }
+}
+
+}  // namespace
+
+RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
+                          TimePoint started_at, bool dry_run) {
+  pqxx::work txn(connection_);
+  txn.exec_params("SELECT pg_advisory_xact_lock($1)", kSyncLock);
+  RunRecord record;
+  record.plan = planner(load_state(txn));
+  if (dry_run) {
+    txn.abort();
+    return record;
+  }
+  const PlanStats& stats = record.plan.stats;
+  record.run_id =
+      txn.exec_params1(
+             "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
+             "  incomplete_reason, entries_read, items_added, items_superseded) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             iso_time(started_at), snapshot.source, snapshot.complete, snapshot.incomplete_reason,
+             stats.employees_read, static_cast<int>(record.plan.add.size()), stats.superseded)[0]
+          .as<long long>();
+  write_catalog(txn, policy);
+  write_employees(txn, record.run_id, snapshot, record.plan);
+  write_items(txn, record.run_id, record.plan);
+  nlohmann::json details = {{"entries_read", stats.employees_read},
+                            {"complete", snapshot.complete},
+                            {"grants", stats.grants},
+                            {"org_applies", stats.org_applies},
+                            {"revokes", stats.revokes},
+                            {"renews", stats.renews},
+                            {"superseded", stats.superseded}};
+  txn.exec_params(
+      "INSERT INTO audit_event (action, run_id, details) VALUES ('sync_run', $1, $2::jsonb)",
+      record.run_id, details.dump());
+  txn.commit();
+  return record;
+}
+
+}  // namespace valtuus

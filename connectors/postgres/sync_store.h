@@ -1,0 +1,45 @@
+// Writes one sync run to PostgreSQL: the run, the employees as last seen, the catalog, the
+// new change items and the superseded ones, and an audit event — in one transaction, so a
+// run lands whole or not at all (invariant 3).
+#pragma once
+
+#include <functional>
+#include <pqxx/pqxx>
+#include <vector>
+
+#include "core/change_item.h"
+#include "core/employee.h"
+#include "core/policy.h"
+
+namespace valtuus {
+
+// What the reconcile needs from the database.
+struct StoreState {
+  std::vector<LedgerGrant> ledger;
+  std::vector<OpenItem> open_items;
+};
+
+struct RunRecord {
+  long long run_id = 0;  // 0 for a dry run
+  Plan plan;
+};
+
+using Planner = std::function<Plan(const StoreState&)>;
+
+class SyncStore {
+ public:
+  // `connection` must outlive the store. Not thread-safe: one store per thread.
+  explicit SyncStore(pqxx::connection& connection) : connection_(connection) {}
+
+  // In one transaction, under an advisory lock that serialises concurrent runs: reads the
+  // ledger and the open items, asks `planner` for the plan, and writes everything. With
+  // `dry_run` the transaction is rolled back after planning. Throws pqxx errors on failure,
+  // after which nothing of the run is in the database.
+  RunRecord sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
+                 TimePoint started_at, bool dry_run);
+
+ private:
+  pqxx::connection& connection_;
+};
+
+}  // namespace valtuus

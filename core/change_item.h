@@ -1,0 +1,90 @@
+// Change items: what a mandate administrator reviews, approves and executes by hand in
+// Suomi.fi. A proposed item is a value; its printed form is what a reviewer reads.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/employee.h"
+#include "core/policy.h"
+
+namespace valtuus {
+
+enum class ChangeKind {
+  kGrant,     // path 1: the organisation can grant the theme to the employee
+  kOrgApply,  // path 2: the organisation must first obtain the right to grant the theme
+  kRevoke,    // leaver, mover, or theme no longer required
+  kRenew,     // the grant's end date is near and the theme is still required
+};
+
+enum class ItemState { kProposed, kApproved, kApplied, kRejected, kSuperseded, kDone, kFailed };
+
+std::string to_string(ChangeKind kind);
+std::string to_string(ItemState state);
+std::optional<ChangeKind> change_kind_from_string(const std::string& text);
+std::optional<ItemState> item_state_from_string(const std::string& text);
+// Open states: an item in one of these still waits for a person.
+bool is_open(ItemState state);
+
+// Why an item exists: the rule and the directory values that caused it.
+struct Provenance {
+  std::string map_id;   // the map that requires the theme (grant/renew), empty otherwise
+  SourceLocation rule;  // the grant line of that map
+  std::vector<std::pair<std::string, std::string>> matched;  // attribute → value that matched
+};
+
+struct ProposedItem {
+  ChangeKind kind = ChangeKind::kGrant;
+  std::string employee_key;  // empty for org_apply (it concerns the organisation)
+  std::string mandate;       // catalog id
+  std::string reason;        // human sentence: why this change
+  Provenance provenance;
+  std::string fingerprint;  // of the source values; a change of them supersedes exactly this item
+  bool waits_for_org_apply = false;  // a grant that can be executed only after path 2 is done
+};
+
+// A grant recorded in the ledger: the employee holds the theme in Suomi.fi.
+struct LedgerGrant {
+  std::string employee_key;
+  std::string mandate;
+  std::optional<std::chrono::sys_days> valid_until;
+};
+
+// An item still open in the store, as the reconcile needs to see it.
+struct OpenItem {
+  long long id = 0;
+  ChangeKind kind = ChangeKind::kGrant;
+  ItemState state = ItemState::kProposed;
+  std::string employee_key;
+  std::string mandate;
+  std::string fingerprint;
+};
+
+struct PlanStats {
+  int employees_read = 0;
+  int leavers = 0;
+  int grants = 0;
+  int org_applies = 0;
+  int revokes = 0;
+  int renews = 0;
+  int superseded = 0;
+  int unchanged = 0;  // open items still wanted as they are
+};
+
+// The result of one reconcile: items to add and open items to supersede.
+struct Plan {
+  std::vector<ProposedItem> add;
+  std::vector<long long> supersede;  // ids of open items no longer wanted as they are
+  std::vector<std::string> leavers;  // employee keys that left in this snapshot
+  PlanStats stats;
+
+  bool empty() const { return add.empty() && supersede.empty(); }
+};
+
+// One line a reviewer can read, e.g. "+ grant kela-etuustiedot to aastrom: <reason>".
+std::string describe(const ProposedItem& item);
+std::string summary_line(const PlanStats& stats);
+
+}  // namespace valtuus

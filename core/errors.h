@@ -1,0 +1,36 @@
+// The error hierarchy shared by every layer. The pure core returns values and never throws
+// these; connectors throw them so that the daemon can decide from the type alone whether a
+// retry can help (TransientError), a person must fix the configuration (ConfigError), or the
+// data itself is bad (DataError).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace valtuus {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A retry later may succeed: a server down, a timeout, a dropped connection.
+class TransientError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A person must change the configuration: a wrong password, a missing option, a bad
+// certificate, an unknown schema version. Retrying will not help.
+class ConfigError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Input data is malformed: a directory value, a policy file, a CSV row.
+class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace valtuus

@@ -1,0 +1,91 @@
+#include "core/text_fold.h"
+
+#include <cstdint>
+
+namespace valtuus {
+
+namespace {
+
+bool is_ascii_space(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+// Length in bytes of a leading no-break space (U+00A0) or other common Unicode space that
+// directory values copied from documents carry; 0 when `text` does not start with one.
+std::size_t unicode_space_at(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  if (i + 1 < text.size() && byte(i) == 0xC2 && byte(i + 1) == 0xA0) return 2;  // U+00A0
+  if (i + 2 < text.size() && byte(i) == 0xE2 && byte(i + 1) == 0x80 &&
+      (byte(i + 2) <= 0x8A || byte(i + 2) == 0xAF))  // U+2000..U+200A, U+202F
+    return 3;
+  return 0;
+}
+
+std::string_view trim(std::string_view text) {
+  for (;;) {
+    if (!text.empty() && is_ascii_space(static_cast<unsigned char>(text.front()))) {
+      text.remove_prefix(1);
+    } else if (std::size_t n = unicode_space_at(text, 0)) {
+      text.remove_prefix(n);
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!text.empty() && is_ascii_space(static_cast<unsigned char>(text.back()))) {
+      text.remove_suffix(1);
+      continue;
+    }
+    bool trimmed = false;
+    for (std::size_t n : {std::size_t{2}, std::size_t{3}}) {
+      if (text.size() >= n && unicode_space_at(text, text.size() - n) == n) {
+        text.remove_suffix(n);
+        trimmed = true;
+        break;
+      }
+    }
+    if (!trimmed) break;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string fold(std::string_view text) {
+  text = trim(text);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c + ('a' - 'A')));
+    } else if (c == 0xC3 && i + 1 < text.size()) {
+      // Latin-1 capitals U+00C0..U+00DE (Å Ä Ö É Ü ...) are C3 80..C3 9E in UTF-8; their small
+      // letters are 0x20 higher. U+00D7 (×) is not a letter and stays.
+      auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9E && next != 0x97)
+        next = static_cast<unsigned char>(next + 0x20);
+      out.push_back(static_cast<char>(c));
+      out.push_back(static_cast<char>(next));
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+bool folded_equal(std::string_view a, std::string_view b) {
+  return fold(a) == fold(b);
+}
+
+std::size_t display_width(std::string_view utf8) {
+  std::size_t width = 0;
+  for (char ch : utf8) {
+    // Count every byte that does not continue a multi-byte sequence.
+    if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
+}  // namespace valtuus

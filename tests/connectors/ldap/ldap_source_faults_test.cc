@@ -1,0 +1,94 @@
+// What a read does when the network fails after the bind: the snapshot comes back incomplete,
+// keeping what was read, and is never mistaken for a complete one (DESIGN.md invariant 5).
+// A TcpProxy between the connector and the test slapd cuts or freezes the connection.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "connectors/ldap/ldap_handle.h"
+#include "connectors/ldap/ldap_paged_search.h"
+#include "connectors/ldap/ldap_source.h"
+#include "core/errors.h"
+#include "tests/connectors/ldap/tcp_proxy.h"
+#include "tests/support/ldap_test_directory.h"
+
+namespace valtuus {
+namespace {
+
+using testing::LdapTestDirectory;
+using testing::TcpProxy;
+
+constexpr int kUsers = 60;
+
+std::uint16_t port_of(const std::string& uri) {  // ldaps://127.0.0.1:3636/ → 3636
+  const auto colon = uri.rfind(':');
+  return static_cast<std::uint16_t>(std::stoi(uri.substr(colon + 1)));
+}
+
+class LdapFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 0; i < kUsers; ++i) dir_.add_user({.account = "f" + std::to_string(i)});
+    options_ = dir_.reader_options();
+    options_.page_size = 5;
+    options_.uri = "ldaps://127.0.0.1:" + std::to_string(proxy_.port()) + "/";
+    // One clean read through the proxy: how many bytes a whole read takes.
+    const Snapshot clean = LdapDirectorySource(options_).read_all();
+    ASSERT_TRUE(clean.complete) << clean.incomplete_reason;
+    ASSERT_EQ(clean.employees.size(), static_cast<std::size_t>(kUsers));
+    whole_read_bytes_ = proxy_.server_bytes();
+  }
+
+  LdapTestDirectory dir_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  TcpProxy proxy_{port_of(dir_.reader_options().uri)};
+  LdapOptions options_;
+  std::size_t whole_read_bytes_ = 0;
+};
+
+TEST_F(LdapFaultTest, ConnectionDroppedMidReadGivesIncompleteSnapshot) {
+  proxy_.set_fault(TcpProxy::Fault::cut, whole_read_bytes_ / 2);
+  const Snapshot snapshot = LdapDirectorySource(options_).read_all();
+  EXPECT_FALSE(snapshot.complete);
+  EXPECT_NE(snapshot.incomplete_reason.find(options_.uri), std::string::npos)
+      << snapshot.incomplete_reason;
+  EXPECT_GT(snapshot.employees.size(), 0u);  // what was read is kept...
+  EXPECT_LT(snapshot.employees.size(), static_cast<std::size_t>(kUsers));  // ...and is partial
+}
+
+TEST_F(LdapFaultTest, StalledServerGivesIncompleteSnapshotAfterTimeout) {
+  proxy_.set_fault(TcpProxy::Fault::stall, whole_read_bytes_ / 2);
+  options_.operation_timeout_s = 1;
+  const auto start = std::chrono::steady_clock::now();
+  const Snapshot snapshot = LdapDirectorySource(options_).read_all();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_FALSE(snapshot.complete);
+  EXPECT_NE(snapshot.incomplete_reason.find("no answer within 1 s"), std::string::npos)
+      << snapshot.incomplete_reason;
+  EXPECT_LT(snapshot.employees.size(), static_cast<std::size_t>(kUsers));
+}
+
+TEST_F(LdapFaultTest, ConnectionDroppedBeforeBindIsTransientError) {
+  proxy_.set_fault(TcpProxy::Fault::cut, 10);  // inside the TLS handshake
+  EXPECT_THROW(LdapDirectorySource(options_).read_all(), TransientError);
+}
+
+TEST_F(LdapFaultTest, PagedSearchCountsEveryPage) {
+  const LdapOptions options = dir_.reader_options();
+  const ldap::LdapPtr ld = ldap::connect_and_bind(options, ldap::simple_bind(options));
+  ldap::SearchRequest request;
+  request.uri = options.uri;
+  request.base = dir_.base();
+  request.filter = options.filter;
+  request.attributes = {"sAMAccountName"};
+  request.page_size = 7;
+  int entries = 0;
+  const auto outcome = ldap::paged_search(ld.get(), request, [&](ldap::RawEntry&&) { ++entries; });
+  EXPECT_TRUE(outcome.complete) << outcome.reason;
+  EXPECT_EQ(entries, kUsers);
+  EXPECT_EQ(outcome.entries, static_cast<std::size_t>(kUsers));
+  EXPECT_EQ(outcome.pages, static_cast<std::size_t>((kUsers + 6) / 7));  // 9 pages
+}
+
+}  // namespace
+}  // namespace valtuus

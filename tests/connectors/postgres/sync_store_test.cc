@@ -1,0 +1,147 @@
+#include "connectors/postgres/sync_store.h"
+
+#include <gtest/gtest.h>
+
+#include "connectors/postgres/item_queries.h"
+#include "connectors/postgres/migrations.h"
+#include "core/reconcile.h"
+#include "tests/support/test_database.h"
+
+namespace valtuus {
+namespace {
+
+using testing::TestDatabase;
+
+const TimePoint kNow =
+    std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 11 / 24}};
+
+class SyncStoreTest : public ::testing::Test {
+ protected:
+  SyncStoreTest() : db_("sync_store"), connection_(db_.conninfo()) { migrate(connection_); }
+
+  void SetUp() override {
+    MandateIssue kela;
+    kela.id = "kela-etuustiedot";
+    kela.name_fi = "Etuustietojen katselu ja maksuvaatimusten rekisteröinti";
+    kela.service = "Kela";
+    kela.location = {"catalog.yaml", 3, 5};
+    policy_.catalog = {kela};
+    AuthorisationMap map;
+    map.id = "elinkeinoasiat";
+    map.match.department = {"Elinkeinoasiat"};
+    map.grants = {{"kela-etuustiedot", "Registers Kela payment claims", {"maps/e.yaml", 6, 9}}};
+    policy_.maps = {map};
+    snapshot_.complete = true;
+    snapshot_.read_at = kNow;
+    snapshot_.source = "ldaps://test";
+    for (const char* account : {"aastrom", "mmakinen"}) {
+      Employee e;
+      e.key = std::string("key-") + account;
+      e.account = account;
+      e.display_name = account;
+      e.department = "Elinkeinoasiat";
+      e.title = "Yritysneuvoja";
+      snapshot_.employees.push_back(e);
+    }
+  }
+
+  RunRecord sync(bool dry_run = false) {
+    SyncStore store(connection_);
+    return store.sync(
+        snapshot_, policy_,
+        [&](const StoreState& state) {
+          return reconcile({snapshot_, policy_, state.ledger, state.open_items, kNow});
+        },
+        kNow, dry_run);
+  }
+
+  long long count(const std::string& sql) {
+    pqxx::read_transaction txn(connection_);
+    return txn.exec1(sql)[0].as<long long>();
+  }
+
+  TestDatabase db_;
+  pqxx::connection connection_;
+  Policy policy_;
+  Snapshot snapshot_;
+};
+
+TEST_F(SyncStoreTest, WritesRunEmployeesItemsAndAuditInOneGo) {
+  RunRecord record = sync();
+  EXPECT_GT(record.run_id, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'active'"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item WHERE state = 'proposed' AND kind = 'grant'"),
+            2);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_event WHERE action = 'sync_run'"), 1);
+
+  auto rows = list_items(connection_, ItemFilter{});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].account, "aastrom");
+  EXPECT_EQ(rows[0].mandate, "kela-etuustiedot");
+  EXPECT_EQ(rows[0].service, "Kela");
+  EXPECT_EQ(rows[0].reason, "Registers Kela payment claims");
+  EXPECT_EQ(rows[0].rule, "maps/e.yaml:6");
+  EXPECT_EQ(rows[0].run_id, record.run_id);
+}
+
+TEST_F(SyncStoreTest, SecondRunOverTheSameInputAddsNothing) {
+  sync();
+  RunRecord second = sync();
+  EXPECT_TRUE(second.plan.empty());
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 2);
+}
+
+TEST_F(SyncStoreTest, DryRunWritesNothing) {
+  RunRecord record = sync(true);
+  EXPECT_EQ(record.run_id, 0);
+  EXPECT_EQ(record.plan.add.size(), 2u);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM employee"), 0);
+}
+
+TEST_F(SyncStoreTest, AFailureInTheMiddleLeavesNoPartOfTheRun) {
+  SyncStore store(connection_);
+  auto bad_planner = [&](const StoreState& state) {
+    Plan plan = reconcile({snapshot_, policy_, state.ledger, state.open_items, kNow});
+    ProposedItem broken = plan.add.front();
+    broken.mandate = "not-in-the-catalog";  // violates the foreign key after other writes
+    plan.add.push_back(broken);
+    return plan;
+  };
+  EXPECT_THROW(store.sync(snapshot_, policy_, bad_planner, kNow, false), pqxx::sql_error);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM employee"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_event"), 0);
+}
+
+TEST_F(SyncStoreTest, LeaverAbsentFromACompleteReadIsMarkedLeft) {
+  sync();
+  snapshot_.employees.pop_back();  // mmakinen is gone
+  RunRecord second = sync();
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left' AND account = 'mmakinen' "
+                  "AND left_at IS NOT NULL"),
+            1);
+  // Their open grant is no longer wanted: superseded, never deleted.
+  EXPECT_EQ(second.plan.supersede.size(), 1u);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item WHERE state = 'superseded'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 2);
+}
+
+TEST_F(SyncStoreTest, IncompleteReadMarksNobodyLeft) {
+  sync();
+  snapshot_.employees.pop_back();
+  snapshot_.complete = false;
+  snapshot_.incomplete_reason = "connection dropped";
+  sync();
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE NOT snapshot_complete AND "
+                  "incomplete_reason = 'connection dropped'"),
+            1);
+}
+
+}  // namespace
+}  // namespace valtuus

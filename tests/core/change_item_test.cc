@@ -1,0 +1,41 @@
+#include "core/change_item.h"
+
+#include <gtest/gtest.h>
+
+namespace valtuus {
+namespace {
+
+TEST(ChangeItem, KindsAndStatesRoundTripThroughText) {
+  for (auto kind :
+       {ChangeKind::kGrant, ChangeKind::kOrgApply, ChangeKind::kRevoke, ChangeKind::kRenew}) {
+    EXPECT_EQ(change_kind_from_string(to_string(kind)), kind);
+  }
+  for (auto state :
+       {ItemState::kProposed, ItemState::kApproved, ItemState::kApplied, ItemState::kRejected,
+        ItemState::kSuperseded, ItemState::kDone, ItemState::kFailed}) {
+    EXPECT_EQ(item_state_from_string(to_string(state)), state);
+  }
+  EXPECT_FALSE(change_kind_from_string("delete").has_value());
+  EXPECT_EQ(to_string(ChangeKind::kOrgApply), "org_apply");
+}
+
+TEST(ChangeItem, OpenStatesAreTheUndecidedOnes) {
+  EXPECT_TRUE(is_open(ItemState::kProposed));
+  EXPECT_TRUE(is_open(ItemState::kApproved));
+  EXPECT_TRUE(is_open(ItemState::kApplied));
+  EXPECT_FALSE(is_open(ItemState::kDone));
+  EXPECT_FALSE(is_open(ItemState::kRejected));
+  EXPECT_FALSE(is_open(ItemState::kSuperseded));
+}
+
+TEST(ChangeItem, DescribeShowsSignKindMandateAndReason) {
+  ProposedItem item;
+  item.kind = ChangeKind::kRevoke;
+  item.employee_key = "k1";
+  item.mandate = "kela-etuustiedot";
+  item.reason = "The person has left";
+  EXPECT_EQ(describe(item), "- revoke kela-etuustiedot for k1: The person has left");
+}
+
+}  // namespace
+}  // namespace valtuus
