@@ -1,6 +1,7 @@
 #include "connectors/postgres/postgres_options.h"
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
 
 #include "common/secret_file.h"
 #include "core/errors.h"
@@ -22,10 +23,64 @@ std::string quote_conninfo_value(const std::string& value) {
   return out;
 }
 
+bool starts_with_icase(const std::string& text, std::size_t at, std::string_view word) {
+  if (text.size() - at < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[at + i])) != word[i]) return false;
+  }
+  return true;
+}
+
+// Where the value of a `password=` keyword starts in a key=value conninfo, and where it ends
+// (a quoted value may hold spaces and escaped quotes); npos when there is none.
+std::pair<std::size_t, std::size_t> keyword_password(const std::string& conninfo) {
+  for (std::size_t at = 0; at < conninfo.size(); ++at) {
+    if ((at > 0 && !std::isspace(static_cast<unsigned char>(conninfo[at - 1]))) ||
+        !starts_with_icase(conninfo, at, "password")) {
+      continue;
+    }
+    std::size_t eq = at + 8;
+    while (eq < conninfo.size() && std::isspace(static_cast<unsigned char>(conninfo[eq]))) ++eq;
+    if (eq >= conninfo.size() || conninfo[eq] != '=') continue;
+    std::size_t begin = eq + 1;
+    while (begin < conninfo.size() && std::isspace(static_cast<unsigned char>(conninfo[begin])))
+      ++begin;
+    std::size_t end = begin;
+    if (end < conninfo.size() && conninfo[end] == '\'') {
+      for (++end; end < conninfo.size() && conninfo[end] != '\''; ++end) {
+        if (conninfo[end] == '\\') ++end;
+      }
+      if (end < conninfo.size()) ++end;
+    } else {
+      while (end < conninfo.size() && !std::isspace(static_cast<unsigned char>(conninfo[end])))
+        ++end;
+    }
+    return {begin, end};
+  }
+  return {std::string::npos, std::string::npos};
+}
+
+// In a URI "postgresql://user:password@host/db": where the password starts and ends.
+std::pair<std::size_t, std::size_t> uri_password(const std::string& conninfo) {
+  std::size_t scheme = conninfo.find("://");
+  if (scheme == std::string::npos || !(starts_with_icase(conninfo, 0, "postgresql://") ||
+                                       starts_with_icase(conninfo, 0, "postgres://"))) {
+    return {std::string::npos, std::string::npos};
+  }
+  const std::size_t userinfo = scheme + 3;
+  const std::size_t at = conninfo.find('@', userinfo);
+  const std::size_t slash = conninfo.find('/', userinfo);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) {
+    return {std::string::npos, std::string::npos};
+  }
+  const std::size_t colon = conninfo.find(':', userinfo);
+  if (colon == std::string::npos || colon > at) return {std::string::npos, std::string::npos};
+  return {colon + 1, at};
+}
+
 bool mentions_password(const std::string& conninfo) {
-  static const std::regex keyword(R"((^|\s)password\s*=)", std::regex::icase);
-  static const std::regex uri_password(R"(^postgres(ql)?://[^/@]*:[^/@]*@)", std::regex::icase);
-  return std::regex_search(conninfo, keyword) || std::regex_search(conninfo, uri_password);
+  return keyword_password(conninfo).first != std::string::npos ||
+         uri_password(conninfo).first != std::string::npos;
 }
 
 }  // namespace
@@ -80,10 +135,12 @@ std::unique_ptr<pqxx::connection> connect_database(const DatabaseOptions& option
 }
 
 std::string redact_conninfo(const std::string& conninfo) {
-  static const std::regex keyword(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
-  static const std::regex uri(R"(^(postgres(ql)?://[^/:@]*:)[^/@]*@)", std::regex::icase);
-  std::string out = std::regex_replace(conninfo, keyword, "$1***");
-  return std::regex_replace(out, uri, "$1***@");
+  std::string out = conninfo;
+  for (auto find : {keyword_password, uri_password}) {
+    auto [begin, end] = find(out);
+    if (begin != std::string::npos) out.replace(begin, end - begin, "***");
+  }
+  return out;
 }
 
 }  // namespace valtuus
