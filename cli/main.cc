@@ -6,6 +6,7 @@
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/policy_options.h"
+#include "common/reconcile_options.h"
 #include "connectors/ldap/ldap_options.h"
 #include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
@@ -56,7 +57,8 @@ int main(int argc, char* argv[]) {
       "configuration file (default /etc/valtuus/valtuusd.conf)");
   sources.shared.add(ldap_options_description())
       .add(database_options_description())
-      .add(policy_options_description());
+      .add(policy_options_description())
+      .add(reconcile_options_description());
   sources.default_config_file = "/etc/valtuus/valtuusd.conf";
   sources.allow_unregistered_command_line = true;
   const std::vector<Command> commands = all_commands();

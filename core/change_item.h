@@ -49,7 +49,7 @@ struct ProposedItem {
 struct LedgerGrant {
   std::string employee_key;
   std::string mandate;
-  std::optional<std::chrono::sys_days> valid_until;
+  std::optional<std::chrono::sys_days> valid_until;  // absent: no end date recorded
 };
 
 // An item still open in the store, as the reconcile needs to see it.
@@ -65,19 +65,24 @@ struct OpenItem {
 struct PlanStats {
   int employees_read = 0;
   int leavers = 0;
+  int on_long_leave = 0;
   int grants = 0;
   int org_applies = 0;
   int revokes = 0;
   int renews = 0;
   int superseded = 0;
-  int unchanged = 0;  // open items still wanted as they are
+  int unchanged = 0;         // open items still wanted as they are
+  int revokes_in_grace = 0;  // revocations waiting for their grace period
+  int suppressed = 0;        // changes a reviewer rejected (exceptions still in force)
 };
 
 // The result of one reconcile: items to add and open items to supersede.
 struct Plan {
   std::vector<ProposedItem> add;
-  std::vector<long long> supersede;  // ids of open items no longer wanted as they are
-  std::vector<std::string> leavers;  // employee keys that left in this snapshot
+  std::vector<long long> supersede;        // ids of open items no longer wanted as they are
+  std::vector<std::string> leavers;        // employee keys seen as leavers in this snapshot
+  std::vector<std::string> on_long_leave;  // employee keys on long leave
+  std::vector<std::string> role_changed;   // keys whose department, title or OU changed now
   PlanStats stats;
 
   bool empty() const { return add.empty() && supersede.empty(); }

@@ -1,5 +1,7 @@
 #include "core/matching.h"
 
+#include <algorithm>
+
 #include "core/text_fold.h"
 
 namespace valtuus {
@@ -15,61 +17,99 @@ std::string_view first_rdn_value(std::string_view dn) {
                    comma == std::string_view::npos ? std::string_view::npos : comma - eq - 1);
 }
 
-// Finds the first selector value that equals `actual`; returns it or nullptr.
-const std::string* find_value(const std::vector<std::string>& wanted, std::string_view actual) {
-  for (const std::string& value : wanted)
-    if (folded_equal(value, actual)) return &value;
-  return nullptr;
-}
-
-// One selector: true when `wanted` is empty (the selector is not used) or a value matches.
-// Records the matching directory value under `attribute`.
-bool match_scalar(const std::vector<std::string>& wanted, const char* attribute,
-                  const std::string& actual, MatchResult& result) {
-  if (wanted.empty()) return true;
-  if (find_value(wanted, actual) == nullptr) return false;
-  result.matched.emplace_back(attribute, actual);
-  return true;
-}
-
-bool match_groups(const std::vector<std::string>& wanted, const std::vector<std::string>& groups,
-                  MatchResult& result) {
-  if (wanted.empty()) return true;
-  for (const std::string& group : groups) {
-    if (find_value(wanted, group) != nullptr ||
-        find_value(wanted, first_rdn_value(group)) != nullptr) {
-      result.matched.emplace_back("memberOf", group);
-      return true;
-    }
-  }
-  return false;
-}
-
-bool match_selectors(const Selectors& selectors, const Employee& e, MatchResult& result) {
-  return match_scalar(selectors.department, "department", e.department, result) &&
-         match_scalar(selectors.title, "title", e.title, result) &&
-         match_groups(selectors.group, e.groups, result) &&
-         match_scalar(selectors.ou, "ou", e.ou, result);
-}
-
 }  // namespace
 
-MatchResult match_map(const AuthorisationMap& map, const Employee& employee) {
+FoldedEmployee::FoldedEmployee(const Employee& e)
+    : employee(e), department(fold(e.department)), title(fold(e.title)), ou(fold(e.ou)) {
+  group_dns.reserve(e.groups.size());
+  group_cns.reserve(e.groups.size());
+  for (const std::string& group : e.groups) {
+    group_dns.push_back(fold(group));
+    group_cns.push_back(fold(first_rdn_value(group)));
+  }
+}
+
+CompiledMap::FoldedSelectors CompiledMap::fold_selectors(const Selectors& selectors) {
+  FoldedSelectors folded;
+  for (const auto& v : selectors.department) folded.department.insert(fold(v));
+  for (const auto& v : selectors.title) folded.title.insert(fold(v));
+  for (const auto& v : selectors.group) folded.group.insert(fold(v));
+  for (const auto& v : selectors.ou) folded.ou.insert(fold(v));
+  return folded;
+}
+
+CompiledMap::CompiledMap(const AuthorisationMap& map)
+    : map_(&map), match_(fold_selectors(map.match)), except_(fold_selectors(map.except)) {}
+
+// Any value within a selector, all selectors together; an unused selector matches anyone.
+bool CompiledMap::match_selectors(const FoldedSelectors& s, const FoldedEmployee& e,
+                                  MatchResult* result) {
+  const Employee& raw = e.employee;
+  auto scalar = [&](const std::unordered_set<std::string>& wanted, const std::string& folded,
+                    const char* attribute, const std::string& value) {
+    if (wanted.empty()) return true;
+    if (!wanted.count(folded)) return false;
+    if (result) result->matched.emplace_back(attribute, value);
+    return true;
+  };
+  if (!scalar(s.department, e.department, "department", raw.department)) return false;
+  if (!scalar(s.title, e.title, "title", raw.title)) return false;
+  if (!s.group.empty()) {
+    bool found = false;
+    for (std::size_t i = 0; i < e.group_dns.size() && !found; ++i) {
+      if (s.group.count(e.group_dns[i]) || s.group.count(e.group_cns[i])) {
+        if (result) result->matched.emplace_back("memberOf", raw.groups[i]);
+        found = true;
+      }
+    }
+    if (!found) return false;
+  }
+  return scalar(s.ou, e.ou, "ou", raw.ou);
+}
+
+MatchResult CompiledMap::match(const FoldedEmployee& employee) const {
   MatchResult result;
-  if (!map.match_all && map.match.empty()) return result;  // the loader refuses these anyway
-  if (!match_selectors(map.match, employee, result)) {
+  // An empty match selects nobody unless the map says `match: all` (the loader refuses it).
+  if (!map_->match_all && match_.empty()) return result;
+  if (!match_selectors(match_, employee, &result) ||
+      (!except_.empty() && match_selectors(except_, employee, nullptr))) {
     result.matched.clear();
     return result;
   }
-  if (!map.except.empty()) {
-    MatchResult excluded;
-    if (match_selectors(map.except, employee, excluded)) {
-      result.matched.clear();
-      return result;
-    }
-  }
   result.matches = true;
   return result;
+}
+
+CompiledPolicy::CompiledPolicy(const Policy& policy) {
+  maps_.reserve(policy.maps.size());
+  for (const AuthorisationMap& map : policy.maps) maps_.emplace_back(map);
+  for (std::size_t i = 0; i < maps_.size(); ++i) {
+    if (maps_[i].departments().empty()) {
+      without_department_.push_back(i);
+    } else {
+      for (const std::string& department : maps_[i].departments()) {
+        by_department_[department].push_back(i);
+      }
+    }
+  }
+}
+
+std::vector<CompiledPolicy::Match> CompiledPolicy::matching_maps(const FoldedEmployee& e) const {
+  std::vector<std::size_t> candidates = without_department_;
+  if (auto it = by_department_.find(e.department); it != by_department_.end()) {
+    candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    std::sort(candidates.begin(), candidates.end());  // policy order, for stable provenance
+  }
+  std::vector<Match> matches;
+  for (std::size_t i : candidates) {
+    MatchResult result = maps_[i].match(e);
+    if (result.matches) matches.push_back({&maps_[i], std::move(result)});
+  }
+  return matches;
+}
+
+MatchResult match_map(const AuthorisationMap& map, const Employee& employee) {
+  return CompiledMap(map).match(FoldedEmployee(employee));
 }
 
 }  // namespace valtuus

@@ -1,10 +1,11 @@
 #include "core/reconcile.h"
 
 #include <algorithm>
-#include <map>
+#include <cstdio>
 #include <set>
-#include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/fingerprint.h"
 #include "core/matching.h"
@@ -14,200 +15,358 @@ namespace valtuus {
 
 namespace {
 
-using EmployeeMandate = std::pair<std::string, std::string>;  // (employee key, mandate id)
+using std::chrono::days;
+using std::chrono::sys_days;
 
-// Why an employee needs a theme: every map that requires it, in policy order.
-struct Need {
-  const Employee* employee = nullptr;
-  const MandateIssue* mandate = nullptr;
-  std::vector<const AuthorisationMap*> maps;
-  std::vector<const MapGrant*> grants;
-  std::vector<std::pair<std::string, std::string>> matched;  // of the first map
-  std::vector<std::string> fingerprint_parts;                // map ids and matched values
-};
-
-enum class LeaveReason { kNone, kDisabled, kExpired, kAbsent };
-
-LeaveReason leave_reason(const Employee& e, TimePoint now) {
-  if (e.account_expires && *e.account_expires <= now) return LeaveReason::kExpired;
-  if (e.disabled) return LeaveReason::kDisabled;
-  return LeaveReason::kNone;
+bool folded_in(const std::vector<std::string>& values, std::string_view actual) {
+  return std::any_of(values.begin(), values.end(),
+                     [&](const std::string& v) { return folded_equal(v, actual); });
 }
 
-const char* leave_text(LeaveReason reason) {
-  switch (reason) {
-    case LeaveReason::kDisabled:
+const char* leave_text(EmployeeStatus status) {
+  switch (status) {
+    case EmployeeStatus::kLeftDisabled:
       return "the account is disabled";
-    case LeaveReason::kExpired:
+    case EmployeeStatus::kLeftExpired:
       return "the account has expired";
-    case LeaveReason::kAbsent:
+    case EmployeeStatus::kLeftOu:
+      return "the account is in the leavers' OU";
+    default:
       return "the person is no longer in the directory";
-    case LeaveReason::kNone:
-      break;
+  }
+}
+
+std::string_view kind_name(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::kGrant:
+      return "grant";
+    case ChangeKind::kOrgApply:
+      return "org_apply";
+    case ChangeKind::kRevoke:
+      return "revoke";
+    case ChangeKind::kRenew:
+      return "renew";
   }
   return "";
 }
 
-const char* leave_code(LeaveReason reason) {
-  switch (reason) {
-    case LeaveReason::kDisabled:
-      return "left:disabled";
-    case LeaveReason::kExpired:
-      return "left:expired";
-    case LeaveReason::kAbsent:
-      return "left:absent";
-    case LeaveReason::kNone:
-      break;
+// (employee, mandate) and (kind, employee, mandate) as views into the inputs, which outlive the
+// reconcile: look-ups cost a hash, not an allocation.
+struct PairKey {
+  std::string_view employee, mandate;
+  bool operator==(const PairKey&) const = default;
+};
+struct ItemKey {
+  ChangeKind kind;
+  std::string_view employee, mandate;
+  bool operator==(const ItemKey&) const = default;
+};
+struct KeyHash {
+  std::size_t operator()(const PairKey& k) const {
+    return std::hash<std::string_view>{}(k.employee) * 31 +
+           std::hash<std::string_view>{}(k.mandate);
   }
-  return "not-required";
+  std::size_t operator()(const ItemKey& k) const {
+    return (*this)(PairKey{k.employee, k.mandate}) * 7 + static_cast<std::size_t>(k.kind);
+  }
+};
+
+// Why an employee needs a theme: the first rule that requires it (maps in policy order, then
+// order forms), and a digest of every rule that does and the values each matched.
+struct Need {
+  const Employee* employee = nullptr;
+  const MandateIssue* mandate = nullptr;
+  const AuthorisationMap* map = nullptr;   // the first map, or nullptr for a request
+  const MapGrant* grant = nullptr;         // its grant line
+  const ManualRequest* request = nullptr;  // the first request when no map requires it
+  std::vector<std::pair<std::string, std::string>> matched;  // of the first map
+  Fingerprinter sources;
+};
+
+std::string format_date(sys_days day) {
+  const std::chrono::year_month_day ymd{day};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
 }
 
-using ItemKey = std::tuple<ChangeKind, std::string, std::string>;  // kind, employee, mandate
+bool role_changed(const EmployeeHistory& h, const Employee& e) {
+  return !folded_equal(h.department, e.department) || !folded_equal(h.title, e.title) ||
+         !folded_equal(h.ou, e.ou);
+}
 
 class Reconciler {
  public:
-  explicit Reconciler(const ReconcileInput& input) : in_(input) {}
+  explicit Reconciler(const ReconcileInput& in)
+      : in_(in), today_(std::chrono::floor<days>(in.now)), compiled_(in.policy) {}
 
   Plan run() {
-    index_open_items();
-    index_employees();
+    index_state();
+    classify_employees();
     compute_needs();
-    propose_grants();
-    propose_revokes();
+    propose_grants_and_renewals();
+    if (in_.snapshot.complete) propose_revokes();
     supersede_unwanted();
     finish();
     return std::move(plan_);
   }
 
  private:
-  void index_open_items() {
-    for (const OpenItem& item : in_.open_items) {
-      if (is_open(item.state)) open_by_key_[{item.kind, item.employee_key, item.mandate}] = &item;
+  void index_state() {
+    open_.reserve(in_.state.open_items.size());
+    for (const OpenItem& item : in_.state.open_items) {
+      if (is_open(item.state)) open_[{item.kind, item.employee_key, item.mandate}] = {&item};
+    }
+    held_.reserve(in_.state.ledger.size());
+    for (const LedgerGrant& g : in_.state.ledger) {
+      if (g.valid_until && *g.valid_until < today_) continue;  // ended: no longer held
+      // Several records of one grant: the one that lasts longest counts, whatever the order.
+      auto [it, added] = held_.emplace(PairKey{g.employee_key, g.mandate}, Held{&g});
+      const LedgerGrant*& kept = it->second.grant;
+      if (!added && kept->valid_until && (!g.valid_until || *g.valid_until > *kept->valid_until)) {
+        kept = &g;
+      }
+    }
+    for (const ExceptionRecord& e : in_.state.exceptions) {
+      if (!e.until || *e.until > in_.now) {
+        exceptions_[{e.kind, e.employee_key, e.mandate}].push_back(e.fingerprint);
+      }
     }
   }
 
-  void index_employees() {
+  void classify_employees() {
+    employees_.reserve(in_.snapshot.employees.size());
+    needs_.reserve(in_.snapshot.employees.size() * 2);
     for (const Employee& e : in_.snapshot.employees) {
-      employees_[e.key] = &e;
-      if (leave_reason(e, in_.now) != LeaveReason::kNone) {
-        plan_.leavers.push_back(e.key);
+      const EmployeeStatus status = employee_status(e, in_.rules, in_.now);
+      employees_.emplace(e.key, std::make_pair(&e, status));
+      if (is_leaver(status)) plan_.leavers.push_back(e.key);
+      if (status == EmployeeStatus::kLongLeave) plan_.on_long_leave.push_back(e.key);
+      auto h = in_.state.history.find(e.key);
+      if (h != in_.state.history.end() && role_changed(h->second, e)) {
+        plan_.role_changed.push_back(e.key);
       }
     }
     plan_.stats.employees_read = static_cast<int>(in_.snapshot.employees.size());
     plan_.stats.leavers = static_cast<int>(plan_.leavers.size());
+    plan_.stats.on_long_leave = static_cast<int>(plan_.on_long_leave.size());
+  }
+
+  Need& need_for(const Employee& e, const MandateIssue& mandate, std::size_t first_of_employee) {
+    for (std::size_t i = first_of_employee; i < needs_.size(); ++i) {
+      if (needs_[i].mandate == &mandate) return needs_[i];  // an employee needs only a few
+    }
+    needs_.push_back(Need{&e, &mandate, nullptr, nullptr, nullptr, {}, {}});
+    return needs_.back();
+  }
+
+  // The folded form of a matched value, for the digest: folded values do not churn items when
+  // a directory rewrites a value in another case.
+  static std::string_view folded_value(const FoldedEmployee& fe, const std::string& attribute,
+                                       const std::string& raw, std::string& scratch) {
+    if (attribute == "department") return fe.department;
+    if (attribute == "title") return fe.title;
+    if (attribute == "ou") return fe.ou;
+    scratch = fold(raw);
+    return scratch;
   }
 
   void compute_needs() {
+    std::unordered_map<std::string_view, std::vector<const ManualRequest*>> requests;
+    for (const ManualRequest& r : in_.state.requests) {
+      if (!r.until || *r.until >= today_) requests[r.employee_key].push_back(&r);
+    }
+    std::string scratch;
     for (const Employee& e : in_.snapshot.employees) {
-      if (leave_reason(e, in_.now) != LeaveReason::kNone) continue;
-      for (const AuthorisationMap& map : in_.policy.maps) {
-        MatchResult match = match_map(map, e);
-        if (!match.matches) continue;
+      // People on long leave keep what they hold but get nothing new; leavers get nothing.
+      if (employees_.at(e.key).second != EmployeeStatus::kActive) continue;
+      const std::size_t first = needs_.size();
+      const FoldedEmployee folded(e);
+      for (CompiledPolicy::Match& match : compiled_.matching_maps(folded)) {
+        const AuthorisationMap& map = match.map->map();
         for (const MapGrant& grant : map.grants) {
           const MandateIssue* mandate = in_.policy.find_mandate(grant.mandate);
           if (mandate == nullptr) continue;  // the loader refuses unknown themes
-          Need& need = needs_[{e.key, grant.mandate}];
-          if (need.maps.empty()) {
-            need.employee = &e;
-            need.mandate = mandate;
-            need.matched = match.matched;
+          Need& need = need_for(e, *mandate, first);
+          if (need.map == nullptr) {
+            need.map = &map;
+            need.grant = &grant;
+            need.matched = match.result.matched;
           }
-          need.maps.push_back(&map);
-          need.grants.push_back(&grant);
-          need.fingerprint_parts.push_back(map.id);
-          // Folded, so that a value rewritten in another case does not churn items.
-          for (const auto& [attribute, value] : match.matched) {
-            need.fingerprint_parts.push_back(attribute + "=" + fold(value));
+          need.sources.add(map.id);
+          for (const auto& [attribute, value] : match.result.matched) {
+            need.sources.add(attribute).add(folded_value(folded, attribute, value, scratch));
           }
+        }
+      }
+      if (auto it = requests.find(e.key); it != requests.end()) {
+        for (const ManualRequest* r : it->second) {
+          const MandateIssue* mandate = in_.policy.find_mandate(r->mandate);
+          if (mandate == nullptr) continue;  // a theme dropped from the catalog
+          Need& need = need_for(e, *mandate, first);
+          if (need.map == nullptr && need.request == nullptr) need.request = r;
+          need.sources.add("request").add(static_cast<std::uint64_t>(r->id));
         }
       }
     }
   }
 
-  bool held(const std::string& key, const std::string& mandate) const {
-    return held_.count({key, mandate}) > 0;
+  ProposedItem item_from(Need& need, ChangeKind kind, std::string_view extra = {}) {
+    ProposedItem item;
+    item.kind = kind;
+    item.employee_key = need.employee->key;
+    item.mandate = need.mandate->id;
+    if (need.map != nullptr) {
+      item.reason = need.grant->why;
+      item.provenance = {need.map->id, need.grant->location, std::move(need.matched)};
+    } else {
+      item.reason = need.request->why;
+      item.provenance.map_id = "request:" + std::to_string(need.request->id);
+    }
+    Fingerprinter f;
+    f.add(kind_name(kind)).add(item.employee_key).add(item.mandate).add(need.sources.value());
+    if (!extra.empty()) f.add(extra);
+    item.fingerprint = f.hex();
+    return item;
   }
 
-  void propose_grants() {
-    const auto today = std::chrono::floor<std::chrono::days>(in_.now);
-    for (const LedgerGrant& g : in_.ledger) {
-      if (!g.valid_until || *g.valid_until >= today) held_.insert({g.employee_key, g.mandate});
-    }
-    std::set<std::string> org_applies;
-    for (const auto& [key, need] : needs_) {
-      if (held(key.first, key.second)) continue;
-      ProposedItem item;
-      item.kind = ChangeKind::kGrant;
-      item.employee_key = key.first;
-      item.mandate = key.second;
-      item.reason = need.grants.front()->why;
-      item.provenance.map_id = need.maps.front()->id;
-      item.provenance.rule = need.grants.front()->location;
-      item.provenance.matched = need.matched;
-      std::vector<std::string_view> parts{"grant", key.first, key.second};
-      for (const std::string& part : need.fingerprint_parts) parts.push_back(part);
-      item.fingerprint = fingerprint(parts);
-      if (!need.mandate->organisation_holds) {
-        item.waits_for_org_apply = true;
-        org_applies.insert(key.second);
+  void propose_grants_and_renewals() {
+    std::set<const MandateIssue*> org_applies;
+    for (Need& need : needs_) {
+      const PairKey key{need.employee->key, need.mandate->id};
+      auto held = held_.find(key);
+      if (held != held_.end()) held->second.needed = true;
+      if (held == held_.end()) {
+        ProposedItem item = item_from(need, ChangeKind::kGrant);
+        if (!organisation_can_grant(*need.mandate, in_.state, in_.now)) {
+          item.waits_for_org_apply = true;
+          org_applies.insert(need.mandate);
+        }
+        want({ChangeKind::kGrant, key.employee, key.mandate}, std::move(item));
+        continue;
       }
-      want(std::move(item));
+      // A mandate cannot be extended: near its end date it must be granted again.
+      const LedgerGrant& grant = *held->second.grant;
+      if (grant.valid_until &&
+          *grant.valid_until - days(need.mandate->renewal_notice_days) <= today_) {
+        const std::string end = format_date(*grant.valid_until);
+        ProposedItem item = item_from(need, ChangeKind::kRenew, end);
+        item.reason = "The grant ends on " + end + " and the work still needs it: " + item.reason;
+        want({ChangeKind::kRenew, key.employee, key.mandate}, std::move(item));
+      }
     }
-    for (const std::string& mandate_id : org_applies) {
+    for (const MandateIssue* mandate : org_applies) {
       ProposedItem item;
       item.kind = ChangeKind::kOrgApply;
-      item.mandate = mandate_id;
+      item.mandate = mandate->id;
       item.reason =
-          "The organisation does not yet hold the right to grant this theme; apply to DVV "
-          "(path 2) before the waiting grants can be executed";
-      item.provenance.rule = in_.policy.find_mandate(mandate_id)->location;
-      item.fingerprint = fingerprint({"org_apply", mandate_id});
-      want(std::move(item));
+          "The organisation does not hold the right to grant this theme (valtuutusoikeus); apply "
+          "to DVV (path 2) before the waiting grants can be executed";
+      item.provenance.rule = mandate->location;
+      item.fingerprint = fingerprint({"org_apply", mandate->id});
+      want({ChangeKind::kOrgApply, {}, mandate->id}, std::move(item));
     }
   }
 
+  // Only for a complete snapshot (invariant 5): someone missing from an incomplete read may
+  // simply not have been read.
   void propose_revokes() {
-    // Invariant 5: a snapshot that is not known to be complete never produces a revocation,
-    // because an employee missing from it may simply not have been read.
-    if (!in_.snapshot.complete) return;
-    std::set<EmployeeMandate> seen;
-    for (const LedgerGrant& g : in_.ledger) {
-      EmployeeMandate key{g.employee_key, g.mandate};
-      if (!held_.count(key) || !seen.insert(key).second || needs_.count(key)) continue;
-      auto employee = employees_.find(g.employee_key);
-      LeaveReason reason = employee == employees_.end() ? LeaveReason::kAbsent
-                                                        : leave_reason(*employee->second, in_.now);
+    for (const auto& [key, held] : held_) {
+      if (held.needed) continue;
+      const LedgerGrant* grant = held.grant;
+      auto found = employees_.find(key.employee);
+      const Employee* employee = found == employees_.end() ? nullptr : found->second.first;
+      const EmployeeStatus status = employee ? found->second.second : EmployeeStatus::kLeftDisabled;
+      if (status == EmployeeStatus::kLongLeave) continue;  // keeps what they hold
+      const bool left = employee == nullptr || is_leaver(status);
+      const ItemKey item_key{ChangeKind::kRevoke, key.employee, key.mandate};
+      const days grace = left ? in_.rules.leaver_grace : in_.rules.mover_grace;
+      if (grace.count() > 0) {
+        const std::optional<TimePoint> since = grace_start(grant->employee_key, employee, left);
+        if (since && in_.now - *since < grace) {
+          ++plan_.stats.revokes_in_grace;
+          if (auto open = open_.find(item_key); open != open_.end()) {
+            open->second.wanted = true;  // an open revoke stays open
+          }
+          continue;
+        }
+      }
       ProposedItem item;
       item.kind = ChangeKind::kRevoke;
-      item.employee_key = g.employee_key;
-      item.mandate = g.mandate;
-      item.reason = reason == LeaveReason::kNone
-                        ? "No authorisation map requires this theme for the person's current "
-                          "department and title"
-                        : std::string("The person has left: ") + leave_text(reason);
-      item.fingerprint = fingerprint({"revoke", g.employee_key, g.mandate, leave_code(reason)});
-      want(std::move(item));
+      item.employee_key = grant->employee_key;
+      item.mandate = grant->mandate;
+      std::string cause;
+      if (employee == nullptr) {
+        item.reason = "The person has left: the person is no longer in the directory";
+        cause = "left:absent";
+      } else if (left) {
+        item.reason = std::string("The person has left: ") + leave_text(status);
+        cause = "left:" + to_string(status);
+      } else {
+        item.reason =
+            "No authorisation map or request requires this theme for the person's "
+            "current department (" +
+            employee->department + ") and title (" + employee->title + ")";
+        cause = "moved:" + fold(employee->department) + "|" + fold(employee->title) + "|" +
+                fold(employee->ou);
+      }
+      item.fingerprint = fingerprint({"revoke", item.employee_key, item.mandate, cause});
+      want(item_key, std::move(item));
     }
   }
 
-  // Adds `item` unless an open item with the same source values already stands for it.
-  void want(ProposedItem item) {
-    ItemKey key{item.kind, item.employee_key, item.mandate};
-    wanted_.insert(key);
-    auto open = open_by_key_.find(key);
-    if (open != open_by_key_.end()) {
-      if (open->second->fingerprint == item.fingerprint) {
+  // When the grace period of a revocation started: when the person left or their role last
+  // changed, as stored; now, when this very read shows the change. Nothing for someone never
+  // seen at all (a grant imported for a person who had left before Valtuus started).
+  std::optional<TimePoint> grace_start(const std::string& key, const Employee* employee,
+                                       bool left) const {
+    auto found = in_.state.history.find(key);
+    if (found == in_.state.history.end()) {
+      return employee ? std::optional<TimePoint>(in_.now) : std::nullopt;
+    }
+    const EmployeeHistory& h = found->second;
+    if (left) return h.left_at ? *h.left_at : in_.now;
+    if (role_changed(h, *employee) || !h.role_changed_at) return in_.now;
+    return *h.role_changed_at;
+  }
+
+  // Adds `item` unless an open item with the same source values already stands for it, or a
+  // reviewer rejected exactly this change and the exception still holds. `key` views the
+  // inputs, not the item, whose strings move.
+  void want(const ItemKey& key, ProposedItem item) {
+    if (auto rejected = exceptions_.find(key); rejected != exceptions_.end()) {
+      const auto& prints = rejected->second;
+      if (std::find(prints.begin(), prints.end(), item.fingerprint) != prints.end()) {
+        ++plan_.stats.suppressed;
+        return;  // not wanted: an open item for it (if any) is superseded below
+      }
+    }
+    auto open = open_.find(key);
+    if (open != open_.end()) {
+      open->second.wanted = true;
+      if (open->second.item->fingerprint == item.fingerprint) {
         ++plan_.stats.unchanged;
         return;
       }
-      replaced_.insert(key);  // its source values changed: supersede it, propose afresh
+      open->second.replaced = true;  // its source values changed: supersede it, propose afresh
     }
     plan_.add.push_back(std::move(item));
   }
 
+  // An incomplete read says nothing about whom it did not read: their items, the pending
+  // revocations and the organisation's applications stay as they are.
+  bool keep_despite_incomplete_read(const OpenItem& item) const {
+    if (in_.snapshot.complete) return false;
+    return item.kind == ChangeKind::kRevoke || item.kind == ChangeKind::kOrgApply ||
+           !employees_.count(item.employee_key);
+  }
+
   void supersede_unwanted() {
-    for (const auto& [key, open] : open_by_key_) {
-      if (!wanted_.count(key) || replaced_.count(key)) plan_.supersede.push_back(open->id);
+    for (const auto& [key, open] : open_) {
+      if (open.replaced || (!open.wanted && !keep_despite_incomplete_read(*open.item))) {
+        plan_.supersede.push_back(open.item->id);
+      }
     }
   }
 
@@ -217,7 +376,9 @@ class Reconciler {
              std::tie(b.employee_key, b.mandate, b.kind);
     });
     std::sort(plan_.supersede.begin(), plan_.supersede.end());
-    std::sort(plan_.leavers.begin(), plan_.leavers.end());
+    for (auto* keys : {&plan_.leavers, &plan_.on_long_leave, &plan_.role_changed}) {
+      std::sort(keys->begin(), keys->end());
+    }
     for (const ProposedItem& item : plan_.add) {
       switch (item.kind) {
         case ChangeKind::kGrant:
@@ -237,21 +398,66 @@ class Reconciler {
     plan_.stats.superseded = static_cast<int>(plan_.supersede.size());
   }
 
- private:
   const ReconcileInput& in_;
+  const sys_days today_;
+  const CompiledPolicy compiled_;
   Plan plan_;
-  std::map<std::string, const Employee*> employees_;
-  std::map<EmployeeMandate, Need> needs_;
-  std::set<EmployeeMandate> held_;
-  std::map<ItemKey, const OpenItem*> open_by_key_;
-  std::set<ItemKey> wanted_;
-  std::set<ItemKey> replaced_;
+  std::unordered_map<std::string_view, std::pair<const Employee*, EmployeeStatus>> employees_;
+  std::vector<Need> needs_;
+  struct Held {
+    const LedgerGrant* grant;
+    bool needed = false;  // some map or request still requires it
+  };
+  std::unordered_map<PairKey, Held, KeyHash> held_;
+  struct Open {
+    const OpenItem* item;
+    bool wanted = false;    // this reconcile wants it as it is, or replaces it
+    bool replaced = false;  // wanted, but its source values changed
+  };
+  std::unordered_map<ItemKey, Open, KeyHash> open_;
+  std::unordered_map<ItemKey, std::vector<std::string_view>, KeyHash> exceptions_;
 };
 
 }  // namespace
 
-bool is_leaver(const Employee& employee, TimePoint now) {
-  return leave_reason(employee, now) != LeaveReason::kNone;
+EmployeeStatus employee_status(const Employee& e, const LeaverRules& rules, TimePoint now) {
+  if (e.account_expires && *e.account_expires <= now) return EmployeeStatus::kLeftExpired;
+  if (folded_in(rules.leavers_ous, e.ou)) return EmployeeStatus::kLeftOu;
+  const bool marked_on_leave =
+      !e.long_leave_marker.empty() &&
+      (rules.long_leave_values.empty() || folded_in(rules.long_leave_values, e.long_leave_marker));
+  if (marked_on_leave || folded_in(rules.long_leave_ous, e.ou)) return EmployeeStatus::kLongLeave;
+  if (e.disabled) return EmployeeStatus::kLeftDisabled;
+  return EmployeeStatus::kActive;
+}
+
+bool is_leaver(EmployeeStatus status) {
+  return status == EmployeeStatus::kLeftDisabled || status == EmployeeStatus::kLeftExpired ||
+         status == EmployeeStatus::kLeftOu;
+}
+
+std::string to_string(EmployeeStatus status) {
+  switch (status) {
+    case EmployeeStatus::kActive:
+      return "active";
+    case EmployeeStatus::kLongLeave:
+      return "long_leave";
+    case EmployeeStatus::kLeftDisabled:
+      return "disabled";
+    case EmployeeStatus::kLeftExpired:
+      return "expired";
+    case EmployeeStatus::kLeftOu:
+      return "leavers_ou";
+  }
+  return "active";
+}
+
+bool organisation_can_grant(const MandateIssue& mandate, const ReconcileState& state,
+                            TimePoint now) {
+  if (state.organisation_rights.count(mandate.id)) return true;
+  if (!mandate.organisation_holds) return false;
+  const auto& until = mandate.grant_right.until;
+  return !until || *until >= std::chrono::floor<days>(now);
 }
 
 Plan reconcile(const ReconcileInput& input) {

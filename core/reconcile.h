@@ -1,30 +1,41 @@
 // The heart of the product: from a directory snapshot, the policy, the ledger of granted
-// mandates and the open items, compute the changes a mandate administrator must review.
+// mandates, the open items and the reviewers' exceptions, compute the changes a mandate
+// administrator must review, each with its reason and provenance.
 //
 // reconcile() is a pure function: no I/O, no clock (time comes in as `now`), no globals.
-// Its invariants (tested): a second reconcile after the plan is stored proposes nothing;
-// input order does not change the plan; an incomplete snapshot never yields a revocation.
+// Its invariants (tested): storing a plan and reconciling again proposes nothing; input order
+// does not change the plan; an incomplete snapshot never yields a revocation and never drops
+// an item of someone it did not read.
 #pragma once
-
-#include <vector>
 
 #include "core/change_item.h"
 #include "core/employee.h"
 #include "core/policy.h"
+#include "core/reconcile_state.h"
 
 namespace valtuus {
 
 struct ReconcileInput {
   const Snapshot& snapshot;
   const Policy& policy;
-  const std::vector<LedgerGrant>& ledger;
-  const std::vector<OpenItem>& open_items;
+  const ReconcileState& state;
+  const LeaverRules& rules;
   TimePoint now;
 };
 
 Plan reconcile(const ReconcileInput& input);
 
-// Whether the employee has left: disabled account, or account expired at `now`.
-bool is_leaver(const Employee& employee, TimePoint now);
+enum class EmployeeStatus { kActive, kLongLeave, kLeftDisabled, kLeftExpired, kLeftOu };
+
+// How the rules see one employee at `now`. Expiry and the leavers OU make a leaver even on
+// long leave; a disabled account does not when the long-leave marker or OU says so, because
+// organisations disable accounts during parental or study leave.
+EmployeeStatus employee_status(const Employee& employee, const LeaverRules& rules, TimePoint now);
+bool is_leaver(EmployeeStatus status);
+std::string to_string(EmployeeStatus status);
+
+// Whether the organisation can grant the theme now (path 1), or must apply first (path 2).
+bool organisation_can_grant(const MandateIssue& mandate, const ReconcileState& state,
+                            TimePoint now);
 
 }  // namespace valtuus

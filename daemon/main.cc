@@ -9,6 +9,7 @@
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/policy_options.h"
+#include "common/reconcile_options.h"
 #include "connectors/ldap/ldap_options.h"
 #include "connectors/ldap/ldap_source.h"
 #include "connectors/postgres/migrations.h"
@@ -29,6 +30,7 @@ struct Settings {
   LdapOptions directory;
   DatabaseOptions database;
   PolicyOptions policy;
+  LeaverRules rules;
 };
 
 // Loads the maps. Errors are always logged one by one; warnings (such as a theme whose Suomi.fi
@@ -69,7 +71,8 @@ int run(const Settings& settings) {
            std::to_string(expected_schema_version()));
   LdapDirectorySource directory(settings.directory);
   for (;;) {
-    CycleResult result = run_sync_cycle(directory, policy, *database, settings.daemon.dry_run);
+    CycleResult result =
+        run_sync_cycle(directory, policy, settings.rules, *database, settings.daemon.dry_run);
     if (settings.daemon.dry_run) print_plan(std::cout, result.record.plan);
     log_info(cycle_summary(result));
     if (settings.daemon.once) return kExitOk;
@@ -99,6 +102,7 @@ int main(int argc, char* argv[]) {
   sources.shared.add(ldap_options_description())
       .add(database_options_description())
       .add(policy_options_description())
+      .add(reconcile_options_description())
       .add(daemon_shared_options());
   sources.default_config_file = "/etc/valtuus/valtuusd.conf";
   try {
@@ -118,7 +122,8 @@ int main(int argc, char* argv[]) {
       return kExitOk;
     }
     Settings settings{daemon_options_from(config.values), ldap_options_from(config.values),
-                      database_options_from(config.values), policy_options_from(config.values)};
+                      database_options_from(config.values), policy_options_from(config.values),
+                      leaver_rules_from(config.values)};
     if (config.values.count("check-config")) {
       load_policy_or_throw(settings.policy, true);
       std::cout << "configuration and policy are valid\n";

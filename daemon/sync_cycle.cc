@@ -7,7 +7,7 @@
 namespace valtuus {
 
 CycleResult run_sync_cycle(DirectorySource& directory, const Policy& policy,
-                           pqxx::connection& database, bool dry_run) {
+                           const LeaverRules& rules, pqxx::connection& database, bool dry_run) {
   const auto started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
   Snapshot snapshot = directory.read_all();
@@ -19,8 +19,8 @@ CycleResult run_sync_cycle(DirectorySource& directory, const Policy& policy,
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
   result.record = store.sync(
       snapshot, policy,
-      [&](const StoreState& state) {
-        return reconcile({snapshot, policy, state.ledger, state.open_items, now});
+      [&](const ReconcileState& state) {
+        return reconcile({snapshot, policy, state, rules, now});
       },
       started_at, dry_run);
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -8,6 +8,7 @@
 #include "connectors/ldap/ldap_source.h"
 #include "connectors/postgres/sync_store.h"
 #include "core/policy.h"
+#include "core/reconcile_state.h"
 
 namespace valtuus {
 
@@ -21,7 +22,7 @@ struct CycleResult {
 // Runs one cycle. Throws the connectors' errors (TransientError, ConfigError) when the
 // directory or the database fails; nothing is written then.
 CycleResult run_sync_cycle(DirectorySource& directory, const Policy& policy,
-                           pqxx::connection& database, bool dry_run);
+                           const LeaverRules& rules, pqxx::connection& database, bool dry_run);
 
 // "run 12: read 40 (complete), proposed +31 grant ... in 0.21 s"
 std::string cycle_summary(const CycleResult& result);

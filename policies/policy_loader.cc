@@ -170,7 +170,6 @@ void Builder::read_mandate(YamlReader& reader, const YAML::Node& node,
       }
     }
   }
-  std::string name_for_warning;
   if (const Field* name = reader.required(*fields, "name", what)) {
     if (const auto names = reader.mapping(name->value, reader.where(*name), "`name` of " + what)) {
       reader.check_keys(*names, kNameKeys, "`name` of " + what);
@@ -218,15 +217,15 @@ void Builder::read_mandate(YamlReader& reader, const YAML::Node& node,
                      what + " has `grant_right` but `organisation_holds: false`");
     }
   }
-  const Field* max_days = fields->find("max_validity_days");
-  if (max_days != nullptr) {
-    if (const auto value = reader.integer(*max_days, 1, kMaxValidityDays, "25 years at most")) {
-      mandate.max_validity_days = *value;
-    }
+  bool max_days_ok = true;
+  if (const Field* max_days = fields->find("max_validity_days")) {
+    const auto value = reader.integer(*max_days, 1, kMaxValidityDays, "25 years at most");
+    if (value) mandate.max_validity_days = *value;
+    max_days_ok = value.has_value();
   }
   if (const Field* notice = fields->find("renewal_notice_days")) {
     if (const auto value = reader.integer(*notice, 0, kMaxValidityDays, "")) {
-      if (*value > mandate.max_validity_days) {
+      if (max_days_ok && *value > mandate.max_validity_days) {
         reader.error(reader.where(*notice), "`renewal_notice_days` (" + std::to_string(*value) +
                                                 ") must not exceed `max_validity_days` (" +
                                                 std::to_string(mandate.max_validity_days) + ")");

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <sstream>
 #include <utility>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "core/text_fold.h"
 #include "policies/text_check.h"
@@ -41,6 +45,25 @@ std::string join(std::span<const std::string_view> words) {
   }
   return out;
 }
+
+// Records where each document starts; ignores everything else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 }  // namespace
 
@@ -109,25 +132,50 @@ std::optional<YAML::Node> YamlReader::load() {
           problem->message);
     return std::nullopt;
   }
-  std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(file_.text);
+    // Count the documents first, with a guard: yaml-cpp 0.7 loops forever, allocating, on a
+    // stray token where a document should start (a lone `,`: jbeder/yaml-cpp#1040), announcing
+    // the same document again and again without consuming anything.
+    std::istringstream in(file_.text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    while (starts.marks.size() < 3 && parser.HandleNextDocument(starts)) {
+      const auto& marks = starts.marks;
+      if (marks.size() >= 2 && marks[marks.size() - 1].pos == marks[marks.size() - 2].pos) {
+        const std::string found = character_at(marks.back());
+        error(where(marks.back()), "YAML syntax error: unexpected " +
+                                       (found.empty() ? "end of file" : quote(found)) +
+                                       " where a document or value should start");
+        return std::nullopt;
+      }
+    }
+    if (starts.marks.size() > 1) {
+      error(where(starts.marks[1]),
+            "a second YAML document in the file: write one document per file (remove `---`)");
+      return std::nullopt;
+    }
+    YAML::Node document = YAML::Load(file_.text);
+    if (starts.marks.empty() || document.IsNull()) {
+      error({file_.path, 1, 1}, "empty file: expected `mandates:` and/or `maps:`");
+      return std::nullopt;
+    }
+    return document;
   } catch (const YAML::Exception& e) {
     const std::string message = e.msg.empty() ? std::string(e.what()) : e.msg;
     error(e.mark.is_null() ? SourceLocation{file_.path, 1, 1} : where(e.mark),
           "YAML syntax error: " + message);
     return std::nullopt;
   }
-  if (documents.empty() || (documents.size() == 1 && documents[0].IsNull())) {
-    error({file_.path, 1, 1}, "empty file: expected `mandates:` and/or `maps:`");
-    return std::nullopt;
-  }
-  if (documents.size() > 1) {
-    error(where(documents[1]),
-          "a second YAML document in the file: write one document per file (remove `---`)");
-    return std::nullopt;
-  }
-  return documents[0];
+}
+
+std::string YamlReader::character_at(const YAML::Mark& mark) const {
+  const std::string_view text = file_.text;
+  std::size_t offset =
+      static_cast<std::size_t>(std::max(mark.pos, 0)) + (text.starts_with(kBom) ? kBom.size() : 0);
+  if (offset >= text.size()) return "";
+  std::size_t end = offset + 1;
+  while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+  return std::string(text.substr(offset, end - offset));
 }
 
 SourceLocation YamlReader::where(const YAML::Mark& mark) const {

@@ -102,6 +102,7 @@ class YamlReader {
 
  private:
   SourceLocation where(const YAML::Mark& mark) const;
+  std::string character_at(const YAML::Mark& mark) const;  // "" at the end
 
   const PolicyFile& file_;
   std::size_t file_index_;

@@ -37,10 +37,15 @@ CREATE TABLE employee (
   department      text NOT NULL DEFAULT '',
   title           text NOT NULL DEFAULT '',
   ou              text NOT NULL DEFAULT '',
+  groups          text[] NOT NULL DEFAULT '{}',
   disabled        boolean NOT NULL DEFAULT false,
   account_expires timestamptz,
-  status          text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'left')),
+  long_leave_marker text NOT NULL DEFAULT '',
+  status          text NOT NULL DEFAULT 'active'
+                  CHECK (status IN ('active', 'long_leave', 'left')),
   left_at         timestamptz,
+  -- When department, title or OU last changed: a mover's revocations wait a grace period.
+  role_changed_at timestamptz NOT NULL DEFAULT now(),
   first_seen_run  bigint REFERENCES sync_run(id),
   last_seen_run   bigint REFERENCES sync_run(id),
   updated_at      timestamptz NOT NULL DEFAULT now()

@@ -16,16 +16,19 @@ bool equals_nocase(std::string_view a, std::string_view b) {
          });
 }
 
-// Employee fields that AD returns as single values, by attribute name.
+// Employee fields that AD returns as single values, with the option naming their attribute.
 struct TextField {
-  const char* attribute;
+  std::string AttributeMap::*attribute;
   std::string Employee::*field;
 };
 constexpr TextField kTextFields[] = {
-    {"givenName", &Employee::given_name},     {"sn", &Employee::surname},
-    {"displayName", &Employee::display_name}, {"mail", &Employee::mail},
-    {"department", &Employee::department},    {"title", &Employee::title},
-    {"manager", &Employee::manager},
+    {&AttributeMap::given_name, &Employee::given_name},
+    {&AttributeMap::surname, &Employee::surname},
+    {&AttributeMap::display_name, &Employee::display_name},
+    {&AttributeMap::mail, &Employee::mail},
+    {&AttributeMap::department, &Employee::department},
+    {&AttributeMap::title, &Employee::title},
+    {&AttributeMap::manager, &Employee::manager},
 };
 
 class Mapper {
@@ -36,7 +39,7 @@ class Mapper {
     Employee e;
     e.dn = entry_.dn;
     if (!read_key(e) || !read_account(e)) return std::move(out_);
-    for (const auto& f : kTextFields) e.*f.field = text(f.attribute);
+    for (const auto& f : kTextFields) e.*f.field = text(options_.attributes.*f.attribute);
     if (!options_.long_leave_attribute.empty()) {
       e.long_leave_marker = text(options_.long_leave_attribute);
     }
@@ -58,6 +61,7 @@ class Mapper {
 
   // The first value of a single-valued attribute, or "" (and a bad field) when unacceptable.
   std::string text(const std::string& attribute) {
+    if (attribute.empty()) return {};  // not mapped
     const auto* values = entry_.find(attribute);
     if (values == nullptr || values->empty()) return {};
     if (!acceptable_value(values->front())) {
@@ -86,13 +90,14 @@ class Mapper {
   }
 
   bool read_account(Employee& e) {
-    const auto* values = entry_.find("sAMAccountName");
+    const std::string& name = options_.attributes.account;
+    const auto* values = entry_.find(name);
     if (values == nullptr || values->empty() || values->front().empty()) {
-      warn("skipped: no sAMAccountName");
+      warn("skipped: no " + name);
       return false;
     }
     if (!acceptable_value(values->front())) {
-      warn("skipped: unusable sAMAccountName value");
+      warn("skipped: unusable " + name + " value");
       return false;
     }
     e.account = values->front();
@@ -100,8 +105,10 @@ class Mapper {
   }
 
   void read_groups(Employee& e) {
+    const std::string& name = options_.attributes.groups;
+    if (name.empty()) return;
     bool ranged = false;
-    const auto* values = entry_.find("memberOf", &ranged);
+    const auto* values = entry_.find(name, &ranged);
     if (values == nullptr) return;
     bool rejected = false;
     for (const auto& v : *values) {
@@ -111,27 +118,32 @@ class Mapper {
         rejected = true;
       }
     }
-    if (ranged) warn("memberOf returned in part (range retrieval); group list incomplete");
-    if (rejected || ranged) bad("memberOf");
+    // The reader completes ranged values before mapping; still ranged means that failed.
+    if (ranged) warn(name + " returned in part (range retrieval failed); group list incomplete");
+    if (rejected || ranged) bad(name);
   }
 
   void read_account_control(Employee& e) {
-    const auto* values = entry_.find("userAccountControl");
+    const std::string& name = options_.attributes.account_control;
+    if (name.empty()) return;
+    const auto* values = entry_.find(name);
     if (values == nullptr || values->empty()) return;
     const auto flags = parse_int64(values->front());
     if (!flags) {
-      bad("userAccountControl");
+      bad(name);
       return;
     }
     e.disabled = (*flags & 0x2) != 0;  // ACCOUNTDISABLE
   }
 
   void read_expiry(Employee& e) {
-    const auto* values = entry_.find("accountExpires");
+    const std::string& name = options_.attributes.account_expires;
+    if (name.empty()) return;
+    const auto* values = entry_.find(name);
     if (values == nullptr || values->empty()) return;
     const auto ticks = parse_int64(values->front());
     if (!ticks || *ticks < 0) {
-      bad("accountExpires");
+      bad(name);
       return;
     }
     e.account_expires = ad_ticks_to_time(*ticks);
@@ -163,15 +175,24 @@ const std::vector<std::string>* RawEntry::find(std::string_view name, bool* rang
 }
 
 std::vector<std::string> requested_attributes(const LdapOptions& options) {
-  std::vector<std::string> names = {
-      "sAMAccountName", "givenName", "sn",      "displayName",        "mail",          "department",
-      "title",          "memberOf",  "manager", "userAccountControl", "accountExpires"};
-  for (const auto* extra :
-       {&options.key_attribute, &options.long_leave_attribute, &options.identity_code_attribute}) {
-    if (extra->empty()) continue;
+  const AttributeMap& m = options.attributes;
+  std::vector<std::string> names;
+  for (const auto* name :
+       {&m.account, &m.given_name, &m.surname, &m.display_name, &m.mail, &m.department, &m.title,
+        &m.groups, &m.manager, &m.account_control, &m.account_expires, &options.key_attribute,
+        &options.long_leave_attribute, &options.identity_code_attribute}) {
+    if (name->empty()) continue;
     const bool known = std::any_of(names.begin(), names.end(),
-                                   [&](const std::string& n) { return equals_nocase(n, *extra); });
-    if (!known) names.push_back(*extra);
+                                   [&](const std::string& n) { return equals_nocase(n, *name); });
+    if (!known) names.push_back(*name);
+  }
+  // A window asks for the groups in ranges from the first request on ("memberOf;range=0-499").
+  if (options.range_window > 0 && !m.groups.empty()) {
+    for (auto& n : names) {
+      if (equals_nocase(n, m.groups)) {
+        n += ";range=0-" + std::to_string(options.range_window - 1);
+      }
+    }
   }
   return names;
 }

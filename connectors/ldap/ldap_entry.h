@@ -32,17 +32,21 @@ struct MappedEntry {
   std::vector<std::string> warnings;
 };
 
-// The attributes a search must request for map_entry: the fixed AD set, the key attribute
-// and the optional long-leave and identity-code attributes, without duplicates.
+// The attributes a search must request for map_entry: those of options.attributes, the key
+// attribute and the optional long-leave and identity-code attributes, without duplicates. With
+// a range_window, the groups attribute is asked for as "<name>;range=0-<window - 1>".
 std::vector<std::string> requested_attributes(const LdapOptions& options);
 
 // Maps an entry to an Employee. Rules:
-// - The key (options.key_attribute; objectGUID as format_object_guid) and sAMAccountName must
-//   be present and acceptable, or the entry is skipped with a warning.
+// - Attribute names come from options.attributes (AD's by default); an empty name leaves the
+//   field empty.
+// - The key (options.key_attribute; objectGUID as format_object_guid) and the account
+//   (sAMAccountName) must be present and acceptable, or the entry is skipped with a warning.
 // - Any other value that is not acceptable_value (bad UTF-8, control characters, too long)
 //   leaves its field empty and adds the attribute's name to Employee::bad_fields; so does an
-//   unparsable userAccountControl or accountExpires, and a memberOf AD returned only in part
-//   (range retrieval, not implemented yet), which also adds a warning.
+//   unparsable userAccountControl or accountExpires, and a memberOf still in AD's ranged form
+//   (the reader completes ranges before mapping: ldap_range.h; still ranged means that
+//   failed), which also adds a warning.
 // - disabled = userAccountControl & 0x2; account_expires from accountExpires (AD ticks);
 //   ou = parent_ou(dn); groups = all memberOf values.
 MappedEntry map_entry(const RawEntry& entry, const LdapOptions& options);

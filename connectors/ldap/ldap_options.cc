@@ -72,6 +72,28 @@ T get_or(const po::variables_map& vm, const char* name, T fallback) {
   return it == vm.end() || it->second.empty() ? fallback : it->second.as<T>();
 }
 
+// The directory.map.* options: one per Employee field that comes from an attribute.
+struct MappedField {
+  const char* option;
+  std::string AttributeMap::*field;
+  const char* help;
+};
+constexpr MappedField kMappedFields[] = {
+    {"directory.map.account", &AttributeMap::account, "attribute of the logon name (required)"},
+    {"directory.map.given_name", &AttributeMap::given_name, "attribute of the first name"},
+    {"directory.map.surname", &AttributeMap::surname, "attribute of the surname"},
+    {"directory.map.display_name", &AttributeMap::display_name, "attribute of the display name"},
+    {"directory.map.mail", &AttributeMap::mail, "attribute of the e-mail address"},
+    {"directory.map.department", &AttributeMap::department, "attribute of the department"},
+    {"directory.map.title", &AttributeMap::title, "attribute of the job title"},
+    {"directory.map.groups", &AttributeMap::groups, "multi-valued attribute of group DNs"},
+    {"directory.map.manager", &AttributeMap::manager, "attribute of the manager's DN"},
+    {"directory.map.account_control", &AttributeMap::account_control,
+     "attribute of the account flags (bit 0x2: disabled)"},
+    {"directory.map.account_expires", &AttributeMap::account_expires,
+     "attribute of the expiry time (AD ticks)"},
+};
+
 }  // namespace
 
 po::options_description ldap_options_description() {
@@ -110,6 +132,24 @@ po::options_description ldap_options_description() {
       "attribute marking long leave (e.g. extensionAttribute1); empty: none");
   add("directory.identity_code_attribute", po::value<std::string>(),
       "attribute holding the personal identity code; empty: none");
+  for (const auto& f : kMappedFields) {
+    add(f.option, po::value<std::string>()->default_value(defaults.attributes.*f.field),
+        f.help);
+  }
+  add("directory.member_of", po::value<std::string>(),
+      "read only members of this group (DN); empty: everyone the filter selects");
+  add("directory.range_window", po::value<int>()->default_value(defaults.range_window),
+      "values per request of a multi-valued attribute (AD range retrieval); 0: as the server "
+      "decides");
+  add("directory.retries", po::value<int>()->default_value(defaults.retries),
+      "further attempts after a transient failure (server down, connection lost mid-read)");
+  add("directory.retry_delay", po::value<int>()->default_value(defaults.retry_delay_s),
+      "seconds before the first retry; doubled each time, with jitter");
+  add("directory.retry_max_delay", po::value<int>()->default_value(defaults.retry_max_delay_s),
+      "longest wait between retries, in seconds");
+  add("directory.clock_skew_margin",
+      po::value<int>()->default_value(defaults.clock_skew_margin_s),
+      "seconds subtracted from the clock for modifyTimestamp watermarks (servers without USNs)");
   return d;
 }
 
@@ -130,6 +170,15 @@ LdapOptions ldap_options_from(const po::variables_map& vm) {
   o.key_attribute = get_or<std::string>(vm, "directory.key_attribute", o.key_attribute);
   o.long_leave_attribute = get_or<std::string>(vm, "directory.long_leave_attribute", "");
   o.identity_code_attribute = get_or<std::string>(vm, "directory.identity_code_attribute", "");
+  for (const auto& f : kMappedFields) {
+    o.attributes.*f.field = get_or<std::string>(vm, f.option, o.attributes.*f.field);
+  }
+  o.member_of = get_or<std::string>(vm, "directory.member_of", "");
+  o.range_window = get_or<int>(vm, "directory.range_window", o.range_window);
+  o.retries = get_or<int>(vm, "directory.retries", o.retries);
+  o.retry_delay_s = get_or<int>(vm, "directory.retry_delay", o.retry_delay_s);
+  o.retry_max_delay_s = get_or<int>(vm, "directory.retry_max_delay", o.retry_max_delay_s);
+  o.clock_skew_margin_s = get_or<int>(vm, "directory.clock_skew_margin", o.clock_skew_margin_s);
   validate(o);
   return o;
 }
@@ -164,6 +213,15 @@ void validate(const LdapOptions& o) {
   require_attribute(o.key_attribute, "directory.key_attribute", false);
   require_attribute(o.long_leave_attribute, "directory.long_leave_attribute", true);
   require_attribute(o.identity_code_attribute, "directory.identity_code_attribute", true);
+  for (const auto& f : kMappedFields) {
+    require_attribute(o.attributes.*f.field, f.option, f.field != &AttributeMap::account);
+  }
+  // 0 or at least 2: a window of one value would take a round trip per group.
+  if (o.range_window != 0) require_range(o.range_window, 2, 100000, "directory.range_window");
+  require_range(o.retries, 0, 100, "directory.retries");
+  require_range(o.retry_delay_s, 1, 3600, "directory.retry_delay");
+  require_range(o.retry_max_delay_s, o.retry_delay_s, 86400, "directory.retry_max_delay");
+  require_range(o.clock_skew_margin_s, 0, 86400, "directory.clock_skew_margin");
 }
 
 }  // namespace valtuus

@@ -10,6 +10,23 @@
 
 namespace valtuus {
 
+// Which directory attribute fills each Employee field: Active Directory's names by default.
+// An empty name (allowed for every field but account) leaves that field empty.
+// Option names: directory.map.<field>, e.g. directory.map.title = extensionAttribute5.
+struct AttributeMap {
+  std::string account = "sAMAccountName";  // required: the logon name
+  std::string given_name = "givenName";
+  std::string surname = "sn";
+  std::string display_name = "displayName";
+  std::string mail = "mail";
+  std::string department = "department";
+  std::string title = "title";
+  std::string groups = "memberOf";  // multi-valued: read whole with AD's range retrieval
+  std::string manager = "manager";
+  std::string account_control = "userAccountControl";  // bit 0x2: disabled
+  std::string account_expires = "accountExpires";      // 100 ns ticks since 1601
+};
+
 struct LdapOptions {
   // directory.uri, required: ldaps://host[:port]/, or ldap://host[:port]/ upgraded with StartTLS.
   std::string uri;
@@ -45,8 +62,28 @@ struct LdapOptions {
   // (Employee::long_leave_marker); empty reads none.
   std::string long_leave_attribute;
   // directory.identity_code_attribute, optional: attribute holding the personal identity code
-  // (Employee::identity_code); empty reads none.
+  // (Employee::identity_code); empty reads none. Its values are never logged.
   std::string identity_code_attribute;
+  // directory.map.*: the attribute of each Employee field.
+  AttributeMap attributes;
+  // directory.member_of, optional: read only members of this group (a DN). Escaped (RFC 4515)
+  // into the filter as (memberOf=<DN>), so no value can change the filter's meaning.
+  std::string member_of;
+  // directory.range_window: values of a multi-valued attribute asked for per request (AD range
+  // retrieval, "memberOf;range=0-499"); 0 asks for all and lets the server decide (AD then
+  // sends 1500 at a time). The connector follows the ranges to the end either way.
+  int range_window = 0;
+  // directory.retries: further attempts after a transient failure (connect, bind or a
+  // connection lost mid-read), each after an exponential backoff with jitter (common/backoff.h)
+  // from directory.retry_delay up to directory.retry_max_delay seconds. A retried read starts
+  // again from the beginning: paging cookies do not survive a connection.
+  int retries = 3;
+  int retry_delay_s = 1;
+  int retry_max_delay_s = 30;
+  // directory.clock_skew_margin (seconds): on servers without update sequence numbers (OpenLDAP),
+  // incremental reads use modifyTimestamp; the watermark is this client's clock minus this margin,
+  // so a server clock up to this far behind ours loses nothing (changes are read again at worst).
+  int clock_skew_margin_s = 300;
 };
 
 // The "directory.*" options with help text and defaults, for the daemon's and the CLI's

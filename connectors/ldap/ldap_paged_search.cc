@@ -91,17 +91,24 @@ class PagedSearch {
 
   // One page: send the request, then take its messages one at a time. False on failure.
   bool run_page(char** attributes) {
-    LDAPControl* raw_control = nullptr;
-    int rc = ldap_create_page_control(ld_, request_.page_size, cookie_.get(), 0, &raw_control);
-    ControlPtr control(raw_control);
-    if (rc != LDAP_SUCCESS) {
-      fail(rc, diagnostic_of(ld_), "paging control");
-      return false;
+    ControlPtr control;
+    int rc = LDAP_SUCCESS;
+    if (request_.paged) {
+      LDAPControl* raw_control = nullptr;
+      rc = ldap_create_page_control(ld_, request_.page_size, cookie_.get(), 0, &raw_control);
+      control.reset(raw_control);
+      if (rc != LDAP_SUCCESS) {
+        fail(rc, diagnostic_of(ld_), "paging control");
+        return false;
+      }
     }
-    LDAPControl* server_controls[] = {control.get(), nullptr};
+    std::vector<LDAPControl*> server_controls = request_.controls;
+    if (control) server_controls.push_back(control.get());
+    server_controls.push_back(nullptr);
     int msgid = 0;
-    rc = ldap_search_ext(ld_, request_.base.c_str(), LDAP_SCOPE_SUBTREE, request_.filter.c_str(),
-                         attributes, 0, server_controls, nullptr, nullptr, LDAP_NO_LIMIT, &msgid);
+    rc = ldap_search_ext(ld_, request_.base.c_str(), request_.scope, request_.filter.c_str(),
+                         attributes, 0, server_controls.data(), nullptr, nullptr, LDAP_NO_LIMIT,
+                         &msgid);
     if (rc == LDAP_FILTER_ERROR) {
       throw ConfigError("directory " + request_.uri + ": directory.filter '" + request_.filter +
                         "': " + describe(rc, diagnostic_of(ld_)));

@@ -1,4 +1,4 @@
-// A subtree search in pages (RFC 2696 simple paged results), delivering entries as they
+// A search in pages (RFC 2696 simple paged results), delivering entries as they
 // arrive. AD returns at most 1000 entries to an unpaged search, so every read of employees
 // pages. Not thread-safe: it owns the handle for the duration of the call.
 #pragma once
@@ -21,6 +21,12 @@ struct SearchRequest {
   std::vector<std::string> attributes;
   int page_size = 1000;
   int timeout_s = 60;  // the longest wait for any one message; a stall longer than this fails
+  int scope = LDAP_SCOPE_SUBTREE;
+  // Page with RFC 2696 (when the RootDSE advertises it). Without paging the server's size
+  // limit applies, and hitting it makes the search incomplete (sizeLimitExceeded).
+  bool paged = true;
+  // Further server controls sent with every page, e.g. AD's show-deleted; not owned.
+  std::vector<LDAPControl*> controls;
 };
 
 struct SearchOutcome {

@@ -1,57 +1,143 @@
 #include "connectors/ldap/ldap_source.h"
 
 #include <chrono>
+#include <thread>
 #include <utility>
 
-#include "connectors/ldap/ldap_entry.h"
-#include "connectors/ldap/ldap_handle.h"
-#include "connectors/ldap/ldap_paged_search.h"
+#include "connectors/ldap/ldap_session.h"
+#include "connectors/ldap/ldap_values.h"
+#include "core/errors.h"
 
 namespace valtuus {
 
-LdapDirectorySource::LdapDirectorySource(LdapOptions options) : options_(std::move(options)) {
-  validate(options_);
+namespace {
+
+std::string join(const std::vector<std::string>& reasons) {
+  std::string out;
+  for (const auto& r : reasons) {
+    if (!out.empty()) out += "; ";
+    out += r;
+  }
+  return out;
 }
 
-Snapshot LdapDirectorySource::read_all() {
-  warnings_.clear();
-  Snapshot snapshot;
+TimePoint now_seconds() { return std::chrono::floor<std::chrono::seconds>(Clock::now()); }
+
+}  // namespace
+
+LdapDirectorySource::LdapDirectorySource(LdapOptions options, RetryEnvironment environment)
+    : options_(std::move(options)), environment_(std::move(environment)) {
+  validate(options_);
+  if (!environment_.sleep) {
+    environment_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  }
+  bind_ = ldap::simple_bind(options_);
+}
+
+// Runs `attempt` until it succeeds without losing the connection, or retries run out. A
+// TransientError (connect, bind) is rethrown after the last attempt; a lost connection then
+// gives the last attempt's incomplete result. ConfigError is never retried: a wrong password
+// stays wrong (and retrying could lock the account).
+template <typename Result, typename Attempt>
+Result LdapDirectorySource::with_retries(Attempt attempt) {
+  Backoff backoff({.base = std::chrono::seconds(options_.retry_delay_s),
+                   .cap = std::chrono::seconds(options_.retry_max_delay_s),
+                   .factor = 2.0,
+                   .jitter = 0.5},
+                  environment_.uniform);
+  std::vector<std::string> retries;
+  for (attempts_ = 1;; ++attempts_) {
+    warnings_.clear();
+    const bool last = attempts_ > options_.retries;
+    std::string failure;
+    try {
+      bool connection_lost = false;
+      Result result = attempt(connection_lost);
+      if (!connection_lost || last) {
+        warnings_.insert(warnings_.begin(), retries.begin(), retries.end());
+        return result;
+      }
+      failure = "connection lost during the read";
+    } catch (const TransientError& e) {
+      if (last) throw;
+      failure = e.what();
+    }
+    const auto delay = backoff.next_delay();
+    retries.push_back("attempt " + std::to_string(attempts_) + " failed (" + failure +
+                      "); retried after " + std::to_string(delay.count()) + " ms");
+    environment_.sleep(delay);
+  }
+}
+
+FullRead LdapDirectorySource::read_full(const ReadHints& hints) {
+  return with_retries<FullRead>([&](bool& lost) { return read_full_once(hints, lost); });
+}
+
+DirectoryChanges LdapDirectorySource::read_changes(const Watermark& since) {
+  return with_retries<DirectoryChanges>([&](bool& lost) { return read_changes_once(since, lost); });
+}
+
+FullRead LdapDirectorySource::read_full_once(const ReadHints& hints, bool& connection_lost) {
+  FullRead read;
+  Snapshot& snapshot = read.snapshot;
   snapshot.source = options_.uri;
   // The time the read began: every value in the snapshot was current at or after it.
-  snapshot.read_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
-
-  const ldap::LdapPtr ld = ldap::connect_and_bind(options_, ldap::simple_bind(options_));
-
-  ldap::SearchRequest request;
-  request.uri = options_.uri;
-  request.filter = options_.filter;
-  request.attributes = ldap::requested_attributes(options_);
-  request.page_size = options_.page_size;
-  request.timeout_s = options_.operation_timeout_s;
-
-  const auto on_entry = [&](ldap::RawEntry&& entry) {
-    ldap::MappedEntry mapped = ldap::map_entry(entry, options_);
-    for (auto& w : mapped.warnings) warnings_.push_back(std::move(w));
-    if (mapped.employee) snapshot.employees.push_back(std::move(*mapped.employee));
-  };
-
-  std::vector<std::string> reasons;
-  for (const auto& base : options_.bases) {
-    request.base = base;
-    const ldap::SearchOutcome outcome = ldap::paged_search(ld.get(), request, on_entry);
-    if (outcome.complete) continue;
-    reasons.push_back(outcome.reason);
-    // A lost connection fails every later base too; one reason is enough. Other failures
-    // (a missing base, a size limit) concern one base: read the others for what they hold.
-    if (outcome.connection_lost) break;
+  snapshot.read_at = now_seconds();
+  ldap::Session session(options_, bind_, warnings_);
+  // Taken before the first search: whatever changes during the read is after it.
+  read.watermark = session.watermark(snapshot.read_at);
+  ldap::ReadOutcome outcome =
+      session.read_employees(ldap::employee_filter(options_), snapshot.employees);
+  connection_lost = outcome.connection_lost;
+  if (outcome.reasons.empty()) {
+    if (auto implausible = implausible_count(snapshot.employees.size(), hints)) {
+      outcome.reasons.push_back("directory " + options_.uri + ": " + *implausible);
+    }
   }
+  snapshot.complete = outcome.reasons.empty();
+  snapshot.incomplete_reason = join(outcome.reasons);
+  return read;
+}
 
-  snapshot.complete = reasons.empty();
-  for (const auto& r : reasons) {
-    if (!snapshot.incomplete_reason.empty()) snapshot.incomplete_reason += "; ";
-    snapshot.incomplete_reason += r;
+DirectoryChanges LdapDirectorySource::read_changes_once(const Watermark& since,
+                                                        bool& connection_lost) {
+  DirectoryChanges changes;
+  changes.since = since;
+  changes.source = options_.uri;
+  changes.read_at = now_seconds();
+  ldap::Session session(options_, bind_, warnings_);
+  const Watermark current = session.watermark(changes.read_at);
+  const bool usn = current.kind == Watermark::Kind::usn;
+  const auto since_usn = ldap::parse_int64(since.value);
+  if (since.kind != current.kind || since.server != current.server ||
+      (usn && (!since_usn || *since_usn < 0))) {
+    changes.watermark_reset = true;
+    changes.incomplete_reason =
+        since.empty() ? "no watermark: a full read is needed"
+                      : "the watermark is from " + since.server + ", this server is " +
+                            current.server + ": a full read is needed";
+    return changes;
   }
-  return snapshot;
+  changes.next = current;
+  ldap::ReadOutcome outcome = session.read_employees(
+      ldap::changes_filter(ldap::employee_filter(options_), since), changes.changed);
+  if (usn && !outcome.connection_lost) {
+    if (session.server().show_deleted) {
+      ldap::ReadOutcome deleted = session.read_deleted_keys(
+          static_cast<std::uint64_t>(*since_usn) + 1, changes.deleted_keys);
+      changes.deletions_read = true;
+      outcome.connection_lost = deleted.connection_lost;
+      outcome.reasons.insert(outcome.reasons.end(), deleted.reasons.begin(),
+                             deleted.reasons.end());
+    } else {
+      warnings_.push_back("directory " + options_.uri +
+                          ": no show-deleted control: deletions show in full reads only");
+    }
+  }
+  connection_lost = outcome.connection_lost;
+  changes.complete = outcome.reasons.empty();
+  changes.incomplete_reason = join(outcome.reasons);
+  return changes;
 }
 
 }  // namespace valtuus

@@ -2,10 +2,15 @@
 // implementation over LDAP (Active Directory, or any server with AD's attribute names).
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "common/backoff.h"
+#include "connectors/ldap/ldap_handle.h"
 #include "connectors/ldap/ldap_options.h"
+#include "core/directory_changes.h"
 #include "core/employee.h"
 
 namespace valtuus {
@@ -15,31 +20,73 @@ class DirectorySource {
  public:
   virtual ~DirectorySource() = default;
 
-  // Reads every employee. Throws ConfigError or TransientError when no read could start
-  // (connect or bind failed): a failed connect is not a snapshot. Once reading has started,
-  // failures give an incomplete snapshot (complete=false, incomplete_reason) instead.
-  virtual Snapshot read_all() = 0;
+  // Reads every employee, and the watermark taken just before the read began (so that a change
+  // made during the read is seen by the next read_changes). Throws ConfigError or
+  // TransientError when no read could start (connect or bind failed): a failed connect is not
+  // a snapshot. Once reading has started, failures give an incomplete snapshot
+  // (complete=false, incomplete_reason) instead; so does a read whose size is implausible
+  // given `hints` (implausible_count in core/directory_changes.h).
+  virtual FullRead read_full(const ReadHints& hints) = 0;
+
+  // What changed since `since` (from read_full or an earlier read_changes). When `since` is
+  // empty or from another server, reads nothing and says watermark_reset: the caller must do
+  // a full read. Throws like read_full.
+  virtual DirectoryChanges read_changes(const Watermark& since) = 0;
+
+  // The snapshot of read_full, for callers that keep no watermark.
+  Snapshot read_all(const ReadHints& hints = {}) { return read_full(hints).snapshot; }
 };
 
-// Reads employees from a directory over LDAP: one connection per read (connect, TLS, bind,
-// a paged search of each base, unbind), so a server restart or a rotated password between
-// reads needs nothing special. Not thread-safe: one read at a time.
+// What LdapDirectorySource needs from the outside world to wait between attempts; tests
+// replace it to run without sleeping and with known random numbers.
+struct RetryEnvironment {
+  Backoff::Uniform uniform = system_uniform();
+  std::function<void(std::chrono::milliseconds)> sleep;  // empty: std::this_thread::sleep_for
+};
+
+// Reads employees from a directory over LDAP: one connection per attempt (connect, TLS, bind,
+// RootDSE, a paged search of each base, unbind), so a server restart or a rotated password
+// between reads needs nothing special. A transient failure (connect, bind, or a connection
+// lost mid-read) is retried up to options.retries times on a new connection after an
+// exponential backoff with jitter; the read then starts again from the beginning.
+// Not thread-safe: one read at a time.
 class LdapDirectorySource : public DirectorySource {
  public:
   // Throws ConfigError if `options` are invalid (see validate in ldap_options.h).
-  explicit LdapDirectorySource(LdapOptions options);
+  explicit LdapDirectorySource(LdapOptions options, RetryEnvironment environment = {});
 
-  // The snapshot is complete only if every page of every base ended in success. Entries
-  // without a usable key or sAMAccountName are skipped and listed in last_warnings().
-  Snapshot read_all() override;
+  // The snapshot is complete only if every page of every base ended in success, every ranged
+  // attribute was read to its end, and the count is plausible. Entries without a usable key
+  // or account are skipped and listed in last_warnings().
+  FullRead read_full(const ReadHints& hints) override;
 
-  // Warnings of the last read_all: skipped entries and partly read values, each naming the
-  // entry's DN (never a value). Cleared at the start of each read.
+  // AD: employees with uSNChanged above the watermark, and users deleted since (tombstones;
+  // the account needs List Contents on CN=Deleted Objects, else none show: deletions then
+  // appear in full reads only). OpenLDAP: employees with modifyTimestamp at or after it; no
+  // deletions (deletions_read is false).
+  DirectoryChanges read_changes(const Watermark& since) override;
+
+  // Replaces the simple bind (e.g. by a SASL GSSAPI bind where Kerberos is set up).
+  void set_bind(ldap::BindFunction bind) { bind_ = std::move(bind); }
+
+  // Warnings of the last read: skipped entries and partly read values, each naming the
+  // entry's DN (never a value), and retries. Cleared at the start of each read.
   const std::vector<std::string>& last_warnings() const { return warnings_; }
 
+  // Connections the last read opened (1 when nothing had to be retried).
+  int last_attempts() const { return attempts_; }
+
  private:
+  FullRead read_full_once(const ReadHints& hints, bool& connection_lost);
+  DirectoryChanges read_changes_once(const Watermark& since, bool& connection_lost);
+  template <typename Result, typename Attempt>
+  Result with_retries(Attempt attempt);
+
   LdapOptions options_;
+  RetryEnvironment environment_;
+  ldap::BindFunction bind_;
   std::vector<std::string> warnings_;
+  int attempts_ = 0;
 };
 
 }  // namespace valtuus

@@ -1,27 +1,10 @@
 #include "connectors/postgres/item_queries.h"
 
+#include "connectors/postgres/pg_arrays.h"
+
 #include <pqxx/pqxx>
 
 namespace valtuus {
-
-namespace {
-
-// A PostgreSQL text[] literal for the states filter; values are parameters, not SQL.
-std::string text_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ",";
-    out += "\"";
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += "\"";
-  }
-  return out + "}";
-}
-
-}  // namespace
 
 std::vector<ItemRow> list_items(pqxx::connection& connection, const ItemFilter& filter) {
   pqxx::read_transaction txn(connection);
@@ -40,7 +23,7 @@ std::vector<ItemRow> list_items(pqxx::connection& connection, const ItemFilter& 
       "WHERE i.state = ANY($1::text[]) AND ($2::text IS NULL OR i.kind = $2) "
       "ORDER BY CASE i.kind WHEN 'revoke' THEN 0 WHEN 'org_apply' THEN 1 ELSE 2 END, "
       "  coalesce(e.department, ''), coalesce(e.account, ''), i.mandate_id, i.id",
-      text_array(filter.states), kind);
+      text_array_literal(filter.states), kind);
   std::vector<ItemRow> rows;
   rows.reserve(result.size());
   for (const auto& r : result) {

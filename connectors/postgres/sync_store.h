@@ -10,21 +10,16 @@
 #include "core/change_item.h"
 #include "core/employee.h"
 #include "core/policy.h"
+#include "core/reconcile_state.h"
 
 namespace valtuus {
-
-// What the reconcile needs from the database.
-struct StoreState {
-  std::vector<LedgerGrant> ledger;
-  std::vector<OpenItem> open_items;
-};
 
 struct RunRecord {
   long long run_id = 0;  // 0 for a dry run
   Plan plan;
 };
 
-using Planner = std::function<Plan(const StoreState&)>;
+using Planner = std::function<Plan(const ReconcileState&)>;
 
 class SyncStore {
  public:
@@ -32,9 +27,9 @@ class SyncStore {
   explicit SyncStore(pqxx::connection& connection) : connection_(connection) {}
 
   // In one transaction, under an advisory lock that serialises concurrent runs: reads the
-  // ledger and the open items, asks `planner` for the plan, and writes everything. With
-  // `dry_run` the transaction is rolled back after planning. Throws pqxx errors on failure,
-  // after which nothing of the run is in the database.
+  // state the reconcile needs (ledger, open items, history), asks `planner` for the plan, and
+  // writes everything. With `dry_run` the transaction is rolled back after planning. Throws pqxx
+  // errors on failure, after which nothing of the run is in the database.
   RunRecord sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
                  TimePoint started_at, bool dry_run);
 

@@ -122,6 +122,24 @@ void LdapTestDirectory::add(const std::string& dn, const LdapAttributes& attribu
   if (rc != LDAP_SUCCESS) throw std::runtime_error(ldap_failure(admin_.get(), rc, "add " + dn));
 }
 
+void LdapTestDirectory::modify(const std::string& dn, const std::string& attribute,
+                               const std::vector<std::string>& values) {
+  std::vector<berval> bvs;
+  for (const auto& v : values) {
+    bvs.push_back(berval{static_cast<ber_len_t>(v.size()), const_cast<char*>(v.data())});
+  }
+  std::vector<berval*> ptrs;
+  for (auto& bv : bvs) ptrs.push_back(&bv);
+  ptrs.push_back(nullptr);
+  LDAPMod mod{};
+  mod.mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
+  mod.mod_type = const_cast<char*>(attribute.c_str());
+  mod.mod_bvalues = ptrs.data();
+  LDAPMod* mods[] = {&mod, nullptr};
+  const int rc = ldap_modify_ext_s(admin_.get(), dn.c_str(), mods, nullptr, nullptr);
+  if (rc != LDAP_SUCCESS) throw std::runtime_error(ldap_failure(admin_.get(), rc, "modify " + dn));
+}
+
 void LdapTestDirectory::remove_subtree(const std::string& dn) {
   ldap::SearchRequest request;
   request.uri = "test directory";

@@ -62,6 +62,10 @@ class LdapTestDirectory {
   // Adds any entry.
   void add(const std::string& dn, const LdapAttributes& attributes);
 
+  // Replaces the values of `attribute` of `dn` (no values: removes the attribute).
+  void modify(const std::string& dn, const std::string& attribute,
+              const std::vector<std::string>& values);
+
   // Deletes `dn` and everything under it.
   void remove_subtree(const std::string& dn);
 

@@ -1,10 +1,13 @@
 // What a read does when the network fails after the bind: the snapshot comes back incomplete,
 // keeping what was read, and is never mistaken for a complete one (DESIGN.md invariant 5).
-// A TcpProxy between the connector and the test slapd cuts or freezes the connection.
+// A TcpProxy between the connector and the test slapd cuts or freezes the connection (the
+// shared slapd itself is not killed: other tests use it at the same time). Retries are off
+// unless a test is about them; waits between attempts are recorded, not slept.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "connectors/ldap/ldap_handle.h"
 #include "connectors/ldap/ldap_paged_search.h"
@@ -33,6 +36,7 @@ class LdapFaultTest : public ::testing::Test {
     options_ = dir_.reader_options();
     options_.page_size = 5;
     options_.uri = "ldaps://127.0.0.1:" + std::to_string(proxy_.port()) + "/";
+    options_.retries = 0;
     // One clean read through the proxy: how many bytes a whole read takes.
     const Snapshot clean = LdapDirectorySource(options_).read_all();
     ASSERT_TRUE(clean.complete) << clean.incomplete_reason;
@@ -42,8 +46,18 @@ class LdapFaultTest : public ::testing::Test {
 
   LdapTestDirectory dir_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
   TcpProxy proxy_{port_of(dir_.reader_options().uri)};
+  // A source whose waits between attempts are recorded instead of slept, with a random
+  // source of 0 (no jitter taken off: delays of exactly 1 s, 2 s, ...).
+  LdapDirectorySource source() {
+    RetryEnvironment environment;
+    environment.uniform = [] { return 0.0; };
+    environment.sleep = [this](std::chrono::milliseconds d) { waits_.push_back(d); };
+    return LdapDirectorySource(options_, environment);
+  }
+
   LdapOptions options_;
   std::size_t whole_read_bytes_ = 0;
+  std::vector<std::chrono::milliseconds> waits_;
 };
 
 TEST_F(LdapFaultTest, ConnectionDroppedMidReadGivesIncompleteSnapshot) {
@@ -71,6 +85,44 @@ TEST_F(LdapFaultTest, StalledServerGivesIncompleteSnapshotAfterTimeout) {
 TEST_F(LdapFaultTest, ConnectionDroppedBeforeBindIsTransientError) {
   proxy_.set_fault(TcpProxy::Fault::cut, 10);  // inside the TLS handshake
   EXPECT_THROW(LdapDirectorySource(options_).read_all(), TransientError);
+}
+
+TEST_F(LdapFaultTest, ConnectionCutOnceIsRetriedAndTheReadCompletes) {
+  proxy_.set_fault(TcpProxy::Fault::cut, whole_read_bytes_ / 2, 1);  // only the first connection
+  options_.retries = 2;
+  LdapDirectorySource s = source();
+  const Snapshot snapshot = s.read_all();
+  EXPECT_TRUE(snapshot.complete) << snapshot.incomplete_reason;
+  EXPECT_EQ(snapshot.employees.size(), static_cast<std::size_t>(kUsers));  // not 1.5 times
+  EXPECT_EQ(s.last_attempts(), 2);
+  EXPECT_EQ(waits_, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(1)}));
+  ASSERT_FALSE(s.last_warnings().empty());
+  EXPECT_NE(s.last_warnings()[0].find("attempt 1 failed (connection lost"), std::string::npos)
+      << s.last_warnings()[0];
+}
+
+TEST_F(LdapFaultTest, ConnectionCutEveryTimeStaysIncompleteAfterBackingOff) {
+  proxy_.set_fault(TcpProxy::Fault::cut, whole_read_bytes_ / 2);
+  options_.retries = 2;
+  LdapDirectorySource s = source();
+  const Snapshot snapshot = s.read_all();
+  EXPECT_FALSE(snapshot.complete);
+  EXPECT_GT(snapshot.employees.size(), 0u);
+  EXPECT_LT(snapshot.employees.size(), static_cast<std::size_t>(kUsers));
+  EXPECT_EQ(s.last_attempts(), 3);
+  EXPECT_EQ(waits_, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(1),
+                                                             std::chrono::seconds(2)}));
+}
+
+TEST_F(LdapFaultTest, UnreachableAfterRetriesIsTransientError) {
+  proxy_.set_fault(TcpProxy::Fault::cut, 10);
+  options_.retries = 3;
+  options_.retry_max_delay_s = 3;
+  LdapDirectorySource s = source();
+  EXPECT_THROW(s.read_all(), TransientError);
+  EXPECT_EQ(s.last_attempts(), 4);
+  EXPECT_EQ(waits_, (std::vector<std::chrono::milliseconds>{
+                        std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(3)}));
 }
 
 TEST_F(LdapFaultTest, PagedSearchCountsEveryPage) {

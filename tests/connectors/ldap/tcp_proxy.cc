@@ -62,8 +62,9 @@ TcpProxy::~TcpProxy() {
   ::close(listener_);
 }
 
-void TcpProxy::set_fault(Fault fault, std::size_t server_bytes) {
+void TcpProxy::set_fault(Fault fault, std::size_t server_bytes, int connections) {
   limit_ = server_bytes;
+  faulty_connections_ = connections;
   fault_ = fault;
 }
 
@@ -85,7 +86,13 @@ void TcpProxy::relay(int client) {
     if (server >= 0) ::close(server);
     return;
   }
-  const Fault fault = fault_;
+  Fault fault = fault_;
+  // Only the first `connections` connections fail (a negative count: all of them).
+  if (faulty_connections_ == 0) {
+    fault = Fault::none;
+  } else if (faulty_connections_ > 0) {
+    --faulty_connections_;
+  }
   const std::size_t limit = limit_;
   std::size_t from_server = 0;
   bool frozen = false;

@@ -29,8 +29,9 @@ class TcpProxy {
   std::uint16_t port() const { return port_; }
 
   // Applies to connections accepted from now on: after `server_bytes` bytes from the server,
-  // the fault happens.
-  void set_fault(Fault fault, std::size_t server_bytes);
+  // the fault happens; to the next `connections` connections only, or to all when negative
+  // (a server that fails once and then works, or one that keeps failing).
+  void set_fault(Fault fault, std::size_t server_bytes, int connections = -1);
 
   // Bytes relayed from the server over all connections so far.
   std::size_t server_bytes() const { return relayed_.load(); }
@@ -45,6 +46,7 @@ class TcpProxy {
   std::atomic<bool> stop_{false};
   std::atomic<Fault> fault_{Fault::none};
   std::atomic<std::size_t> limit_{0};
+  std::atomic<int> faulty_connections_{-1};
   std::atomic<std::size_t> relayed_{0};
   std::thread thread_;
 };

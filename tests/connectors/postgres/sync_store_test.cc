@@ -49,8 +49,8 @@ class SyncStoreTest : public ::testing::Test {
     SyncStore store(connection_);
     return store.sync(
         snapshot_, policy_,
-        [&](const StoreState& state) {
-          return reconcile({snapshot_, policy_, state.ledger, state.open_items, kNow});
+        [&](const ReconcileState& state) {
+          return reconcile({snapshot_, policy_, state, rules_, kNow});
         },
         kNow, dry_run);
   }
@@ -64,6 +64,7 @@ class SyncStoreTest : public ::testing::Test {
   pqxx::connection connection_;
   Policy policy_;
   Snapshot snapshot_;
+  LeaverRules rules_;
 };
 
 TEST_F(SyncStoreTest, WritesRunEmployeesItemsAndAuditInOneGo) {
@@ -104,8 +105,8 @@ TEST_F(SyncStoreTest, DryRunWritesNothing) {
 
 TEST_F(SyncStoreTest, AFailureInTheMiddleLeavesNoPartOfTheRun) {
   SyncStore store(connection_);
-  auto bad_planner = [&](const StoreState& state) {
-    Plan plan = reconcile({snapshot_, policy_, state.ledger, state.open_items, kNow});
+  auto bad_planner = [&](const ReconcileState& state) {
+    Plan plan = reconcile({snapshot_, policy_, state, rules_, kNow});
     ProposedItem broken = plan.add.front();
     broken.mandate = "not-in-the-catalog";  // violates the foreign key after other writes
     plan.add.push_back(broken);

@@ -1,0 +1,112 @@
+#include "core/directory_changes.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace valtuus {
+
+namespace {
+
+std::string_view kind_name(Watermark::Kind kind) {
+  switch (kind) {
+    case Watermark::Kind::usn:
+      return "usn";
+    case Watermark::Kind::timestamp:
+      return "timestamp";
+    case Watermark::Kind::none:
+      break;
+  }
+  return "none";
+}
+
+void append_reason(std::string& reasons, std::string_view reason) {
+  if (reason.empty()) return;
+  if (!reasons.empty()) reasons += "; ";
+  reasons += reason;
+}
+
+}  // namespace
+
+std::string encode(const Watermark& w) {
+  if (w.empty()) return "none";
+  // The value never holds ':' (digits or a GeneralizedTime); the server, last, may.
+  std::string out(kind_name(w.kind));
+  out += ':';
+  out += w.value;
+  out += ':';
+  out += w.server;
+  return out;
+}
+
+std::optional<Watermark> decode_watermark(std::string_view text) {
+  if (text == "none") return Watermark{};
+  const auto first = text.find(':');
+  if (first == std::string_view::npos) return std::nullopt;
+  const auto second = text.find(':', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  Watermark w;
+  const std::string_view kind = text.substr(0, first);
+  if (kind == "usn") {
+    w.kind = Watermark::Kind::usn;
+  } else if (kind == "timestamp") {
+    w.kind = Watermark::Kind::timestamp;
+  } else {
+    return std::nullopt;
+  }
+  w.value = text.substr(first + 1, second - first - 1);
+  w.server = text.substr(second + 1);
+  if (w.value.empty() || w.server.empty()) return std::nullopt;
+  return w;
+}
+
+std::optional<std::string> implausible_count(std::size_t count, const ReadHints& hints) {
+  if (count == 0 && hints.last_complete_count.value_or(0) > 0) {
+    return "no employees found, but the last complete read found " +
+           std::to_string(*hints.last_complete_count) +
+           " (emptied base, lost read rights or wrong base?)";
+  }
+  return std::nullopt;
+}
+
+Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes) {
+  Snapshot merged;
+  merged.read_at = changes.read_at;
+  merged.source = changes.source.empty() ? base.source : changes.source;
+
+  const std::unordered_set<std::string_view> deleted(changes.deleted_keys.begin(),
+                                                     changes.deleted_keys.end());
+  std::unordered_map<std::string_view, const Employee*> changed;
+  for (const auto& e : changes.changed) changed[e.key] = &e;
+
+  merged.employees.reserve(base.employees.size() + changes.changed.size());
+  std::unordered_set<std::string_view> replaced;
+  for (const auto& e : base.employees) {
+    if (deleted.contains(e.key)) continue;
+    if (auto it = changed.find(e.key); it != changed.end()) {
+      merged.employees.push_back(*it->second);
+      replaced.insert(e.key);
+    } else {
+      merged.employees.push_back(e);
+    }
+  }
+  for (const auto& e : changes.changed) {
+    // A new employee; a key in both lists was re-created (reanimated) after the deletion.
+    // Inserting also keeps a key listed twice (overlapping bases) from being added twice.
+    if (replaced.insert(e.key).second) merged.employees.push_back(*changed.at(e.key));
+  }
+
+  std::string reasons;
+  if (!base.complete) {
+    append_reason(reasons, "base snapshot incomplete: " + base.incomplete_reason);
+  }
+  if (changes.watermark_reset) {
+    append_reason(reasons, "watermark belongs to another server: a full read is needed");
+  } else if (!changes.complete) {
+    append_reason(reasons, "changes incomplete: " + changes.incomplete_reason);
+  }
+  merged.complete = reasons.empty();
+  merged.incomplete_reason = reasons;
+  return merged;
+}
+
+}  // namespace valtuus

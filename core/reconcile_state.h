@@ -1,0 +1,66 @@
+// What the reconcile needs besides the directory and the policy: the state kept in the
+// database (ledger, open items, exceptions, approved requests, history) and the organisation's
+// rules for leavers. Plain values, filled by the store, consumed by reconcile().
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/change_item.h"
+#include "core/employee.h"
+
+namespace valtuus {
+
+// When the store last saw changes that start grace periods. Absent: not known yet (then the
+// grace period starts now).
+struct EmployeeHistory {
+  std::optional<TimePoint> left_at;          // first seen as a leaver
+  std::optional<TimePoint> role_changed_at;  // department, title or OU last changed
+  std::string department, title, ou;         // as last stored, to see a change in this read
+};
+
+// A rejected item: the same change is not proposed again while the values it came from (its
+// fingerprint) stay the same and the exception has not expired.
+struct ExceptionRecord {
+  ChangeKind kind = ChangeKind::kGrant;
+  std::string employee_key;  // empty for org_apply
+  std::string mandate;
+  std::string fingerprint;
+  std::optional<TimePoint> until;  // absent: until the values change
+};
+
+// An approved order form (tilauslomake): a theme outside the person's maps, required until
+// its end date.
+struct ManualRequest {
+  long long id = 0;
+  std::string employee_key;
+  std::string mandate;
+  std::string why;
+  std::optional<std::chrono::sys_days> until;  // absent: until revoked by a person
+};
+
+struct ReconcileState {
+  std::vector<LedgerGrant> ledger;
+  std::vector<OpenItem> open_items;
+  std::vector<ExceptionRecord> exceptions;
+  std::vector<ManualRequest> requests;
+  std::set<std::string> organisation_rights;  // themes granted to the organisation (path 2 done)
+  std::unordered_map<std::string, EmployeeHistory> history;  // by employee key
+};
+
+// How the organisation tells leavers and people on long leave apart.
+struct LeaverRules {
+  // Values of the long-leave attribute that mean "on long leave" (compared folded); when empty,
+  // any non-empty value does.
+  std::vector<std::string> long_leave_values;
+  std::vector<std::string> long_leave_ous;  // OUs of people on long leave
+  std::vector<std::string> leavers_ous;     // OUs where leavers' accounts are moved
+  std::chrono::days leaver_grace{0};        // wait this long after leaving before revoking
+  std::chrono::days mover_grace{0};         // wait this long after a role change
+};
+
+}  // namespace valtuus

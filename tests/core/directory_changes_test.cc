@@ -1,0 +1,139 @@
+// core/directory_changes: watermarks as text, plausibility of a read's size, and merging a
+// change set into a snapshot.
+#include "core/directory_changes.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace valtuus {
+namespace {
+
+using namespace std::chrono;
+
+Employee person(const std::string& key, const std::string& title = "") {
+  Employee e;
+  e.key = key;
+  e.account = "acct-" + key;
+  e.title = title;
+  return e;
+}
+
+std::vector<std::string> keys(const Snapshot& s) {
+  std::vector<std::string> out;
+  for (const auto& e : s.employees) out.push_back(e.key);
+  return out;
+}
+
+Snapshot base_snapshot() {
+  Snapshot s;
+  s.employees = {person("a", "Kirjanpitäjä"), person("b"), person("c")};
+  s.complete = true;
+  s.read_at = sys_days{2026y / 3 / 1};
+  s.source = "ldaps://dc1/";
+  return s;
+}
+
+DirectoryChanges complete_changes() {
+  DirectoryChanges c;
+  c.complete = true;
+  c.deletions_read = true;
+  c.read_at = sys_days{2026y / 3 / 2};
+  c.source = "ldaps://dc1/";
+  return c;
+}
+
+TEST(Watermark, RoundTripsThroughText) {
+  const Watermark usn{Watermark::Kind::usn, "40123",
+                      "CN=NTDS Settings,CN=DC1,CN=Servers,...|c6449cc4-1ffe-4432-b0ac-1fdffb66917d"};
+  EXPECT_EQ(encode(usn), "usn:40123:" + usn.server);
+  EXPECT_EQ(decode_watermark(encode(usn)), usn);
+  const Watermark ts{Watermark::Kind::timestamp, "20260301120000Z", "ldaps://127.0.0.1:636/"};
+  EXPECT_EQ(decode_watermark(encode(ts)), ts);  // the server's own ':' survive
+  EXPECT_EQ(encode(Watermark{}), "none");
+  EXPECT_EQ(decode_watermark("none"), Watermark{});
+}
+
+TEST(Watermark, RefusesTextItDidNotWrite) {
+  for (const char* bad : {"", "usn", "usn:1", "usn::server", "usn:1:", "lsn:1:server", "none:"}) {
+    EXPECT_EQ(decode_watermark(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(ImplausibleCount, ZeroAfterAReadThatHadEmployeesIsImplausible) {
+  const auto reason = implausible_count(0, ReadHints{.last_complete_count = 4200});
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_NE(reason->find("4200"), std::string::npos) << *reason;
+  EXPECT_EQ(implausible_count(0, ReadHints{}), std::nullopt);  // first read ever
+  EXPECT_EQ(implausible_count(0, ReadHints{.last_complete_count = 0}), std::nullopt);
+  EXPECT_EQ(implausible_count(1, ReadHints{.last_complete_count = 4200}), std::nullopt);
+}
+
+TEST(MergeChanges, AppliesChangesAdditionsAndDeletionsKeepingOrder) {
+  DirectoryChanges c = complete_changes();
+  c.changed = {person("d"), person("a", "Controller")};
+  c.deleted_keys = {"b", "not-in-base"};
+  const Snapshot merged = merge_changes(base_snapshot(), c);
+  EXPECT_EQ(keys(merged), (std::vector<std::string>{"a", "c", "d"}));
+  EXPECT_EQ(merged.employees[0].title, "Controller");
+  EXPECT_TRUE(merged.complete) << merged.incomplete_reason;
+  EXPECT_EQ(merged.incomplete_reason, "");
+  EXPECT_EQ(merged.read_at, c.read_at);
+  EXPECT_EQ(merged.source, "ldaps://dc1/");
+}
+
+TEST(MergeChanges, NoChangesGivesTheBaseAsOfTheChangeRead) {
+  const Snapshot merged = merge_changes(base_snapshot(), complete_changes());
+  EXPECT_EQ(keys(merged), keys(base_snapshot()));
+  EXPECT_TRUE(merged.complete);
+  EXPECT_EQ(merged.read_at, complete_changes().read_at);
+}
+
+TEST(MergeChanges, AKeyChangedTwiceIsAddedOnce) {
+  DirectoryChanges c = complete_changes();
+  c.changed = {person("d", "first"), person("d", "second")};
+  const Snapshot merged = merge_changes(base_snapshot(), c);
+  EXPECT_EQ(std::count(keys(merged).begin(), keys(merged).end(), "d"), 1);
+}
+
+TEST(MergeChanges, ReanimatedUserIsKept) {
+  // Deleted and restored within the interval: the live entry wins over the tombstone.
+  DirectoryChanges c = complete_changes();
+  c.changed = {person("b", "Palautettu")};
+  c.deleted_keys = {"b"};
+  const Snapshot merged = merge_changes(base_snapshot(), c);
+  EXPECT_EQ(keys(merged), (std::vector<std::string>{"a", "c", "b"}));
+  EXPECT_EQ(merged.employees.back().title, "Palautettu");
+}
+
+TEST(MergeChanges, IncompleteChangesMakeAnIncompleteSnapshot) {
+  DirectoryChanges c = complete_changes();
+  c.complete = false;
+  c.incomplete_reason = "directory ldaps://dc1/: connection lost";
+  c.changed = {person("d")};
+  const Snapshot merged = merge_changes(base_snapshot(), c);
+  EXPECT_FALSE(merged.complete);
+  EXPECT_NE(merged.incomplete_reason.find("connection lost"), std::string::npos);
+}
+
+TEST(MergeChanges, IncompleteBaseMakesAnIncompleteSnapshot) {
+  Snapshot base = base_snapshot();
+  base.complete = false;
+  base.incomplete_reason = "size limit";
+  const Snapshot merged = merge_changes(base, complete_changes());
+  EXPECT_FALSE(merged.complete);
+  EXPECT_NE(merged.incomplete_reason.find("size limit"), std::string::npos);
+}
+
+TEST(MergeChanges, WatermarkResetIsIncompleteEvenIfTheChangeReadSucceeded) {
+  DirectoryChanges c = complete_changes();
+  c.watermark_reset = true;
+  const Snapshot merged = merge_changes(base_snapshot(), c);
+  EXPECT_FALSE(merged.complete);
+  EXPECT_NE(merged.incomplete_reason.find("full read"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace valtuus
