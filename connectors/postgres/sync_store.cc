@@ -7,6 +7,7 @@
 #include <set>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/state_queries.h"
 
 namespace valtuus {
 
@@ -27,49 +28,6 @@ std::string iso_time(TimePoint t) {
   return text;
 }
 
-ReconcileState load_state(pqxx::transaction_base& txn) {
-  ReconcileState state;
-  for (const auto& row :
-       txn.exec("SELECT employee_key, mandate_id, valid_until::text FROM grant_ledger "
-                "WHERE revoked_at IS NULL")) {
-    LedgerGrant grant;
-    grant.employee_key = row[0].as<std::string>();
-    grant.mandate = row[1].as<std::string>();
-    if (!row[2].is_null()) {
-      int y = 0;
-      unsigned m = 0, d = 0;
-      std::sscanf(row[2].c_str(), "%d-%u-%u", &y, &m, &d);
-      grant.valid_until =
-          std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
-    }
-    state.ledger.push_back(std::move(grant));
-  }
-  for (const auto& row :
-       txn.exec("SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
-                "FROM change_item WHERE state IN ('proposed', 'approved', 'applied')")) {
-    OpenItem item;
-    item.id = row[0].as<long long>();
-    item.kind = *change_kind_from_string(row[1].as<std::string>());
-    item.state = *item_state_from_string(row[2].as<std::string>());
-    item.employee_key = row[3].as<std::string>();
-    item.mandate = row[4].as<std::string>();
-    item.fingerprint = row[5].as<std::string>();
-    state.open_items.push_back(std::move(item));
-  }
-  for (const auto& row : txn.exec(
-           "SELECT key, extract(epoch FROM left_at)::bigint, "
-           "  extract(epoch FROM role_changed_at)::bigint, department, title, ou FROM employee")) {
-    EmployeeHistory history;
-    if (!row[1].is_null())
-      history.left_at = TimePoint{std::chrono::seconds{row[1].as<long long>()}};
-    history.role_changed_at = TimePoint{std::chrono::seconds{row[2].as<long long>()}};
-    history.department = row[3].as<std::string>();
-    history.title = row[4].as<std::string>();
-    history.ou = row[5].as<std::string>();
-    state.history.emplace(row[0].as<std::string>(), std::move(history));
-  }
-  return state;
-}
 
 std::string location_text(const SourceLocation& location) {
   return location.file.empty() ? "" : location.file + ":" + std::to_string(location.line);
@@ -181,7 +139,7 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
   pqxx::work txn(connection_);
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kSyncLock);
   RunRecord record;
-  record.plan = planner(load_state(txn));
+  record.plan = planner(load_reconcile_state(txn));
   if (dry_run) {
     txn.abort();
     return record;

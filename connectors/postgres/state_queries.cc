@@ -1,0 +1,99 @@
+#include "connectors/postgres/state_queries.h"
+
+#include <cstdio>
+
+#include "connectors/postgres/pg_arrays.h"
+
+namespace valtuus {
+
+namespace {
+
+TimePoint from_epoch(const pqxx::field& field) {
+  return TimePoint{std::chrono::seconds{field.as<long long>()}};
+}
+
+}  // namespace
+
+ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
+  ReconcileState state;
+  for (const auto& row :
+       txn.exec("SELECT employee_key, mandate_id, valid_until::text FROM grant_ledger "
+                "WHERE revoked_at IS NULL")) {
+    LedgerGrant grant;
+    grant.employee_key = row[0].as<std::string>();
+    grant.mandate = row[1].as<std::string>();
+    if (!row[2].is_null()) {
+      int y = 0;
+      unsigned m = 0, d = 0;
+      std::sscanf(row[2].c_str(), "%d-%u-%u", &y, &m, &d);
+      grant.valid_until =
+          std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+    }
+    state.ledger.push_back(std::move(grant));
+  }
+  for (const auto& row :
+       txn.exec("SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
+                "FROM change_item WHERE state IN ('proposed', 'approved', 'applied')")) {
+    OpenItem item;
+    item.id = row[0].as<long long>();
+    item.kind = *change_kind_from_string(row[1].as<std::string>());
+    item.state = *item_state_from_string(row[2].as<std::string>());
+    item.employee_key = row[3].as<std::string>();
+    item.mandate = row[4].as<std::string>();
+    item.fingerprint = row[5].as<std::string>();
+    state.open_items.push_back(std::move(item));
+  }
+  for (const auto& row : txn.exec(
+           "SELECT key, extract(epoch FROM left_at)::bigint, "
+           "  extract(epoch FROM role_changed_at)::bigint, department, title, ou FROM employee")) {
+    EmployeeHistory history;
+    if (!row[1].is_null())
+      history.left_at = TimePoint{std::chrono::seconds{row[1].as<long long>()}};
+    history.role_changed_at = TimePoint{std::chrono::seconds{row[2].as<long long>()}};
+    history.department = row[3].as<std::string>();
+    history.title = row[4].as<std::string>();
+    history.ou = row[5].as<std::string>();
+    state.history.emplace(row[0].as<std::string>(), std::move(history));
+  }
+  return state;
+}
+
+Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
+  Snapshot snapshot;
+  auto last = txn.exec(
+      "SELECT snapshot_complete, incomplete_reason, directory_source, "
+      "  extract(epoch FROM started_at)::bigint FROM sync_run ORDER BY id DESC LIMIT 1");
+  if (last.empty()) {
+    snapshot.incomplete_reason = "no sync run yet";
+    return snapshot;
+  }
+  snapshot.complete = last[0][0].as<bool>();
+  snapshot.incomplete_reason = last[0][1].as<std::string>();
+  snapshot.source = last[0][2].as<std::string>();
+  snapshot.read_at = from_epoch(last[0][3]);
+  for (const auto& row : txn.exec(
+           "SELECT key, account, dn, given_name, surname, display_name, mail, department, title, "
+           "  ou, groups, disabled, extract(epoch FROM account_expires)::bigint, "
+           "  long_leave_marker FROM employee "
+           "WHERE last_seen_run = (SELECT max(id) FROM sync_run) ORDER BY key")) {
+    Employee e;
+    e.key = row[0].as<std::string>();
+    e.account = row[1].as<std::string>();
+    e.dn = row[2].as<std::string>();
+    e.given_name = row[3].as<std::string>();
+    e.surname = row[4].as<std::string>();
+    e.display_name = row[5].as<std::string>();
+    e.mail = row[6].as<std::string>();
+    e.department = row[7].as<std::string>();
+    e.title = row[8].as<std::string>();
+    e.ou = row[9].as<std::string>();
+    e.groups = parse_text_array(row[10].as<std::string>());
+    e.disabled = row[11].as<bool>();
+    if (!row[12].is_null()) e.account_expires = from_epoch(row[12]);
+    e.long_leave_marker = row[13].as<std::string>();
+    snapshot.employees.push_back(std::move(e));
+  }
+  return snapshot;
+}
+
+}  // namespace valtuus
