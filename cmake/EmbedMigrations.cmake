@@ -1,9 +1,10 @@
-# Run with -DOUTPUT=file.cc -DSQL_FILES="a.sql;b.sql": writes a C++ source that holds every
+# Run with -DOUTPUT=file.cc -DSQL_FILES="a.sql|b.sql": writes a C++ source that holds every
 # migration's text, so the programs carry their schema and need no files at run time.
 set(body "// Generated from sql/*.sql by cmake/EmbedMigrations.cmake: do not edit.\n")
 string(APPEND body "#include \"connectors/postgres/migrations.h\"\n\nnamespace valtuus {\n\n")
 string(APPEND body "const std::vector<Migration>& known_migrations() {\n")
 string(APPEND body "  static const std::vector<Migration> migrations{\n")
+string(REPLACE "|" ";" SQL_FILES "${SQL_FILES}")
 list(SORT SQL_FILES)
 set(expected 1)
 foreach(file IN LISTS SQL_FILES)

@@ -238,8 +238,11 @@ class Reconciler {
       auto held = held_.find(key);
       if (held != held_.end()) held->second.needed = true;
       if (held == held_.end()) {
-        ProposedItem item = item_from(need, ChangeKind::kGrant);
-        if (!organisation_can_grant(*need.mandate, in_.state, in_.now)) {
+        // The path is part of what the item says: when the organisation obtains the right to
+        // grant, the waiting grant is replaced by one a person can execute now.
+        const bool path2 = !organisation_can_grant(*need.mandate, in_.state, in_.now);
+        ProposedItem item = item_from(need, ChangeKind::kGrant, path2 ? "path2" : "");
+        if (path2) {
           item.waits_for_org_apply = true;
           org_applies.insert(need.mandate);
         }

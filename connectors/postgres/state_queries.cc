@@ -12,6 +12,13 @@ TimePoint from_epoch(const pqxx::field& field) {
   return TimePoint{std::chrono::seconds{field.as<long long>()}};
 }
 
+std::chrono::sys_days parse_date(const std::string& text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  std::sscanf(text.c_str(), "%d-%u-%u", &y, &m, &d);
+  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
+
 }  // namespace
 
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
@@ -22,13 +29,7 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     LedgerGrant grant;
     grant.employee_key = row[0].as<std::string>();
     grant.mandate = row[1].as<std::string>();
-    if (!row[2].is_null()) {
-      int y = 0;
-      unsigned m = 0, d = 0;
-      std::sscanf(row[2].c_str(), "%d-%u-%u", &y, &m, &d);
-      grant.valid_until =
-          std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
-    }
+    if (!row[2].is_null()) grant.valid_until = parse_date(row[2].as<std::string>());
     state.ledger.push_back(std::move(grant));
   }
   for (const auto& row :
@@ -54,6 +55,34 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     history.title = row[4].as<std::string>();
     history.ou = row[5].as<std::string>();
     state.history.emplace(row[0].as<std::string>(), std::move(history));
+  }
+  // Rejected items stand as exceptions until their date, or until their values change.
+  for (const auto& row : txn.exec(
+           "SELECT kind, coalesce(employee_key, ''), mandate_id, fingerprint, "
+           "  extract(epoch FROM exception_until)::bigint FROM change_item "
+           "WHERE state = 'rejected' AND (exception_until IS NULL OR exception_until > now())")) {
+    ExceptionRecord exception;
+    exception.kind = *change_kind_from_string(row[0].as<std::string>());
+    exception.employee_key = row[1].as<std::string>();
+    exception.mandate = row[2].as<std::string>();
+    exception.fingerprint = row[3].as<std::string>();
+    if (!row[4].is_null()) exception.until = from_epoch(row[4]);
+    state.exceptions.push_back(std::move(exception));
+  }
+  for (const auto& row :
+       txn.exec("SELECT id, employee_key, mandate_id, why, valid_until::text FROM manual_request "
+                "WHERE state IN ('pending', 'approved') "
+                "  AND (valid_until IS NULL OR valid_until >= current_date)")) {
+    ManualRequest request;
+    request.id = row[0].as<long long>();
+    request.employee_key = row[1].as<std::string>();
+    request.mandate = row[2].as<std::string>();
+    request.why = row[3].as<std::string>();
+    if (!row[4].is_null()) request.until = parse_date(row[4].as<std::string>());
+    state.requests.push_back(std::move(request));
+  }
+  for (const auto& row : txn.exec("SELECT mandate_id FROM organisation_holding")) {
+    state.organisation_rights.insert(row[0].as<std::string>());
   }
   return state;
 }

@@ -28,7 +28,6 @@ std::string iso_time(TimePoint t) {
   return text;
 }
 
-
 std::string location_text(const SourceLocation& location) {
   return location.file.empty() ? "" : location.file + ":" + std::to_string(location.line);
 }
@@ -104,16 +103,8 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
 
 void write_items(pqxx::work& txn, long long run_id, const Plan& plan) {
   for (long long id : plan.supersede) {
-    auto updated = txn.exec_params(
-        "UPDATE change_item SET state = 'superseded', version = version + 1, "
-        "  superseded_by_run = $2, state_changed_at = now() "
-        "WHERE id = $1 AND state IN ('proposed', 'approved', 'applied') RETURNING id",
-        id, run_id);
-    if (updated.empty()) continue;  // decided meanwhile; nothing to supersede
-    txn.exec_params(
-        "INSERT INTO audit_event (action, run_id, item_id, details) "
-        "VALUES ('item_superseded', $1, $2, '{}')",
-        run_id, id);
+    // Through the database's own function: the daemon may supersede, never decide.
+    txn.exec_params("SELECT supersede_item($1, $2)", id, run_id);
   }
   for (const ProposedItem& item : plan.add) {
     nlohmann::json matched = nlohmann::json::array();
@@ -122,13 +113,18 @@ void write_items(pqxx::work& txn, long long run_id, const Plan& plan) {
     }
     std::optional<std::string> employee;
     if (!item.employee_key.empty()) employee = item.employee_key;
+    // An order form's grant keeps its request, so that four eyes apply to it.
+    std::optional<long long> request;
+    if (item.provenance.map_id.rfind("request:", 0) == 0) {
+      request = std::stoll(item.provenance.map_id.substr(8));
+    }
     txn.exec_params(
         "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, map_id, "
-        "  policy_file, policy_line, matched, fingerprint, waits_for_org_apply) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)",
+        "  policy_file, policy_line, matched, fingerprint, waits_for_org_apply, request_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)",
         run_id, to_string(item.kind), employee, item.mandate, item.reason, item.provenance.map_id,
         item.provenance.rule.file, item.provenance.rule.line, matched.dump(), item.fingerprint,
-        item.waits_for_org_apply);
+        item.waits_for_org_apply, request);
   }
 }
 
