@@ -36,5 +36,7 @@ class UsageError : public std::runtime_error {
 
 std::vector<Command> db_commands();
 std::vector<Command> changes_commands();
+std::vector<Command> policy_commands();
+std::vector<Command> review_commands();
 
 }  // namespace valtuus

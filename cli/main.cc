@@ -1,5 +1,6 @@
 // valtuusctl: the tool for mandate administrators, security and IT.
 #include <iostream>
+#include <pqxx/pqxx>
 
 #include "cli/command.h"
 #include "common/configuration.h"
@@ -18,7 +19,7 @@ namespace {
 
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
-  for (auto group : {db_commands(), changes_commands()})
+  for (auto group : {db_commands(), changes_commands(), review_commands(), policy_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;
 }
@@ -83,6 +84,18 @@ int main(int argc, char* argv[]) {
                         config.unrecognised.end()},
                        std::cout};
     return command->run(ctx);
+  } catch (const pqxx::broken_connection& e) {
+    log_error(std::string("database connection lost: ") + e.what());
+    return kExitTransient;
+  } catch (const pqxx::failure& e) {
+    // A refusal by the database (state machine, stale version, four eyes, privileges): its
+    // own words, without libpq's decoration and context lines.
+    std::string message = e.what();
+    if (message.rfind("ERROR:", 0) == 0) message.erase(0, message.find_first_not_of(' ', 6));
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
+    std::cerr << "valtuusctl: refused: " << message.substr(0, message.find('\n')) << '\n';
+    return kExitFailure;
   } catch (const UsageError& e) {
     std::cerr << "valtuusctl: " << e.what() << "; see valtuusctl --help\n";
     return kExitUsage;

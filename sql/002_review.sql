@@ -231,6 +231,11 @@ BEGIN
     RAISE EXCEPTION 'item %: executed_at % is in the future', p_id, executed
       USING ERRCODE = 'check_violation';
   END IF;
+  IF item.waits_for_org_apply AND NOT EXISTS (
+       SELECT 1 FROM organisation_holding WHERE mandate_id = item.mandate_id) THEN
+    RAISE EXCEPTION 'item %: the organisation cannot grant % yet; its org_apply must be done first',
+      p_id, item.mandate_id USING ERRCODE = 'check_violation';
+  END IF;
   UPDATE change_item SET state = 'done', version = version + 1, executed_by = session_user,
     executed_at = executed, execution_note = coalesce(p_note, '') WHERE id = p_id;
   IF item.kind IN ('grant', 'renew') THEN

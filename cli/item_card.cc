@@ -1,0 +1,123 @@
+#include "cli/item_card.h"
+
+#include <string>
+
+namespace valtuus {
+
+namespace {
+
+std::string ref(const ItemDetail& d) {
+  return std::to_string(d.row.id) + "@" + std::to_string(d.row.version);
+}
+
+std::string theme_line(const ItemDetail& d) {
+  std::string line = "\"" + d.row.mandate_name_fi + "\"";
+  if (!d.suomifi_code.empty()) line += " (" + d.suomifi_code + ")";
+  return line;
+}
+
+std::string person_line(const ItemDetail& d) {
+  return "surname " + d.surname + ", first name " + d.given_name +
+         ", personal identity code (valtuusctl reveal " + std::to_string(d.row.id) + ")";
+}
+
+void print_steps(std::ostream& out, const ItemDetail& d) {
+  const std::string& kind = d.row.kind;
+  out << "Steps, by a person with the right to give mandates for the organisation:\n";
+  int step = 1;
+  auto say = [&](const std::string& text) { out << "  " << step++ << ". " << text << '\n'; };
+  if (kind == "org_apply") {
+    say("Apply to DVV for the right to grant " + theme_line(d) +
+        " (the official-authorisation service, virkailijavaltuuttaminen), naming the staff who "
+        "will give the mandates. DVV's handling takes 2-6 weeks.");
+    say("When the application is sent: valtuusctl applied " + ref(d) + " --note 'DVV reference'");
+    say("When DVV has granted it: valtuusctl done " + std::to_string(d.row.id) +
+        "@<version> --note 'decision'; the waiting grants then become executable.");
+    return;
+  }
+  if (d.row.waits_for_org_apply && !d.organisation_obtained) {
+    say("Wait: the organisation must first obtain the right to grant this theme (its org_apply "
+        "item, path 2). Until then this cannot be done in Suomi.fi.");
+  }
+  say("Sign in to Suomi.fi e-Authorizations (valtuudet.suomi.fi) and act for the organisation.");
+  if (kind == "revoke") {
+    say("Open the organisation's given mandates and find the one to " + person_line(d) + ".");
+    say("Invalidate (mitätöi) the mandate for the theme " + theme_line(d) + ".");
+  } else {
+    if (kind == "renew") {
+      say("A mandate cannot be extended: give a new one. The current one ends " +
+          (d.held_until.empty() ? std::string("soon") : d.held_until) + ".");
+    }
+    say("Give a mandate (anna valtuus) to a person: " + person_line(d) + ".");
+    say("Choose the theme " + theme_line(d) + " and set the end date: " +
+        std::to_string(d.max_validity_days) + " days from today unless agreed otherwise.");
+    say("Confirm with your own strong identification.");
+  }
+  say("Record it: valtuusctl done " + std::to_string(d.row.id) +
+      "@<version after approval> [--executed-at TIME] [--valid-until DATE] [--note TEXT]");
+}
+
+}  // namespace
+
+void print_item_card(std::ostream& out, const ItemDetail& d) {
+  const ItemRow& r = d.row;
+  out << "Item " << ref(d) << ": " << r.kind << ", " << r.state << " (proposed by run " << r.run_id
+      << " at " << r.created_at << ", " << r.age_days << " days ago)\n\n";
+  if (r.kind == "org_apply") {
+    out << "Who:   the organisation (path 2: it must first obtain the right to grant this theme)\n";
+  } else {
+    out << "Who:   " << r.display_name << " (" << r.account << "), " << r.department << " / "
+        << r.title;
+    if (!d.ou.empty()) out << ", OU " << d.ou;
+    out << "\n       identity code: ******-**** (shown only by valtuusctl reveal, which is "
+           "audited)\n";
+    if (d.employee_status == "left") out << "       LEFT the organisation " << d.left_at << "\n";
+    if (d.employee_status == "long_leave") out << "       on long leave\n";
+  }
+  out << "What:  " << r.mandate << ": " << r.mandate_name_fi << '\n';
+  if (!d.name_sv.empty()) out << "       sv: " << d.name_sv << '\n';
+  if (!d.name_en.empty()) out << "       en: " << d.name_en << '\n';
+  out << "       service " << r.service << ", " << d.mandate_type << ", URI "
+      << (d.suomifi_code.empty() ? "(not known yet: find the theme by its name)" : d.suomifi_code)
+      << '\n';
+  if (!d.held_until.empty()) out << "       held now, until " << d.held_until << '\n';
+  out << "Why:   " << r.reason << '\n';
+  if (!r.map_id.empty()) {
+    out << "       "
+        << (d.request_id ? "order form " + std::to_string(*d.request_id) + " by " + d.requested_by
+                         : "map " + r.map_id);
+    if (!r.rule.empty()) out << " (" << r.rule << ")";
+    if (!d.matched.empty()) out << ", matched " << d.matched;
+    out << '\n';
+  }
+  if (r.kind == "grant" || r.kind == "renew") {
+    out << "Path:  "
+        << (r.waits_for_org_apply
+                ? "2: waits until the organisation has the right to grant this theme (org_apply)"
+                : "1: the organisation can grant this theme now (target: 3 days)")
+        << '\n';
+  }
+  out << '\n';
+  if (r.state == "proposed") {
+    out << "Decide: valtuusctl approve " << ref(d) << "   or   valtuusctl reject " << ref(d)
+        << " --reason TEXT\n\n";
+  }
+  if (r.state == "approved" || r.state == "applied" || r.state == "proposed") print_steps(out, d);
+  if (!d.decided_by.empty()) {
+    out << "\nDecided by " << d.decided_by << " at " << d.decided_at;
+    if (!d.decision_note.empty()) out << ": " << d.decision_note;
+    out << '\n';
+  }
+  if (!d.executed_by.empty()) {
+    out << (r.state == "failed" ? "Failed" : "Executed") << " by " << d.executed_by << " at "
+        << d.executed_at;
+    if (!d.execution_note.empty()) out << ": " << d.execution_note;
+    out << '\n';
+  }
+  if (!d.history.empty()) {
+    out << "\nHistory:\n";
+    for (const std::string& line : d.history) out << "  " << line << '\n';
+  }
+}
+
+}  // namespace valtuus

@@ -1,0 +1,104 @@
+#include "connectors/postgres/item_detail.h"
+
+#include "core/errors.h"
+
+namespace valtuus {
+
+namespace {
+
+std::string text(const pqxx::field& field) {
+  return field.is_null() ? "" : field.as<std::string>();
+}
+
+constexpr const char* kTime = "'YYYY-MM-DD HH24:MI \"UTC\"'";
+
+}  // namespace
+
+ItemDetail load_item_detail(pqxx::connection& connection, long long id) {
+  pqxx::read_transaction txn(connection);
+  const std::string utc = std::string("AT TIME ZONE 'UTC', ") + kTime;
+  auto result = txn.exec_params(
+      "SELECT i.id, i.run_id, i.kind, i.state, i.version, coalesce(e.account, ''), "
+      "  coalesce(e.display_name, ''), coalesce(e.department, ''), coalesce(e.title, ''), "
+      "  i.mandate_id, m.name_fi, m.service, i.reason, i.map_id, "
+      "  CASE WHEN i.policy_file = '' THEN '' ELSE i.policy_file || ':' || i.policy_line END, "
+      "  i.waits_for_org_apply, to_char(i.created_at " +
+          utc +
+          "), "
+          "  extract(day FROM now() - i.created_at)::int, "
+          "  e.given_name, e.surname, e.ou, e.status, to_char(e.left_at " +
+          utc +
+          "), "
+          "  m.suomifi_code, m.name_sv, m.name_en, m.mandate_type, m.organisation_holds, "
+          "  EXISTS (SELECT 1 FROM organisation_holding h WHERE h.mandate_id = i.mandate_id), "
+          "  m.max_validity_days, "
+          "  (SELECT string_agg(x->>'attribute' || '=' || (x->>'value'), ', ') "
+          "     FROM jsonb_array_elements(i.matched) x), "
+          "  i.decided_by, to_char(i.decided_at " +
+          utc +
+          "), i.decision_note, i.executed_by, "
+          "  to_char(i.executed_at " +
+          utc +
+          "), i.execution_note, i.request_id, r.requested_by, "
+          "  (SELECT max(g.valid_until)::text FROM grant_ledger g WHERE g.employee_key = "
+          "i.employee_key "
+          "     AND g.mandate_id = i.mandate_id AND g.revoked_at IS NULL) "
+          "FROM change_item i JOIN mandate_issue m ON m.id = i.mandate_id "
+          "LEFT JOIN employee e ON e.key = i.employee_key "
+          "LEFT JOIN manual_request r ON r.id = i.request_id WHERE i.id = $1",
+      id);
+  if (result.empty()) throw DataError("item " + std::to_string(id) + " does not exist");
+  const auto& r = result[0];
+  ItemDetail d;
+  ItemRow& row = d.row;
+  row.id = r[0].as<long long>();
+  row.run_id = r[1].as<long long>();
+  row.kind = r[2].as<std::string>();
+  row.state = r[3].as<std::string>();
+  row.version = r[4].as<int>();
+  row.account = r[5].as<std::string>();
+  row.display_name = r[6].as<std::string>();
+  row.department = r[7].as<std::string>();
+  row.title = r[8].as<std::string>();
+  row.mandate = r[9].as<std::string>();
+  row.mandate_name_fi = r[10].as<std::string>();
+  row.service = r[11].as<std::string>();
+  row.reason = r[12].as<std::string>();
+  row.map_id = r[13].as<std::string>();
+  row.rule = r[14].as<std::string>();
+  row.waits_for_org_apply = r[15].as<bool>();
+  row.created_at = r[16].as<std::string>();
+  row.age_days = r[17].as<int>();
+  d.given_name = text(r[18]);
+  d.surname = text(r[19]);
+  d.ou = text(r[20]);
+  d.employee_status = text(r[21]);
+  d.left_at = text(r[22]);
+  d.suomifi_code = r[23].as<std::string>();
+  d.name_sv = r[24].as<std::string>();
+  d.name_en = r[25].as<std::string>();
+  d.mandate_type = r[26].as<std::string>();
+  d.organisation_holds = r[27].as<bool>();
+  d.organisation_obtained = r[28].as<bool>();
+  d.max_validity_days = r[29].as<int>();
+  d.matched = text(r[30]);
+  d.decided_by = text(r[31]);
+  d.decided_at = text(r[32]);
+  d.decision_note = text(r[33]);
+  d.executed_by = text(r[34]);
+  d.executed_at = text(r[35]);
+  d.execution_note = text(r[36]);
+  if (!r[37].is_null()) d.request_id = r[37].as<long long>();
+  d.requested_by = text(r[38]);
+  d.held_until = text(r[39]);
+  for (const auto& event :
+       txn.exec_params("SELECT to_char(at " + utc +
+                           ") || '  ' || actor || '  ' || action FROM audit_event "
+                           "WHERE item_id = $1 ORDER BY id",
+                       id)) {
+    d.history.push_back(event[0].as<std::string>());
+  }
+  return d;
+}
+
+}  // namespace valtuus
