@@ -38,5 +38,7 @@ std::vector<Command> db_commands();
 std::vector<Command> changes_commands();
 std::vector<Command> policy_commands();
 std::vector<Command> review_commands();
+std::vector<Command> identity_commands();
+std::vector<Command> import_commands();
 
 }  // namespace valtuus

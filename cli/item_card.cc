@@ -69,8 +69,14 @@ void print_item_card(std::ostream& out, const ItemDetail& d) {
     out << "Who:   " << r.display_name << " (" << r.account << "), " << r.department << " / "
         << r.title;
     if (!d.ou.empty()) out << ", OU " << d.ou;
-    out << "\n       identity code: ******-**** (shown only by valtuusctl reveal, which is "
-           "audited)\n";
+    // Only the masked form is ever stored readable; the whole code needs the key and an
+    // audited reveal.
+    if (d.identity_code_masked.empty()) {
+      out << "\n       identity code: not recorded\n";
+    } else {
+      out << "\n       identity code: " << d.identity_code_masked
+          << " (in full only by valtuusctl reveal " << r.id << ", which is audited)\n";
+    }
     if (d.employee_status == "left") out << "       LEFT the organisation " << d.left_at << "\n";
     if (d.employee_status == "long_leave") out << "       on long leave\n";
   }

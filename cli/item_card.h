@@ -1,5 +1,5 @@
 // The execution card of one change item: who, what, why, which path, and the exact steps to
-// take by hand in Suomi.fi. The identity code is never printed here (valtuusctl reveal).
+// take by hand in Suomi.fi. The identity code appears only masked here (valtuusctl reveal).
 #pragma once
 
 #include <ostream>

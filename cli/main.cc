@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "common/configuration.h"
 #include "common/exit_codes.h"
+#include "common/identity_options.h"
 #include "common/log.h"
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
@@ -19,7 +20,8 @@ namespace {
 
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
-  for (auto group : {db_commands(), changes_commands(), review_commands(), policy_commands()})
+  for (auto group : {db_commands(), changes_commands(), review_commands(), policy_commands(),
+                     identity_commands(), import_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;
 }
@@ -59,7 +61,8 @@ int main(int argc, char* argv[]) {
   sources.shared.add(ldap_options_description())
       .add(database_options_description())
       .add(policy_options_description())
-      .add(reconcile_options_description());
+      .add(reconcile_options_description())
+      .add(identity_options_description());
   sources.default_config_file = "/etc/valtuus/valtuusd.conf";
   sources.allow_unregistered_command_line = true;
   const std::vector<Command> commands = all_commands();

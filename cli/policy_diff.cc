@@ -46,7 +46,19 @@ ItemIdentity identity(const ProposedItem& item) {
 class Differ {
  public:
   Differ(const Snapshot& snapshot, const ReconcileState& state) : state_(state) {
-    for (const Employee& e : snapshot.employees) people_.emplace(e.key, &e);
+    // Each department is shown in its most common spelling in the snapshot (ties: the first in
+    // sort order), so that every row names it alike whatever the order people were read in.
+    std::map<std::string, std::map<std::string, int>> spellings;
+    for (const Employee& e : snapshot.employees) {
+      people_.emplace(e.key, &e);
+      ++spellings[fold(e.department)][trimmed(e.department)];
+    }
+    for (const auto& [folded, counts] : spellings) {
+      auto best = counts.begin();
+      for (auto it = counts.begin(); it != counts.end(); ++it)
+        if (it->second > best->second) best = it;
+      spelling_.emplace(folded, best->first);
+    }
     for (const OpenItem& item : state.open_items) open_.emplace(item.id, &item);
   }
 
@@ -57,6 +69,7 @@ class Differ {
     compare_items(proposed, current, false);
     compare_supersedes(current, proposed, true);
     compare_supersedes(proposed, current, false);
+    count_reproposed();
     for (auto& [key, row] : rows_)
       if (!(row.current == row.proposed)) diff_.rows.push_back(std::move(row));
     std::sort(
@@ -71,11 +84,14 @@ class Differ {
  private:
   std::string department_of(const std::string& employee_key) const {
     if (employee_key.empty()) return kOrganisation;
-    if (auto e = people_.find(employee_key); e != people_.end())
-      return trimmed(e->second->department);
-    if (auto h = state_.history.find(employee_key); h != state_.history.end())
-      return trimmed(h->second.department);
-    return "(unknown)";
+    std::string department = "(unknown)";
+    if (auto e = people_.find(employee_key); e != people_.end()) {
+      department = e->second->department;
+    } else if (auto h = state_.history.find(employee_key); h != state_.history.end()) {
+      department = h->second.department;
+    }
+    auto known = spelling_.find(fold(department));
+    return known == spelling_.end() ? trimmed(department) : known->second;
   }
 
   std::string account_of(const std::string& employee_key) const {
@@ -83,14 +99,11 @@ class Differ {
     return e == people_.end() ? std::string() : e->second->account;
   }
 
-  // Rows group departments as folded text, shown in the first spelling in sort order, so the
-  // output does not depend on which person the snapshot listed first.
+  // Rows group departments as the maps match them: folded.
   PreviewRow& row(const std::string& mandate, const std::string& department) {
     PreviewRow& r = rows_[{mandate, fold(department)}];
     if (r.mandate.empty()) {
       r.mandate = mandate;
-      r.department = department;
-    } else if (department < r.department) {
       r.department = department;
     }
     return r;
@@ -150,8 +163,18 @@ class Differ {
     }
   }
 
+  void count_reproposed() {
+    std::set<std::tuple<ChangeKind, std::string, std::string>> added;
+    for (const PreviewChange& c : diff_.changes)
+      if (c.added && !c.supersede) added.insert({c.kind, c.employee_key, c.mandate});
+    for (const PreviewChange& c : diff_.changes)
+      if (c.added && c.supersede && added.count({c.kind, c.employee_key, c.mandate}))
+        ++diff_.reproposed;
+  }
+
   const ReconcileState& state_;
   std::unordered_map<std::string, const Employee*> people_;
+  std::map<std::string, std::string> spelling_;  // folded department → shown spelling
   std::unordered_map<long long, const OpenItem*> open_;
   std::map<std::pair<std::string, std::string>, PreviewRow> rows_;
   PlanDiff diff_;

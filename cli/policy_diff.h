@@ -27,7 +27,7 @@ KindCounts operator-(const KindCounts& a, const KindCounts& b);
 
 struct PreviewRow {
   std::string mandate;     // catalog id
-  std::string department;  // as read, trimmed; "(organisation)" for org_apply
+  std::string department;  // most common spelling, trimmed; "(organisation)" for org_apply
   KindCounts current;      // in the plan of the deployed maps
   KindCounts proposed;     // in the plan of the new maps
   KindCounts difference() const { return proposed - current; }
@@ -51,14 +51,18 @@ struct PlanDiff {
   std::vector<PreviewRow> rows;  // groups whose counts differ, by theme then department
   KindCounts current, proposed;  // totals of the two plans
   std::vector<PreviewChange> changes;
+  // Open items the new maps would supersede and propose again (same kind, person and theme):
+  // the rules requiring them changed, so reviewers see them anew.
+  int reproposed = 0;
 
   bool empty() const { return changes.empty(); }
 };
 
 // Items compare by kind, person, theme and fingerprint (the source values): an item whose
 // reason would change counts as one dropped and one added. Departments group as the maps
-// match them (case and surrounding space ignored). An item's department comes from the
-// snapshot, or from the stored history for a person the snapshot does not hold.
+// match them (case and surrounding space ignored), shown in their most common spelling in the
+// snapshot. An item's department comes from the snapshot, or from the stored history for a
+// person the snapshot does not hold.
 PlanDiff diff_plans(const Plan& current, const Plan& proposed, const Snapshot& snapshot,
                     const ReconcileState& state);
 

@@ -51,8 +51,11 @@ struct Explanation {
   std::vector<ThemeExplanation> not_needed;  // held or with open items, but required by nothing
 };
 
+// The Explanation points into `employee`, `policy` and `state`: they must outlive it.
 Explanation explain_employee(const Employee& employee, const Policy& policy,
                              const ReconcileState& state, const LeaverRules& rules, TimePoint now);
+Explanation explain_employee(Employee&&, const Policy&, const ReconcileState&, const LeaverRules&,
+                             TimePoint) = delete;
 
 // The employees whose account is `account`, compared as the maps compare text (case and
 // surrounding space ignored). Several only when the directory reuses an account name; the

@@ -76,6 +76,11 @@ void print_preview_table(std::ostream& out, const PlanDiff& diff, const PreviewC
       << " revoke, " << signed_count(total.renews) << " renew, " << signed_count(total.org_applies)
       << " org_apply, " << signed_count(total.superseded)
       << " superseded (the new maps' plan minus the current maps' plan)\n";
+  if (diff.reproposed > 0) {
+    out << diff.reproposed
+        << " of the superseded items would be proposed again: the rules that require them "
+           "changed, so reviewers see them anew.\n";
+  }
 }
 
 void print_preview_csv(std::ostream& out, const PlanDiff& diff, const PreviewContext& context) {
@@ -116,6 +121,7 @@ nlohmann::json preview_json(const PlanDiff& diff, const PreviewContext& context)
           {"current", counts_json(diff.current)},
           {"new", counts_json(diff.proposed)},
           {"difference", counts_json(diff.proposed - diff.current)},
+          {"reproposed", diff.reproposed},
           {"rows", rows},
           {"changes", changes}};
 }

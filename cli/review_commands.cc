@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/item_card.h"
 #include "cli/item_ref.h"
+#include "connectors/postgres/decisions.h"
 #include "connectors/postgres/item_detail.h"
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/postgres_options.h"
@@ -76,9 +77,14 @@ int decide_all(CommandContext& ctx, const std::vector<ItemRef>& refs, const std:
 int approve(CommandContext& ctx) {
   const auto positional = items_positional();
   const auto refs = item_refs(parse_command_options(ctx, item_options("approve"), &positional));
-  return decide_all(ctx, refs, "approved", [](pqxx::work& txn, const ItemRef& ref) {
-    return txn.exec_params1("SELECT approve_item($1, $2)", ref.id, version_of(ref))[0].as<int>();
-  });
+  std::vector<ItemVersion> items;
+  for (const ItemRef& ref : refs) items.push_back({ref.id, ref.version});
+  auto connection = open_database(ctx);
+  pqxx::work txn(*connection);
+  const auto approved = approve_items(txn, items);  // all in one statement, all or none
+  txn.commit();
+  for (const auto& [id, version] : approved) ctx.out << "approved " << id << "@" << version << '\n';
+  return 0;
 }
 
 int reject(CommandContext& ctx) {

@@ -1,8 +1,8 @@
 #include "common/backoff.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <random>
 #include <string>

@@ -7,6 +7,8 @@
 
 #include "common/configuration.h"
 #include "common/exit_codes.h"
+#include "common/identity_crypto.h"
+#include "common/identity_options.h"
 #include "common/log.h"
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
@@ -31,7 +33,20 @@ struct Settings {
   DatabaseOptions database;
   PolicyOptions policy;
   LeaverRules rules;
+  IdentityOptions identity;
 };
+
+// The key for identity codes, when configured. Codes read without a key are dropped, which is
+// safe but probably not what the administrator meant: say so once at start.
+std::unique_ptr<IdentityCrypto> load_identity_or_warn(const Settings& settings) {
+  auto identity = load_identity_crypto(settings.identity);
+  if (!identity && !settings.directory.identity_code_attribute.empty()) {
+    log_warning(
+        "directory.identity_code_attribute is set but identity.key_file is not: identity "
+        "codes are read but not stored");
+  }
+  return identity;
+}
 
 // Loads the maps. Errors are always logged one by one; warnings (such as a theme whose Suomi.fi
 // URI is still unknown) are listed in full only when asked, so that every start of the service
@@ -63,6 +78,7 @@ sigset_t loop_signals() {
 int run(const Settings& settings) {
   const sigset_t signals = loop_signals();
   Policy policy = load_policy_or_throw(settings.policy, false);
+  const auto identity = load_identity_or_warn(settings);
   auto database = connect_database(settings.database);
   require_current_schema(*database);
   log_info("policy: " + std::to_string(policy.catalog.size()) + " themes, " +
@@ -71,8 +87,8 @@ int run(const Settings& settings) {
            std::to_string(expected_schema_version()));
   LdapDirectorySource directory(settings.directory);
   for (;;) {
-    CycleResult result =
-        run_sync_cycle(directory, policy, settings.rules, *database, settings.daemon.dry_run);
+    CycleResult result = run_sync_cycle(directory, policy, settings.rules, *database,
+                                        settings.daemon.dry_run, identity.get());
     if (settings.daemon.dry_run) print_plan(std::cout, result.record.plan);
     log_info(cycle_summary(result));
     if (settings.daemon.once) return kExitOk;
@@ -103,6 +119,7 @@ int main(int argc, char* argv[]) {
       .add(database_options_description())
       .add(policy_options_description())
       .add(reconcile_options_description())
+      .add(identity_options_description())
       .add(daemon_shared_options());
   sources.default_config_file = "/etc/valtuus/valtuusd.conf";
   try {
@@ -121,11 +138,12 @@ int main(int argc, char* argv[]) {
       std::cout << print_configuration(config, sources.shared);
       return kExitOk;
     }
-    Settings settings{daemon_options_from(config.values), ldap_options_from(config.values),
+    Settings settings{daemon_options_from(config.values),   ldap_options_from(config.values),
                       database_options_from(config.values), policy_options_from(config.values),
-                      leaver_rules_from(config.values)};
+                      leaver_rules_from(config.values),     identity_options_from(config.values)};
     if (config.values.count("check-config")) {
       load_policy_or_throw(settings.policy, true);
+      load_identity_or_warn(settings);
       std::cout << "configuration and policy are valid\n";
       return kExitOk;
     }

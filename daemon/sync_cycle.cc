@@ -7,11 +7,12 @@
 namespace valtuus {
 
 CycleResult run_sync_cycle(DirectorySource& directory, const Policy& policy,
-                           const LeaverRules& rules, pqxx::connection& database, bool dry_run) {
+                           const LeaverRules& rules, pqxx::connection& database, bool dry_run,
+                           const IdentityCrypto* identity) {
   const auto started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
   Snapshot snapshot = directory.read_all();
-  SyncStore store(database);
+  SyncStore store(database, identity);
   CycleResult result;
   result.snapshot_complete = snapshot.complete;
   result.incomplete_reason = snapshot.incomplete_reason;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <pqxx/pqxx>
 
+#include "common/identity_crypto.h"
 #include "connectors/ldap/ldap_source.h"
 #include "connectors/postgres/sync_store.h"
 #include "core/policy.h"
@@ -20,9 +21,11 @@ struct CycleResult {
 };
 
 // Runs one cycle. Throws the connectors' errors (TransientError, ConfigError) when the
-// directory or the database fails; nothing is written then.
+// directory or the database fails; nothing is written then. With `identity`, the personal
+// identity codes read are stored encrypted; without it they are dropped.
 CycleResult run_sync_cycle(DirectorySource& directory, const Policy& policy,
-                           const LeaverRules& rules, pqxx::connection& database, bool dry_run);
+                           const LeaverRules& rules, pqxx::connection& database, bool dry_run,
+                           const IdentityCrypto* identity = nullptr);
 
 // "run 12: read 40 (complete), proposed +31 grant ... in 0.21 s"
 std::string cycle_summary(const CycleResult& result);

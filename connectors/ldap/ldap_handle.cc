@@ -1,5 +1,7 @@
 #include "connectors/ldap/ldap_handle.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/time.h>
 
 #include <strings.h>
@@ -101,6 +103,33 @@ bool handshake_works_unverified(const LdapOptions& options) {
 }
 
 }  // namespace
+
+SigpipeBlock::SigpipeBlock() {
+  sigset_t pipe, old;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, &old);
+  was_blocked_ = sigismember(&old, SIGPIPE) == 1;
+  sigset_t pending;
+  sigpending(&pending);
+  was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+}
+
+SigpipeBlock::~SigpipeBlock() {
+  if (was_blocked_) return;  // an outer block is responsible
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  if (!was_pending_) {
+    sigset_t pending;
+    sigpending(&pending);
+    if (sigismember(&pending, SIGPIPE) == 1) {
+      const timespec zero{0, 0};
+      sigtimedwait(&pipe, nullptr, &zero);  // ours: drop it
+    }
+  }
+  pthread_sigmask(SIG_UNBLOCK, &pipe, nullptr);
+}
 
 BindFunction simple_bind(const LdapOptions& options) {
   return [uri = options.uri, dn = options.bind_dn, file = options.password_file](LDAP* ld) {

@@ -49,6 +49,24 @@ using ControlPtr = std::unique_ptr<LDAPControl, ControlDeleter>;
 using ControlsPtr = std::unique_ptr<LDAPControl*, ControlsDeleter>;
 using LdapString = std::unique_ptr<char, MemDeleter>;
 
+// Blocks SIGPIPE in the calling thread while alive. libldap writes to its socket with plain
+// send()/write() (also through GnuTLS), so a server that went away while the connection was
+// open (a DC restart, a cut network) would raise SIGPIPE on the next request or on the unbind,
+// and its default action ends the whole process. A SIGPIPE raised meanwhile is consumed before
+// the mask is restored, unless one was already pending. Declare it before the LdapPtr it
+// protects, so that it outlives the unbind.
+class SigpipeBlock {
+ public:
+  SigpipeBlock();
+  ~SigpipeBlock();
+  SigpipeBlock(const SigpipeBlock&) = delete;
+  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+
+ private:
+  bool was_blocked_ = false;
+  bool was_pending_ = false;
+};
+
 // How the connector proves who it is, given a connected (and TLS-protected) handle.
 // Throws ConfigError or TransientError (see ldap_errors.h). A function rather than a fixed
 // call so that SASL GSSAPI (Kerberos) can be added beside the simple bind.

@@ -133,8 +133,7 @@ po::options_description ldap_options_description() {
   add("directory.identity_code_attribute", po::value<std::string>(),
       "attribute holding the personal identity code; empty: none");
   for (const auto& f : kMappedFields) {
-    add(f.option, po::value<std::string>()->default_value(defaults.attributes.*f.field),
-        f.help);
+    add(f.option, po::value<std::string>()->default_value(defaults.attributes.*f.field), f.help);
   }
   add("directory.member_of", po::value<std::string>(),
       "read only members of this group (DN); empty: everyone the filter selects");
@@ -147,8 +146,7 @@ po::options_description ldap_options_description() {
       "seconds before the first retry; doubled each time, with jitter");
   add("directory.retry_max_delay", po::value<int>()->default_value(defaults.retry_max_delay_s),
       "longest wait between retries, in seconds");
-  add("directory.clock_skew_margin",
-      po::value<int>()->default_value(defaults.clock_skew_margin_s),
+  add("directory.clock_skew_margin", po::value<int>()->default_value(defaults.clock_skew_margin_s),
       "seconds subtracted from the clock for modifyTimestamp watermarks (servers without USNs)");
   return d;
 }

@@ -18,9 +18,9 @@ namespace valtuus::ldap {
 
 // One attribute description with a range option.
 struct RangeTag {
-  std::string attribute;               // "memberOf"
-  std::uint64_t low = 0;               // index of the first value returned
-  std::optional<std::uint64_t> high;   // index of the last; nullopt for "*": no more values
+  std::string attribute;              // "memberOf"
+  std::uint64_t low = 0;              // index of the first value returned
+  std::optional<std::uint64_t> high;  // index of the last; nullopt for "*": no more values
   friend bool operator==(const RangeTag&, const RangeTag&) = default;
 };
 

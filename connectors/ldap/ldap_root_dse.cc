@@ -78,22 +78,23 @@ std::optional<ServerInfo> read_server_info(LDAP* ld, const std::string& uri, int
   SearchOutcome outcome = read_entry(ld, uri, "", root_dse_attributes(), timeout_s,
                                      [&](RawEntry&& e) { info = parse_root_dse(e); });
   if (!outcome.complete || !info) {
-    error = outcome.complete ? "directory " + uri + ": the RootDSE is not readable" : outcome.reason;
+    error =
+        outcome.complete ? "directory " + uri + ": the RootDSE is not readable" : outcome.reason;
     return std::nullopt;
   }
   if (!info->ds_service_name.empty()) {
     // A restored DC keeps its name but gets a new invocationId: a USN watermark from before the
     // restore would then skip changes, so the watermark's server names both.
-    outcome = read_entry(ld, uri, info->ds_service_name, {"invocationId"}, timeout_s,
-                         [&](RawEntry&& e) {
-                           if (const auto* id = e.find("invocationId"); id && !id->empty()) {
-                             info->invocation_id = format_object_guid(id->front());
-                           }
-                         });
+    outcome =
+        read_entry(ld, uri, info->ds_service_name, {"invocationId"}, timeout_s, [&](RawEntry&& e) {
+          if (const auto* id = e.find("invocationId"); id && !id->empty()) {
+            info->invocation_id = format_object_guid(id->front());
+          }
+        });
     if (!outcome.complete || info->invocation_id.empty()) {
-      error = outcome.complete ? "directory " + uri + ": no invocationId on " +
-                                     info->ds_service_name
-                               : outcome.reason;
+      error = outcome.complete
+                  ? "directory " + uri + ": no invocationId on " + info->ds_service_name
+                  : outcome.reason;
       return std::nullopt;
     }
   }

@@ -19,8 +19,8 @@ inline constexpr const char* kPagedResultsOid = "1.2.840.113556.1.4.319";
 inline constexpr const char* kShowDeletedOid = "1.2.840.113556.1.4.417";
 
 struct ServerInfo {
-  bool paged_results = false;  // supportedControl lists kPagedResultsOid
-  bool show_deleted = false;   // supportedControl lists kShowDeletedOid
+  bool paged_results = false;                          // supportedControl lists kPagedResultsOid
+  bool show_deleted = false;                           // supportedControl lists kShowDeletedOid
   std::optional<std::uint64_t> highest_committed_usn;  // AD only
   std::string ds_service_name;                         // AD: DN of the DC's NTDS Settings
   std::string invocation_id;                           // AD: canonical GUID of the DC's database

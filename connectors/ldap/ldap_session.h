@@ -25,8 +25,7 @@ class Session {
  public:
   // Connects, binds with `bind` and reads the RootDSE. Throws ConfigError or TransientError
   // (ldap_handle.h). `warnings` outlives the session and collects its warnings.
-  Session(const LdapOptions& options, const BindFunction& bind,
-          std::vector<std::string>& warnings);
+  Session(const LdapOptions& options, const BindFunction& bind, std::vector<std::string>& warnings);
 
   const ServerInfo& server() const { return server_; }
 
@@ -46,6 +45,7 @@ class Session {
  private:
   const LdapOptions& options_;
   std::vector<std::string>& warnings_;
+  SigpipeBlock sigpipe_;  // before ld_: outlives the unbind
   LdapPtr ld_;
   ServerInfo server_;
 };

@@ -21,7 +21,9 @@ std::string join(const std::vector<std::string>& reasons) {
   return out;
 }
 
-TimePoint now_seconds() { return std::chrono::floor<std::chrono::seconds>(Clock::now()); }
+TimePoint now_seconds() {
+  return std::chrono::floor<std::chrono::seconds>(Clock::now());
+}
 
 }  // namespace
 
@@ -112,10 +114,10 @@ DirectoryChanges LdapDirectorySource::read_changes_once(const Watermark& since,
   if (since.kind != current.kind || since.server != current.server ||
       (usn && (!since_usn || *since_usn < 0))) {
     changes.watermark_reset = true;
-    changes.incomplete_reason =
-        since.empty() ? "no watermark: a full read is needed"
-                      : "the watermark is from " + since.server + ", this server is " +
-                            current.server + ": a full read is needed";
+    changes.incomplete_reason = since.empty() ? "no watermark: a full read is needed"
+                                              : "the watermark is from " + since.server +
+                                                    ", this server is " + current.server +
+                                                    ": a full read is needed";
     return changes;
   }
   changes.next = current;
@@ -127,8 +129,7 @@ DirectoryChanges LdapDirectorySource::read_changes_once(const Watermark& since,
           static_cast<std::uint64_t>(*since_usn) + 1, changes.deleted_keys);
       changes.deletions_read = true;
       outcome.connection_lost = deleted.connection_lost;
-      outcome.reasons.insert(outcome.reasons.end(), deleted.reasons.begin(),
-                             deleted.reasons.end());
+      outcome.reasons.insert(outcome.reasons.end(), deleted.reasons.begin(), deleted.reasons.end());
     } else {
       warnings_.push_back("directory " + options_.uri +
                           ": no show-deleted control: deletions show in full reads only");

@@ -42,8 +42,10 @@ ItemDetail load_item_detail(pqxx::connection& connection, long long id) {
           "), i.execution_note, i.request_id, r.requested_by, "
           "  (SELECT max(g.valid_until)::text FROM grant_ledger g WHERE g.employee_key = "
           "i.employee_key "
-          "     AND g.mandate_id = i.mandate_id AND g.revoked_at IS NULL) "
+          "     AND g.mandate_id = i.mandate_id AND g.revoked_at IS NULL), "
+          "  ic.masked "
           "FROM change_item i JOIN mandate_issue m ON m.id = i.mandate_id "
+          "LEFT JOIN identity_code ic ON ic.employee_key = i.employee_key "
           "LEFT JOIN employee e ON e.key = i.employee_key "
           "LEFT JOIN manual_request r ON r.id = i.request_id WHERE i.id = $1",
       id);
@@ -91,6 +93,7 @@ ItemDetail load_item_detail(pqxx::connection& connection, long long id) {
   if (!r[37].is_null()) d.request_id = r[37].as<long long>();
   d.requested_by = text(r[38]);
   d.held_until = text(r[39]);
+  d.identity_code_masked = text(r[40]);
   for (const auto& event :
        txn.exec_params("SELECT to_char(at " + utc +
                            ") || '  ' || actor || '  ' || action FROM audit_event "

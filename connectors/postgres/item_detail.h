@@ -23,6 +23,7 @@ struct ItemDetail {
   std::optional<long long> request_id;
   std::string requested_by;
   std::string held_until;            // the ledger's end date of the current grant, if any
+  std::string identity_code_masked;  // "131052-****"; empty when no code is recorded
   std::vector<std::string> history;  // "2026-11-24 21:40 alice item_approved"
 };
 

@@ -6,6 +6,8 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "connectors/postgres/identity_store.h"
+#include "connectors/postgres/item_writer.h"
 #include "connectors/postgres/pg_arrays.h"
 #include "connectors/postgres/state_queries.h"
 
@@ -101,33 +103,6 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
   }
 }
 
-void write_items(pqxx::work& txn, long long run_id, const Plan& plan) {
-  for (long long id : plan.supersede) {
-    // Through the database's own function: the daemon may supersede, never decide.
-    txn.exec_params("SELECT supersede_item($1, $2)", id, run_id);
-  }
-  for (const ProposedItem& item : plan.add) {
-    nlohmann::json matched = nlohmann::json::array();
-    for (const auto& [attribute, value] : item.provenance.matched) {
-      matched.push_back({{"attribute", attribute}, {"value", value}});
-    }
-    std::optional<std::string> employee;
-    if (!item.employee_key.empty()) employee = item.employee_key;
-    // An order form's grant keeps its request, so that four eyes apply to it.
-    std::optional<long long> request;
-    if (item.provenance.map_id.rfind("request:", 0) == 0) {
-      request = std::stoll(item.provenance.map_id.substr(8));
-    }
-    txn.exec_params(
-        "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, map_id, "
-        "  policy_file, policy_line, matched, fingerprint, waits_for_org_apply, request_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)",
-        run_id, to_string(item.kind), employee, item.mandate, item.reason, item.provenance.map_id,
-        item.provenance.rule.file, item.provenance.rule.line, matched.dump(), item.fingerprint,
-        item.waits_for_org_apply, request);
-  }
-}
-
 }  // namespace
 
 RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
@@ -151,7 +126,8 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
           .as<long long>();
   write_catalog(txn, policy);
   write_employees(txn, record.run_id, snapshot, record.plan);
-  write_items(txn, record.run_id, record.plan);
+  write_identity_codes(txn, snapshot, identity_);
+  write_plan_items(txn, record.run_id, record.plan);
   nlohmann::json details = {{"entries_read", stats.employees_read},
                             {"complete", snapshot.complete},
                             {"grants", stats.grants},

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 #include <vector>
 
+#include "common/identity_crypto.h"
 #include "core/change_item.h"
 #include "core/employee.h"
 #include "core/policy.h"
@@ -23,8 +24,10 @@ using Planner = std::function<Plan(const ReconcileState&)>;
 
 class SyncStore {
  public:
-  // `connection` must outlive the store. Not thread-safe: one store per thread.
-  explicit SyncStore(pqxx::connection& connection) : connection_(connection) {}
+  // `connection` (and `identity`, when given) must outlive the store. Not thread-safe: one store
+  // per thread. Without `identity` no personal identity code is stored.
+  explicit SyncStore(pqxx::connection& connection, const IdentityCrypto* identity = nullptr)
+      : connection_(connection), identity_(identity) {}
 
   // In one transaction, under an advisory lock that serialises concurrent runs: reads the
   // state the reconcile needs (ledger, open items, history), asks `planner` for the plan, and
@@ -35,6 +38,7 @@ class SyncStore {
 
  private:
   pqxx::connection& connection_;
+  const IdentityCrypto* identity_;
 };
 
 }  // namespace valtuus

@@ -46,8 +46,9 @@ DirectoryChanges complete_changes() {
 }
 
 TEST(Watermark, RoundTripsThroughText) {
-  const Watermark usn{Watermark::Kind::usn, "40123",
-                      "CN=NTDS Settings,CN=DC1,CN=Servers,...|c6449cc4-1ffe-4432-b0ac-1fdffb66917d"};
+  const Watermark usn{
+      Watermark::Kind::usn, "40123",
+      "CN=NTDS Settings,CN=DC1,CN=Servers,...|c6449cc4-1ffe-4432-b0ac-1fdffb66917d"};
   EXPECT_EQ(encode(usn), "usn:40123:" + usn.server);
   EXPECT_EQ(decode_watermark(encode(usn)), usn);
   const Watermark ts{Watermark::Kind::timestamp, "20260301120000Z", "ldaps://127.0.0.1:636/"};
@@ -95,7 +96,8 @@ TEST(MergeChanges, AKeyChangedTwiceIsAddedOnce) {
   DirectoryChanges c = complete_changes();
   c.changed = {person("d", "first"), person("d", "second")};
   const Snapshot merged = merge_changes(base_snapshot(), c);
-  EXPECT_EQ(std::count(keys(merged).begin(), keys(merged).end(), "d"), 1);
+  const auto merged_keys = keys(merged);
+  EXPECT_EQ(std::count(merged_keys.begin(), merged_keys.end(), "d"), 1);
 }
 
 TEST(MergeChanges, ReanimatedUserIsKept) {

@@ -51,7 +51,7 @@ TEST_F(ReviewCommandsTest, ShowGivesWhoWhatWhyAndTheStepsInSuomiFi) {
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   for (const char* fragment :
        {"Item ", "grant, proposed", "Matti Mäkinen (mmakinen), Elinkeinoasiat / Omavalmentaja",
-        "identity code: ******-****", "te-tyonhakija", "Why:   Advises and supports job seekers",
+        "identity code: not recorded", "te-tyonhakija", "Why:   Advises and supports job seekers",
         "map omavalmentaja", "maps/elinkeinoasiat.yaml:", "matched department=Elinkeinoasiat",
         "Path:  1", "Give a mandate (anna valtuus) to a person: surname Mäkinen, first name Matti",
         "valtuusctl approve "}) {

@@ -16,10 +16,10 @@ TEST(ParseRange, ReadsLowAndHighOrStar) {
 }
 
 TEST(ParseRange, RefusesWhatIsNotARange) {
-  for (const char* bad : {"memberOf", "memberOf;binary", ";range=0-1", "memberOf;range=",
-                          "memberOf;range=0", "memberOf;range=-5", "memberOf;range=10-2",
-                          "memberOf;range=a-*", "memberOf;range=0-1;range=2-3",
-                          "memberOf;range=0-99999999999999999999999"}) {
+  for (const char* bad :
+       {"memberOf", "memberOf;binary", ";range=0-1", "memberOf;range=", "memberOf;range=0",
+        "memberOf;range=-5", "memberOf;range=10-2", "memberOf;range=a-*",
+        "memberOf;range=0-1;range=2-3", "memberOf;range=0-99999999999999999999999"}) {
     EXPECT_EQ(parse_range(bad), std::nullopt) << bad;
   }
 }
@@ -52,12 +52,12 @@ TEST(RequestedAttributes, WindowAsksForGroupsInRanges) {
 
 TEST(RootDse, ParsesAdCapabilitiesAndUsn) {
   RawEntry root;
-  root.attributes = {
-      {"supportedControl", {"1.2.840.113556.1.4.319", "1.2.840.113556.1.4.417"}},
-      {"highestCommittedUSN", {"40123"}},
-      {"dsServiceName", {"CN=NTDS Settings,CN=DC1,CN=Servers,CN=Site,CN=Sites,CN=Configuration,"
-                         "DC=ad,DC=example"}},
-      {"namingContexts", {"DC=ad,DC=example", "CN=Configuration,DC=ad,DC=example"}}};
+  root.attributes = {{"supportedControl", {"1.2.840.113556.1.4.319", "1.2.840.113556.1.4.417"}},
+                     {"highestCommittedUSN", {"40123"}},
+                     {"dsServiceName",
+                      {"CN=NTDS Settings,CN=DC1,CN=Servers,CN=Site,CN=Sites,CN=Configuration,"
+                       "DC=ad,DC=example"}},
+                     {"namingContexts", {"DC=ad,DC=example", "CN=Configuration,DC=ad,DC=example"}}};
   const ServerInfo info = parse_root_dse(root);
   EXPECT_TRUE(info.paged_results);
   EXPECT_TRUE(info.show_deleted);

@@ -65,7 +65,9 @@ TEST_F(LdapChangesTest, ModifyTimestampWatermarkReturnsChangedAndNewEmployees) {
   EXPECT_EQ(accounts(merged.employees),
             (std::vector<std::string>{"added", "changed", "deleted", "untouched"}));
   for (const auto& e : merged.employees) {
-    if (e.account == "changed") EXPECT_EQ(e.title, "Uusi");
+    if (e.account == "changed") {
+      EXPECT_EQ(e.title, "Uusi");
+    }
   }
 }
 

@@ -111,7 +111,7 @@ TEST_F(LdapFaultTest, ConnectionCutEveryTimeStaysIncompleteAfterBackingOff) {
   EXPECT_LT(snapshot.employees.size(), static_cast<std::size_t>(kUsers));
   EXPECT_EQ(s.last_attempts(), 3);
   EXPECT_EQ(waits_, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(1),
-                                                             std::chrono::seconds(2)}));
+                                                            std::chrono::seconds(2)}));
 }
 
 TEST_F(LdapFaultTest, UnreachableAfterRetriesIsTransientError) {
@@ -121,8 +121,9 @@ TEST_F(LdapFaultTest, UnreachableAfterRetriesIsTransientError) {
   LdapDirectorySource s = source();
   EXPECT_THROW(s.read_all(), TransientError);
   EXPECT_EQ(s.last_attempts(), 4);
-  EXPECT_EQ(waits_, (std::vector<std::chrono::milliseconds>{
-                        std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(3)}));
+  EXPECT_EQ(waits_,
+            (std::vector<std::chrono::milliseconds>{
+                std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(3)}));
 }
 
 TEST_F(LdapFaultTest, PagedSearchCountsEveryPage) {

@@ -32,7 +32,8 @@ TEST_F(LdapHostileTest, FilterSyntaxAndQuotesInValuesAreReadAsData) {
                  .title = "*)(objectClass=*"});
   const Snapshot snapshot = LdapDirectorySource(dir_.reader_options()).read_all();
   EXPECT_TRUE(snapshot.complete) << snapshot.incomplete_reason;
-  const Employee& e = by_account(snapshot).at("hostile");
+  const auto people = by_account(snapshot);
+  const Employee& e = people.at("hostile");
   EXPECT_EQ(e.title, "*)(objectClass=*");
   EXPECT_EQ(e.department, "\"Tekninen\" 'toimi' \\ (x)");
   EXPECT_EQ(e.display_name, "' OR 1=1 --");
