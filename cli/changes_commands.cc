@@ -56,7 +56,10 @@ int changes_list(CommandContext& ctx) {
       "state", po::value<std::vector<std::string>>()->multitoken(),
       "only items in these states (default: the open ones: proposed, approved, applied)")(
       "kind", po::value<std::string>(),
-      "only items of this kind (grant, org_apply, revoke, renew)");
+      "only items of this kind (grant, org_apply, revoke, renew)")(
+      "department", po::value<std::string>(), "only people of this department")(
+      "mandate", po::value<std::string>(), "only items of this theme (catalog id)")(
+      "older-than", po::value<int>(), "only items at least this many days old");
   const auto values = parse_command_options(ctx, options);
   const std::string format = values["format"].as<std::string>();
   if (format != "table" && format != "csv" && format != "json") {
@@ -75,6 +78,12 @@ int changes_list(CommandContext& ctx) {
     if (!change_kind_from_string(*filter.kind)) {
       throw UsageError("--kind: unknown kind '" + *filter.kind + "'");
     }
+  }
+  if (values.count("department")) filter.department = values["department"].as<std::string>();
+  if (values.count("mandate")) filter.mandate = values["mandate"].as<std::string>();
+  if (values.count("older-than")) {
+    filter.older_than_days = values["older-than"].as<int>();
+    if (*filter.older_than_days < 0) throw UsageError("--older-than: days cannot be negative");
   }
   auto connection = connect_database(database_options_from(ctx.config.values));
   require_current_schema(*connection);

@@ -51,10 +51,11 @@ IdentityWriteStats write_identity_codes(pqxx::work& txn, const Snapshot& snapsho
     txn.exec_params(
         "INSERT INTO identity_code (employee_key, ciphertext, nonce, match_hash, masked) "
         "VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (employee_key) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, "
-        "  nonce = EXCLUDED.nonce, match_hash = EXCLUDED.match_hash, masked = EXCLUDED.masked, "
-        "  updated_at = now() "
-        "WHERE identity_code.match_hash IS DISTINCT FROM EXCLUDED.match_hash",
+        // The parameters again, not EXCLUDED.*: reading EXCLUDED.ciphertext would need SELECT
+        // on the ciphertext, which the daemon is deliberately not granted.
+        "ON CONFLICT (employee_key) DO UPDATE SET ciphertext = $2, nonce = $3, match_hash = $4, "
+        "  masked = $5, updated_at = now() "
+        "WHERE identity_code.match_hash IS DISTINCT FROM $4",
         e.key, binary(sealed.ciphertext), binary(sealed.nonce), binary(hash),
         mask_identity_code(e.identity_code));
     ++stats.stored;

@@ -21,9 +21,13 @@ std::vector<ItemRow> list_items(pqxx::connection& connection, const ItemFilter& 
       "JOIN mandate_issue m ON m.id = i.mandate_id "
       "LEFT JOIN employee e ON e.key = i.employee_key "
       "WHERE i.state = ANY($1::text[]) AND ($2::text IS NULL OR i.kind = $2) "
+      "  AND ($3::text IS NULL OR lower(btrim(e.department)) = lower(btrim($3))) "
+      "  AND ($4::text IS NULL OR i.mandate_id = $4) "
+      "  AND ($5::int IS NULL OR i.created_at <= now() - make_interval(days => $5)) "
       "ORDER BY CASE i.kind WHEN 'revoke' THEN 0 WHEN 'org_apply' THEN 1 ELSE 2 END, "
       "  coalesce(e.department, ''), coalesce(e.account, ''), i.mandate_id, i.id",
-      text_array_literal(filter.states), kind);
+      text_array_literal(filter.states), kind, filter.department, filter.mandate,
+      filter.older_than_days);
   std::vector<ItemRow> rows;
   rows.reserve(result.size());
   for (const auto& r : result) {

@@ -34,6 +34,9 @@ struct ItemRow {
 struct ItemFilter {
   std::vector<std::string> states{"proposed", "approved", "applied"};  // open by default
   std::optional<std::string> kind;
+  std::optional<std::string> department;  // compared ignoring case
+  std::optional<std::string> mandate;     // catalog id
+  std::optional<int> older_than_days;     // only items at least this many days old
 };
 
 std::vector<ItemRow> list_items(pqxx::connection& connection, const ItemFilter& filter);

@@ -137,3 +137,23 @@ TEST_F(ReviewCommandsTest, BadItemReferencesAreUsageOrDataErrors) {
 
 }  // namespace
 }  // namespace valtuus::testing
+
+namespace valtuus::testing {
+namespace {
+
+class ListFiltersTest : public ReviewCommandsTest {};
+
+TEST_F(ListFiltersTest, FiltersByDepartmentThemeAndAge) {
+  json department = list({"--department", " elinkeinoasiat"});
+  ASSERT_EQ(department.size(), 5u) << department.dump(2);  // mmakinen 3, aastrom 2
+  for (const json& item : department) EXPECT_NE(item["account"], "johman");
+  json theme = list({"--mandate", "vero-veroasiat"});
+  ASSERT_EQ(theme.size(), 1u);
+  EXPECT_EQ(theme[0]["account"], "johman");
+  EXPECT_TRUE(list({"--older-than", "1"}).empty());
+  EXPECT_EQ(list({"--older-than", "0"}).size(), 7u);
+  EXPECT_EQ(ctl({"changes", "list", "--older-than", "-1"}).exit_code, 64);
+}
+
+}  // namespace
+}  // namespace valtuus::testing

@@ -64,9 +64,10 @@ TEST(IdentityCryptoTest, KeyFileIs32BytesOr64HexCharacters) {
   const auto from_hex = load_identity_key_file(dir + "/hex", "identity.key_file");
   ASSERT_TRUE(from_raw && from_hex);
   EXPECT_EQ(from_hex->open("k", key_of('\xff')->seal("k", "131052-308T")), "131052-308T");
-  for (const auto& [name, content] :
-       {std::pair{"short", std::string(31, 'x')}, {"long", std::string(33, 'x')},
-        {"nothex", std::string(64, 'g')}, {"hex63", std::string(63, 'a')}}) {
+  for (const auto& [name, content] : {std::pair{"short", std::string(31, 'x')},
+                                      {"long", std::string(33, 'x')},
+                                      {"nothex", std::string(64, 'g')},
+                                      {"hex63", std::string(63, 'a')}}) {
     write_file(dir + "/" + name, content);
     const std::string error = config_error(dir + "/" + name);
     EXPECT_NE(error.find("identity.key_file"), std::string::npos) << name << ": " << error;
