@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "connectors/postgres/employee_writer.h"
 #include "connectors/postgres/identity_store.h"
 #include "connectors/postgres/item_writer.h"
 #include "connectors/postgres/pg_arrays.h"
@@ -59,47 +60,6 @@ void write_catalog(pqxx::work& txn, const Policy& policy) {
         m.type == MandateType::kEdustamisvaltuus ? "edustamisvaltuus" : "asiointivaltuus",
         m.organisation_holds, m.max_validity_days, m.renewal_notice_days,
         location_text(m.location));
-  }
-}
-
-void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
-                     const Plan& plan) {
-  const std::set<std::string> leavers(plan.leavers.begin(), plan.leavers.end());
-  const std::set<std::string> on_leave(plan.on_long_leave.begin(), plan.on_long_leave.end());
-  const std::set<std::string> moved(plan.role_changed.begin(), plan.role_changed.end());
-  for (const Employee& e : snapshot.employees) {
-    const char* status = leavers.count(e.key)    ? "left"
-                         : on_leave.count(e.key) ? "long_leave"
-                                                 : "active";
-    std::optional<std::string> expires;
-    if (e.account_expires) expires = iso_time(*e.account_expires);
-    // The identity code is deliberately not stored here: it gets its own encrypted table.
-    txn.exec_params(
-        "INSERT INTO employee (key, account, dn, given_name, surname, display_name, mail, "
-        "  department, title, ou, groups, disabled, account_expires, long_leave_marker, status, "
-        "  left_at, first_seen_run, last_seen_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-        "  $10, $11::text[], $12, $13, $14, $15, CASE WHEN $15 = 'left' THEN now() END, $16, $16) "
-        "ON CONFLICT (key) DO UPDATE SET account = EXCLUDED.account, dn = EXCLUDED.dn, "
-        "  given_name = EXCLUDED.given_name, surname = EXCLUDED.surname, "
-        "  display_name = EXCLUDED.display_name, mail = EXCLUDED.mail, "
-        "  department = EXCLUDED.department, title = EXCLUDED.title, ou = EXCLUDED.ou, "
-        "  groups = EXCLUDED.groups, disabled = EXCLUDED.disabled, "
-        "  account_expires = EXCLUDED.account_expires, "
-        "  long_leave_marker = EXCLUDED.long_leave_marker, status = EXCLUDED.status, "
-        "  left_at = CASE WHEN EXCLUDED.status = 'left' THEN coalesce(employee.left_at, now()) "
-        "END, "
-        "  role_changed_at = CASE WHEN $17 THEN now() ELSE employee.role_changed_at END, "
-        "  last_seen_run = EXCLUDED.last_seen_run, updated_at = now()",
-        e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail, e.department,
-        e.title, e.ou, text_array_literal(e.groups), e.disabled, expires, e.long_leave_marker,
-        std::string(status), run_id, moved.count(e.key) > 0);
-  }
-  if (snapshot.complete) {
-    // Absent from a complete read: the person has left the directory.
-    txn.exec_params(
-        "UPDATE employee SET status = 'left', left_at = coalesce(left_at, now()), "
-        "  updated_at = now() WHERE last_seen_run IS DISTINCT FROM $1 AND status <> 'left'",
-        run_id);
   }
 }
 
