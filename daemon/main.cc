@@ -2,6 +2,7 @@
 // reviewable change items to PostgreSQL. It never acts in Suomi.fi: people do, after review.
 #include <signal.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -113,6 +114,9 @@ int run(const Settings& settings) {
 
 int main(int argc, char* argv[]) {
   set_log_program("valtuusd");
+  // libldap writes with plain send(): a directory that vanishes mid-write must give an error
+  // the connector can see, not a SIGPIPE that kills the service.
+  std::signal(SIGPIPE, SIG_IGN);
   ConfigurationSources sources;
   sources.command_line_only.add(daemon_command_line_options());
   sources.shared.add(ldap_options_description())
