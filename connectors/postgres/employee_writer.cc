@@ -1,27 +1,12 @@
 #include "connectors/postgres/employee_writer.h"
 
-#include <cstdio>
 #include <set>
 #include <tuple>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/pg_time.h"
 
 namespace valtuus {
-
-namespace {
-
-std::string iso_time(TimePoint t) {
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{t - days};
-  char text[80];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld+00", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
-                long(hms.minutes().count()), long(hms.seconds().count()));
-  return text;
-}
-
-}  // namespace
 
 void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
                      const Plan& plan) {
@@ -40,11 +25,11 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
                            : on_leave.count(e.key) ? "long_leave"
                                                    : "active";
       // An empty text stands for "never expires" (NULL in the table).
-      stream << std::make_tuple(e.key, e.account, e.dn, e.given_name, e.surname, e.display_name,
-                                e.mail, e.department, e.title, e.ou, text_array_literal(e.groups),
-                                e.disabled,
-                                e.account_expires ? iso_time(*e.account_expires) : std::string(),
-                                e.long_leave_marker, std::string(status), moved.count(e.key) > 0);
+      stream << std::make_tuple(
+          e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail, e.department,
+          e.title, e.ou, text_array_literal(e.groups), e.disabled,
+          e.account_expires ? pg_timestamp(*e.account_expires) : std::string(), e.long_leave_marker,
+          std::string(status), moved.count(e.key) > 0);
     }
     stream.complete();
   }

@@ -10,6 +10,7 @@
 #include "connectors/postgres/identity_store.h"
 #include "connectors/postgres/item_writer.h"
 #include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/pg_time.h"
 #include "connectors/postgres/state_queries.h"
 
 namespace valtuus {
@@ -18,18 +19,6 @@ namespace {
 
 // Serialises sync runs, so that two daemons never plan against the same open items at once.
 constexpr long long kSyncLock = 0x56414c5455555302LL;  // "VALTUUS" 02
-
-std::string iso_time(TimePoint t) {
-  // PostgreSQL accepts "YYYY-MM-DD HH:MM:SS+00".
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{t - days};
-  char text[80];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld+00", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
-                long(hms.minutes().count()), long(hms.seconds().count()));
-  return text;
-}
 
 std::string location_text(const SourceLocation& location) {
   return location.file.empty() ? "" : location.file + ":" + std::to_string(location.line);
@@ -76,14 +65,14 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
     return record;
   }
   const PlanStats& stats = record.plan.stats;
-  record.run_id =
-      txn.exec_params1(
-             "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
-             "  incomplete_reason, entries_read, items_added, items_superseded) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-             iso_time(started_at), snapshot.source, snapshot.complete, snapshot.incomplete_reason,
-             stats.employees_read, static_cast<int>(record.plan.add.size()), stats.superseded)[0]
-          .as<long long>();
+  record.run_id = txn.exec_params1(
+                         "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
+                         "  incomplete_reason, entries_read, items_added, items_superseded) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                         pg_timestamp(started_at), snapshot.source, snapshot.complete,
+                         snapshot.incomplete_reason, stats.employees_read,
+                         static_cast<int>(record.plan.add.size()), stats.superseded)[0]
+                      .as<long long>();
   write_catalog(txn, policy);
   write_employees(txn, record.run_id, snapshot, record.plan);
   write_identity_codes(txn, snapshot, identity_);

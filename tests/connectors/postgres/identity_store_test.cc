@@ -11,6 +11,7 @@
 #include "core/reconcile.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
+#include "tests/support/test_logins.h"
 
 namespace valtuus {
 namespace {
@@ -21,33 +22,7 @@ using testing::TestDatabase;
 const TimePoint kNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
 constexpr const char* kCode = "131052-308T";
 
-// Login roles for one test, members of the project's group roles; dropped afterwards.
-class Logins {
- public:
-  Logins() : suffix_(std::to_string(::getpid()) + "_" + std::to_string(counter_++)) {}
-  ~Logins() {
-    try {
-      pqxx::connection admin(test_env().pg_conninfo());
-      pqxx::nontransaction txn(admin);
-      for (const auto& name : created_) txn.exec("DROP ROLE IF EXISTS " + txn.quote_name(name));
-    } catch (...) {
-      // a leftover role in the private test cluster is harmless
-    }
-  }
-  std::string make(const std::string& person, const std::string& group) {
-    const std::string name = person + "_" + suffix_;
-    pqxx::connection admin(test_env().pg_conninfo());
-    pqxx::nontransaction txn(admin);
-    txn.exec("CREATE ROLE " + txn.quote_name(name) + " LOGIN IN ROLE " + group);
-    created_.push_back(name);
-    return name;
-  }
-
- private:
-  static inline int counter_ = 0;
-  std::string suffix_;
-  std::vector<std::string> created_;
-};
+using Logins = testing::TestLogins;
 
 std::unique_ptr<IdentityCrypto> test_key() {
   std::array<unsigned char, IdentityCrypto::kKeyBytes> key{};
