@@ -1,5 +1,7 @@
 #include "common/identity_crypto.h"
 
+#include "common/secret_file.h"
+
 #include <sodium.h>
 
 #include <cerrno>
@@ -40,17 +42,6 @@ class Wipe {
 
 void require_sodium() {
   if (sodium_init() < 0) throw Error("libsodium could not be initialised");
-}
-
-// As read_secret_file does, so that systemd's LoadCredential= works the same for every secret.
-std::string resolve(const std::string& path) {
-  if (path.empty() || path.front() == '/') return path;
-  if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY"); creds && *creds) {
-    std::filesystem::path candidate = std::filesystem::path(creds) / path;
-    std::error_code ec;
-    if (std::filesystem::exists(candidate, ec)) return candidate.string();
-  }
-  return path;
 }
 
 }  // namespace
@@ -121,7 +112,7 @@ std::unique_ptr<IdentityCrypto> load_identity_key_file(const std::string& path,
   // byte happens to be 0x0a. Read the bytes as they are, and never more than a hex key needs.
   if (path.empty()) throw ConfigError(option + ": no file given");
   require_sodium();
-  const std::string resolved = resolve(path);
+  const std::string resolved = resolve_credential_path(path);
   std::ifstream in(resolved, std::ios::binary);
   if (!in) {
     throw ConfigError(option + ": cannot read '" + resolved + "': " + std::strerror(errno));

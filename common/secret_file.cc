@@ -11,9 +11,7 @@
 
 namespace valtuus {
 
-namespace {
-
-std::string resolve(const std::string& path) {
+std::string resolve_credential_path(const std::string& path) {
   if (path.empty() || path.front() == '/') return path;
   if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY"); creds && *creds) {
     std::filesystem::path candidate = std::filesystem::path(creds) / path;
@@ -23,11 +21,9 @@ std::string resolve(const std::string& path) {
   return path;
 }
 
-}  // namespace
-
 std::string read_secret_file(const std::string& path, const std::string& option) {
   if (path.empty()) throw ConfigError(option + ": no file given");
-  const std::string resolved = resolve(path);
+  const std::string resolved = resolve_credential_path(path);
   std::ifstream in(resolved, std::ios::binary);
   if (!in) {
     throw ConfigError(option + ": cannot read '" + resolved + "': " + std::strerror(errno));

@@ -12,4 +12,8 @@ namespace valtuus {
 // file cannot be read or is empty; the message never contains the secret.
 std::string read_secret_file(const std::string& path, const std::string& option);
 
+// Where a secret file really is: a relative path in $CREDENTIALS_DIRECTORY when it exists
+// there, else the path as given. For readers that need the raw bytes (identity keys).
+std::string resolve_credential_path(const std::string& path);
+
 }  // namespace valtuus

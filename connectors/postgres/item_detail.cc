@@ -18,16 +18,8 @@ ItemDetail load_item_detail(pqxx::connection& connection, long long id) {
   pqxx::read_transaction txn(connection);
   const std::string utc = std::string("AT TIME ZONE 'UTC', ") + kTime;
   auto result = txn.exec_params(
-      "SELECT i.id, i.run_id, i.kind, i.state, i.version, coalesce(e.account, ''), "
-      "  coalesce(e.display_name, ''), coalesce(e.department, ''), coalesce(e.title, ''), "
-      "  i.mandate_id, m.name_fi, m.service, i.reason, i.map_id, "
-      "  CASE WHEN i.policy_file = '' THEN '' ELSE i.policy_file || ':' || i.policy_line END, "
-      "  i.waits_for_org_apply, to_char(i.created_at " +
-          utc +
-          "), "
-          "  extract(day FROM now() - i.created_at)::int, "
-          "  e.given_name, e.surname, e.ou, e.status, to_char(e.left_at " +
-          utc +
+      std::string("SELECT ") + kItemRowColumns + ", " +
+          "  e.given_name, e.surname, e.ou, e.status, to_char(e.left_at " + utc +
           "), "
           "  m.suomifi_code, m.name_sv, m.name_en, m.mandate_type, m.organisation_holds, "
           "  EXISTS (SELECT 1 FROM organisation_holding h WHERE h.mandate_id = i.mandate_id), "
@@ -52,25 +44,7 @@ ItemDetail load_item_detail(pqxx::connection& connection, long long id) {
   if (result.empty()) throw DataError("item " + std::to_string(id) + " does not exist");
   const auto& r = result[0];
   ItemDetail d;
-  ItemRow& row = d.row;
-  row.id = r[0].as<long long>();
-  row.run_id = r[1].as<long long>();
-  row.kind = r[2].as<std::string>();
-  row.state = r[3].as<std::string>();
-  row.version = r[4].as<int>();
-  row.account = r[5].as<std::string>();
-  row.display_name = r[6].as<std::string>();
-  row.department = r[7].as<std::string>();
-  row.title = r[8].as<std::string>();
-  row.mandate = r[9].as<std::string>();
-  row.mandate_name_fi = r[10].as<std::string>();
-  row.service = r[11].as<std::string>();
-  row.reason = r[12].as<std::string>();
-  row.map_id = r[13].as<std::string>();
-  row.rule = r[14].as<std::string>();
-  row.waits_for_org_apply = r[15].as<bool>();
-  row.created_at = r[16].as<std::string>();
-  row.age_days = r[17].as<int>();
+  d.row = read_item_row(r);
   d.given_name = text(r[18]);
   d.surname = text(r[19]);
   d.ou = text(r[20]);

@@ -41,4 +41,9 @@ struct ItemFilter {
 
 std::vector<ItemRow> list_items(pqxx::connection& connection, const ItemFilter& filter);
 
+// The select list of an ItemRow over `change_item i JOIN mandate_issue m LEFT JOIN employee e`,
+// and the reader of its 18 columns (starting at column `first`): shared by every item query.
+extern const char* const kItemRowColumns;
+ItemRow read_item_row(const pqxx::row& r, pqxx::row::size_type first = 0);
+
 }  // namespace valtuus
