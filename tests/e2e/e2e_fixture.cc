@@ -114,6 +114,13 @@ ProcessResult E2eTest::ldap_modify(const std::string& ldif) {
                      {"LDAPTLS_CACERT=" + env.get("VALTUUS_TEST_LDAP_CA_FILE")});
 }
 
+void E2eTest::migrate_and_sync() {
+  ProcessResult migrate = valtuusctl({"--config", config_, "db", "migrate"});
+  ASSERT_EQ(migrate.exit_code, 0) << migrate.err;
+  ProcessResult sync = valtuusd({"--config", config_, "--once"});
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+}
+
 long long E2eTest::count(const std::string& sql) {
   pqxx::connection c(db_->conninfo());
   pqxx::read_transaction txn(c);

@@ -26,6 +26,8 @@ class E2eTest : public ::testing::Test {
   ProcessResult valtuusctl(const std::vector<std::string>& args);
   ProcessResult ldap_modify(const std::string& ldif);  // as the directory's admin
   long long count(const std::string& sql);
+  // `valtuusctl db migrate` and one `valtuusd --once`, as most scenarios begin; asserts both.
+  void migrate_and_sync();
 
   std::string dir_;     // scratch folder of this test
   std::string base_;    // this test's OU

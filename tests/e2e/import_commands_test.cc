@@ -48,9 +48,7 @@ class ImportCommandsTest : public E2eTest {
  protected:
   void SetUp() override {
     E2eTest::SetUp();
-    ASSERT_EQ(valtuusctl({"--config", config_, "db", "migrate"}).exit_code, 0);
-    ProcessResult sync = valtuusd({"--config", config_, "--once"});
-    ASSERT_EQ(sync.exit_code, 0) << sync.err;
+    migrate_and_sync();
   }
 
   std::string csv_file(const std::string& name, const std::string& content) {

@@ -2,7 +2,10 @@
 // valtuus_reviewer, ...), so that a test connects as a named person would; dropped afterwards.
 #pragma once
 
+#include <exception>
+#include <pqxx/pqxx>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace valtuus::testing {
@@ -21,5 +24,20 @@ class TestLogins {
   std::string suffix_;
   std::vector<std::string> created_;
 };
+
+// Runs `sql` with the parameters in one committed transaction over `conninfo` (e.g. a test
+// database as one login); returns the refusal's text, or "" when it succeeded.
+template <typename... Args>
+std::string try_sql(const std::string& conninfo, const std::string& sql, Args&&... args) {
+  try {
+    pqxx::connection c(conninfo);
+    pqxx::work txn(c);
+    txn.exec_params(sql, std::forward<Args>(args)...);
+    txn.commit();
+    return "";
+  } catch (const std::exception& e) {  // every refusal: sql_error and its relatives
+    return e.what();
+  }
+}
 
 }  // namespace valtuus::testing

@@ -91,17 +91,10 @@ class IdentityStoreTest : public ::testing::Test {
         .as<long long>();
   }
 
+  // Runs `sql` as `role`; returns the refusal's text, or "" on success.
   template <typename... Args>
   std::string try_as(const std::string& role, const std::string& sql, Args&&... args) {
-    try {
-      pqxx::connection c(as(role));
-      pqxx::work txn(c);
-      txn.exec_params(sql, std::forward<Args>(args)...);
-      txn.commit();
-      return "";
-    } catch (const std::exception& e) {
-      return e.what();
-    }
+    return testing::try_sql(as(role), sql, std::forward<Args>(args)...);
   }
 
   long long count(const std::string& sql) {

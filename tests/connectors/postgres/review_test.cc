@@ -87,18 +87,10 @@ class ReviewTest : public ::testing::Test {
     return txn.exec_params1("SELECT state FROM change_item WHERE id = $1", id)[0].as<std::string>();
   }
 
-  // Runs `sql` with the parameters as `role`; returns the error text, or "" on success.
+  // Runs `sql` as `role`; returns the refusal's text, or "" on success.
   template <typename... Args>
   std::string try_as(const std::string& role, const std::string& sql, Args&&... args) {
-    try {
-      pqxx::connection c(as(role));
-      pqxx::work txn(c);
-      txn.exec_params(sql, std::forward<Args>(args)...);
-      txn.commit();
-      return "";
-    } catch (const std::exception& e) {  // every refusal: sql_error and its relatives
-      return e.what();
-    }
+    return testing::try_sql(as(role), sql, std::forward<Args>(args)...);
   }
 
   long long count(const std::string& sql) {
