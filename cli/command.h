@@ -40,5 +40,9 @@ std::vector<Command> policy_commands();
 std::vector<Command> review_commands();
 std::vector<Command> identity_commands();
 std::vector<Command> import_commands();
+std::vector<Command> runs_commands();    // held sync runs: list, show, release, discard (#6)
+std::vector<Command> report_commands();  // oversight reports (#7)
+std::vector<Command> attest_commands();  // attestation against Suomi.fi's own list (#7)
+std::vector<Command> outbox_commands();  // notification outbox (#8)
 
 }  // namespace valtuus

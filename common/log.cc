@@ -38,7 +38,7 @@ void set_log_threshold(LogLevel threshold) {
   log_threshold = threshold;
 }
 
-void log(LogLevel level, std::string_view message) {
+void log(LogLevel level, std::string_view message, std::initializer_list<LogField> /*fields*/) {
   std::lock_guard lock(log_mutex);
   if (level < log_threshold) return;
   std::fprintf(stderr, "%s: %s: %.*s\n", program_name.c_str(), level_name(level),
