@@ -1,7 +1,8 @@
 # valtuus_add_test(NAME SOURCES... LIBS... [SERVERS])
 # One GoogleTest executable registered with CTest. With SERVERS the test runs inside the
 # "servers" fixture: CTest starts the private slapd and PostgreSQL before it and stops them
-# after the last such test, even when tests fail.
+# after the last such test, even when tests fail. VALTUUS_ALLOW_ROOT=1 lets valtuusd run as
+# root, which CI containers are and a deployment must never be.
 function(valtuus_add_test name)
   cmake_parse_arguments(ARG "SERVERS" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
@@ -9,7 +10,7 @@ function(valtuus_add_test name)
   add_test(NAME ${name} COMMAND ${name})
   if(ARG_SERVERS)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED servers
-      ENVIRONMENT "VALTUUS_TEST_ENV=${VALTUUS_TEST_SERVERS_DIR}/env;VALTUUS_BUILD_DIR=${CMAKE_BINARY_DIR};VALTUUS_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+      ENVIRONMENT "VALTUUS_TEST_ENV=${VALTUUS_TEST_SERVERS_DIR}/env;VALTUUS_BUILD_DIR=${CMAKE_BINARY_DIR};VALTUUS_SOURCE_DIR=${CMAKE_SOURCE_DIR};VALTUUS_ALLOW_ROOT=1")
   else()
     set_tests_properties(${name} PROPERTIES LABELS unit)
   endif()

@@ -14,7 +14,7 @@ constexpr std::array<std::pair<ChangeKind, const char*>, 4> kKinds{{
     {ChangeKind::kRenew, "renew"},
 }};
 
-constexpr std::array<std::pair<ItemState, const char*>, 7> kStates{{
+constexpr std::array<std::pair<ItemState, const char*>, 9> kStates{{
     {ItemState::kProposed, "proposed"},
     {ItemState::kApproved, "approved"},
     {ItemState::kApplied, "applied"},
@@ -22,6 +22,8 @@ constexpr std::array<std::pair<ItemState, const char*>, 7> kStates{{
     {ItemState::kSuperseded, "superseded"},
     {ItemState::kDone, "done"},
     {ItemState::kFailed, "failed"},
+    {ItemState::kHeld, "held"},
+    {ItemState::kDiscarded, "discarded"},
 }};
 
 }  // namespace
@@ -52,7 +54,7 @@ std::optional<ItemState> item_state_from_string(const std::string& text) {
 
 bool is_open(ItemState state) {
   return state == ItemState::kProposed || state == ItemState::kApproved ||
-         state == ItemState::kApplied;
+         state == ItemState::kApplied || state == ItemState::kHeld;
 }
 
 std::string describe(const ProposedItem& item) {

@@ -19,13 +19,26 @@ enum class ChangeKind {
   kRenew,     // the grant's end date is near and the theme is still required
 };
 
-enum class ItemState { kProposed, kApproved, kApplied, kRejected, kSuperseded, kDone, kFailed };
+// kHeld: written by a run the guard held (core/guard.h); no one may decide it until a person
+// releases the run (then kProposed) or discards it (then kDiscarded, final).
+enum class ItemState {
+  kProposed,
+  kApproved,
+  kApplied,
+  kRejected,
+  kSuperseded,
+  kDone,
+  kFailed,
+  kHeld,
+  kDiscarded,
+};
 
 std::string to_string(ChangeKind kind);
 std::string to_string(ItemState state);
 std::optional<ChangeKind> change_kind_from_string(const std::string& text);
 std::optional<ItemState> item_state_from_string(const std::string& text);
-// Open states: an item in one of these still waits for a person.
+// Open states: an item in one of these still waits for a person. A held item is open, so that
+// the next run neither proposes it again nor duplicates it.
 bool is_open(ItemState state);
 
 // Why an item exists: the rule and the directory values that caused it.

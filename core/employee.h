@@ -23,8 +23,10 @@ struct Employee {
   std::string department;
   std::string title;
   std::string ou;  // the entry's parent OU, from the DN ("OU=People,DC=..." → "People")
-  std::vector<std::string> groups;           // memberOf DNs
-  std::string manager;                       // manager DN
+  std::vector<std::string> groups;  // memberOf DNs
+  std::string manager;              // manager DN
+  // The language of notifications to the person: "fi", "sv", "en"; "" when unknown.
+  std::string preferred_language;
   bool disabled = false;                     // userAccountControl bit 0x2
   std::optional<TimePoint> account_expires;  // absent: never expires
   std::string long_leave_marker;             // the configured long-leave attribute's value, if any

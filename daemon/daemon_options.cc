@@ -1,5 +1,7 @@
 #include "daemon/daemon_options.h"
 
+#include <fmt/core.h>
+
 #include "core/errors.h"
 
 namespace po = boost::program_options;
@@ -8,33 +10,64 @@ namespace valtuus {
 
 po::options_description daemon_command_line_options() {
   po::options_description options("valtuusd");
-  options.add_options()("help,h", "show this help and exit")("version",
-                                                             "show the version and exit")(
-      "config,c", po::value<std::string>(),
-      "configuration file (default /etc/valtuus/valtuusd.conf)")(
-      "once", "run one sync cycle and exit")("dry-run",
-                                             "compute and print the plan without writing anything")(
-      "check-config", "validate the configuration and the policy, then exit")(
-      "print-config", "print the effective configuration (secrets redacted) and exit");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help and exit")
+      ("version", "show the version and exit")
+      ("config,c", po::value<std::string>(),
+       "configuration file (default /etc/valtuus/valtuusd.conf)")
+      ("once", "run one sync cycle and exit")
+      ("dry-run", "compute and print the plan without writing anything")
+      ("check", "like --dry-run, for monitoring: exit 2 when changes are pending or items wait "
+                "for a person, 0 when none, 1 on any error")
+      ("check-config", "validate the configuration and the policy, then exit")
+      ("print-config", "print the effective configuration (secrets redacted) and exit");
+  // clang-format on
   return options;
 }
 
 po::options_description daemon_shared_options() {
   po::options_description options("Sync loop");
-  options.add_options()("sync.interval", po::value<int>()->default_value(900),
-                        "seconds between sync cycles");
+  // clang-format off
+  options.add_options()
+      ("sync.interval", po::value<int>()->default_value(900),
+       "seconds between sync cycles (1 to 86400)")
+      ("sync.jitter_percent", po::value<int>()->default_value(10),
+       "each wait is the interval plus or minus up to this percentage (0 to 50)")
+      ("sync.full_read_interval", po::value<int>()->default_value(86400),
+       "seconds between full directory reads, incremental reads in between (0: always full)");
+  // clang-format on
   return options;
 }
 
+namespace {
+
+int in_range(const po::variables_map& vm, const char* name, int low, int high) {
+  const int value = vm[name].as<int>();
+  if (value < low || value > high) {
+    throw ConfigError(fmt::format("{}: {} is out of range ({} to {})", name, value, low, high));
+  }
+  return value;
+}
+
+// --dry-run and --check never write and always run once, so they win over --once
+// (`--once --dry-run` is how the demo previews a sync).
+DaemonMode mode_from(const po::variables_map& vm) {
+  if (vm.count("check")) return DaemonMode::kCheck;
+  if (vm.count("dry-run")) return DaemonMode::kDryRun;
+  if (vm.count("once")) return DaemonMode::kOnce;
+  return DaemonMode::kLoop;
+}
+
+}  // namespace
+
 DaemonOptions daemon_options_from(const po::variables_map& vm) {
   DaemonOptions options;
-  options.once = vm.count("once") > 0;
-  options.dry_run = vm.count("dry-run") > 0;
-  options.interval_s = vm["sync.interval"].as<int>();
-  if (options.interval_s < 10 || options.interval_s > 86400) {
-    throw ConfigError("sync.interval: " + std::to_string(options.interval_s) +
-                      " is out of range (10 to 86400 seconds)");
-  }
+  options.mode = mode_from(vm);
+  options.interval = std::chrono::seconds{in_range(vm, "sync.interval", 1, 86400)};
+  options.jitter_percent = in_range(vm, "sync.jitter_percent", 0, 50);
+  options.full_read_interval =
+      std::chrono::seconds{in_range(vm, "sync.full_read_interval", 0, 30 * 86400)};
   return options;
 }
 

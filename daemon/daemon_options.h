@@ -2,17 +2,36 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <chrono>
 
 namespace valtuus {
 
+// What the daemon was asked to do this time.
+enum class DaemonMode {
+  kLoop,    // the service: sync every interval while leader, until SIGTERM
+  kOnce,    // --once: one sync cycle, then exit
+  kDryRun,  // --dry-run: compute and print the plan, write nothing, exit
+  kCheck,   // --check: like --dry-run, but the exit code says whether anything waits (0/2/1)
+};
+
 struct DaemonOptions {
-  bool once = false;     // --once: one sync cycle, then exit
-  bool dry_run = false;  // --dry-run: compute and print the plan, write nothing
-  int interval_s = 900;  // sync.interval: seconds between cycles (default 15 min)
+  DaemonMode mode = DaemonMode::kLoop;
+  // sync.interval: seconds between cycles (default 15 min). The minimum is 1 s so that the
+  // end-to-end tests can exercise leadership and signals quickly; production wants minutes.
+  std::chrono::seconds interval{900};
+  // sync.jitter_percent: each wait is the interval plus or minus up to this share, so that
+  // several instances (and their domain controllers) are not hit in lockstep. 0 to 50.
+  int jitter_percent = 10;
+  // sync.full_read_interval: seconds between full directory reads; incremental reads in
+  // between. 0: every run reads fully. The first run after start always reads fully.
+  std::chrono::seconds full_read_interval{86400};
+
+  bool writes() const { return mode == DaemonMode::kLoop || mode == DaemonMode::kOnce; }
 };
 
 boost::program_options::options_description daemon_command_line_options();
 boost::program_options::options_description daemon_shared_options();
+// Throws ConfigError naming the option when a value is out of range.
 DaemonOptions daemon_options_from(const boost::program_options::variables_map& vm);
 
 }  // namespace valtuus

@@ -6,16 +6,64 @@
 
 namespace valtuus {
 
-CycleResult run_sync_cycle(DirectorySource& directory, const Policy& policy,
-                           const LeaverRules& rules, pqxx::connection& database, bool dry_run,
-                           const IdentityCrypto* identity) {
+namespace {
+
+// The size of the last complete read as the database remembers it, so that the first read
+// after a start is judged like any other (an emptied OU is not "everyone left").
+ReadHints hints_from(pqxx::connection& database) {
+  pqxx::read_transaction txn(database);
+  const pqxx::result rows = txn.exec(
+      "SELECT entries_read FROM sync_run WHERE snapshot_complete ORDER BY id DESC LIMIT 1");
+  ReadHints hints;
+  if (!rows.empty()) hints.last_complete_count = rows[0][0].as<std::size_t>();
+  return hints;
+}
+
+Snapshot read_fully(DirectorySource& directory, DirectoryMemory& memory,
+                    pqxx::connection& database) {
+  FullRead read = directory.read_full(hints_from(database));
+  memory.valid = read.snapshot.complete && !read.watermark.empty();
+  memory.watermark = read.watermark;
+  memory.last = memory.valid ? read.snapshot : Snapshot{};
+  return std::move(read.snapshot);
+}
+
+}  // namespace
+
+CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
+                           const Policy& policy, const LeaverRules& rules,
+                           pqxx::connection& database, const CycleOptions& options,
+                           const IdentityCrypto* identity,
+                           const std::function<bool()>& stop_requested) {
   const auto started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
-  Snapshot snapshot = directory.read_all();
-  SyncStore store(database, identity);
   CycleResult result;
-  result.snapshot_complete = snapshot.complete;
+  Snapshot snapshot;
+  result.full_read = options.full_read || !memory.valid;
+  if (!result.full_read) {
+    DirectoryChanges changes = directory.read_changes(memory.watermark);
+    if (changes.watermark_reset) {
+      result.full_read = true;  // another server, or a restored one: start again
+    } else {
+      result.changes_read = static_cast<int>(changes.changed.size());
+      snapshot = merge_changes(memory.last, changes);
+      if (snapshot.complete) {
+        memory.watermark = changes.next;
+        memory.last = snapshot;
+      } else {
+        memory = {};  // an incomplete change set is not a base: read fully next time
+      }
+    }
+  }
+  if (result.full_read) snapshot = read_fully(directory, memory, database);
+  result.complete = snapshot.complete;
   result.incomplete_reason = snapshot.incomplete_reason;
+  result.entries_read = static_cast<int>(snapshot.employees.size());
+  if (stop_requested && stop_requested()) {
+    result.stopped = true;
+    return result;
+  }
+  SyncStore store(database, identity);
   // The clock is read here, outside the pure core: the snapshot's read time is "now".
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
   result.record = store.sync(
@@ -23,20 +71,34 @@ CycleResult run_sync_cycle(DirectorySource& directory, const Policy& policy,
       [&](const ReconcileState& state) {
         return reconcile({snapshot, policy, state, rules, now});
       },
-      started_at, dry_run);
+      started_at, options.dry_run, options.guard);
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   return result;
 }
 
+long long items_waiting(pqxx::connection& database) {
+  pqxx::read_transaction txn(database);
+  return txn
+      .exec1(
+          "SELECT count(*) FROM change_item WHERE state IN ('proposed', 'approved', 'applied', "
+          "'held')")[0]
+      .as<long long>();
+}
+
 std::string cycle_summary(const CycleResult& result) {
   const std::string run =
       result.record.run_id ? fmt::format("run {}", result.record.run_id) : "dry run";
+  const std::string read =
+      result.full_read ? "full read"
+                       : fmt::format("incremental read of {} change(s)", result.changes_read);
   const std::string completeness =
-      result.snapshot_complete ? "complete" : "INCOMPLETE: " + result.incomplete_reason;
-  return fmt::format("{}: {} ({}); {}; {:.2f} s", run, summary_line(result.record.plan.stats),
-                     completeness, result.record.plan.empty() ? "no changes" : "changes proposed",
-                     static_cast<double>(result.duration.count()) / 1000.0);
+      result.complete ? "complete" : "INCOMPLETE: " + result.incomplete_reason;
+  return fmt::format(
+      "{}: {}; {} ({}); {}; {}; {:.2f} s", run, read, summary_line(result.record.plan.stats),
+      completeness, result.record.plan.empty() ? "no changes" : "changes proposed",
+      result.record.held ? "HELD: " + result.record.held_reason : std::string("not held"),
+      static_cast<double>(result.duration.count()) / 1000.0);
 }
 
 }  // namespace valtuus

@@ -31,6 +31,15 @@ constexpr TextField kTextFields[] = {
     {&AttributeMap::manager, &Employee::manager},
 };
 
+// "fi", "sv" or "en" from a language tag as directories hold it ("sv", "sv-FI", "EN_us");
+// "" for any other language.
+std::string notification_language(std::string_view tag) {
+  const std::size_t end = tag.find_first_of("-_");
+  std::string primary(tag.substr(0, end));
+  for (char& c : primary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return primary == "fi" || primary == "sv" || primary == "en" ? primary : std::string();
+}
+
 class Mapper {
  public:
   Mapper(const RawEntry& entry, const LdapOptions& options) : entry_(entry), options_(options) {}
@@ -46,6 +55,7 @@ class Mapper {
     if (!options_.identity_code_attribute.empty()) {
       e.identity_code = text(options_.identity_code_attribute);
     }
+    e.preferred_language = notification_language(text(options_.attributes.language));
     e.ou = parent_ou(entry_.dn);
     read_groups(e);
     read_account_control(e);
@@ -179,8 +189,8 @@ std::vector<std::string> requested_attributes(const LdapOptions& options) {
   std::vector<std::string> names;
   for (const auto* name :
        {&m.account, &m.given_name, &m.surname, &m.display_name, &m.mail, &m.department, &m.title,
-        &m.groups, &m.manager, &m.account_control, &m.account_expires, &options.key_attribute,
-        &options.long_leave_attribute, &options.identity_code_attribute}) {
+        &m.groups, &m.manager, &m.language, &m.account_control, &m.account_expires,
+        &options.key_attribute, &options.long_leave_attribute, &options.identity_code_attribute}) {
     if (name->empty()) continue;
     const bool known = std::any_of(names.begin(), names.end(),
                                    [&](const std::string& n) { return equals_nocase(n, *name); });

@@ -88,6 +88,8 @@ constexpr MappedField kMappedFields[] = {
     {"directory.map.title", &AttributeMap::title, "attribute of the job title"},
     {"directory.map.groups", &AttributeMap::groups, "multi-valued attribute of group DNs"},
     {"directory.map.manager", &AttributeMap::manager, "attribute of the manager's DN"},
+    {"directory.map.language", &AttributeMap::language,
+     "attribute of the preferred language of notifications (fi, sv, en)"},
     {"directory.map.account_control", &AttributeMap::account_control,
      "attribute of the account flags (bit 0x2: disabled)"},
     {"directory.map.account_expires", &AttributeMap::account_expires,

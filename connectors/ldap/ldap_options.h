@@ -23,6 +23,9 @@ struct AttributeMap {
   std::string title = "title";
   std::string groups = "memberOf";  // multi-valued: read whole with AD's range retrieval
   std::string manager = "manager";
+  // The person's language for notifications: fi, sv or en (regional forms such as "sv-FI"
+  // count); other values are ignored (the default language applies).
+  std::string language = "preferredLanguage";
   std::string account_control = "userAccountControl";  // bit 0x2: disabled
   std::string account_expires = "accountExpires";      // 100 ns ticks since 1601
 };

@@ -17,7 +17,7 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
       "CREATE TEMPORARY TABLE employee_stage (key text, account text, dn text, given_name text, "
       "  surname text, display_name text, mail text, department text, title text, ou text, "
       "  groups text, disabled boolean, account_expires text, long_leave_marker text, "
-      "  status text, moved boolean) ON COMMIT DROP");
+      "  status text, moved boolean, manager_dn text, preferred_language text) ON COMMIT DROP");
   {
     pqxx::stream_to stream(txn, "employee_stage");
     for (const Employee& e : snapshot.employees) {
@@ -29,18 +29,20 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
           e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail, e.department,
           e.title, e.ou, text_array_literal(e.groups), e.disabled,
           e.account_expires ? pg_timestamp(*e.account_expires) : std::string(), e.long_leave_marker,
-          std::string(status), moved.count(e.key) > 0);
+          std::string(status), moved.count(e.key) > 0, e.manager, e.preferred_language);
     }
     stream.complete();
   }
   txn.exec_params(
       "INSERT INTO employee (key, account, dn, given_name, surname, display_name, mail, "
       "  department, title, ou, groups, disabled, account_expires, long_leave_marker, status, "
-      "  left_at, first_seen_run, last_seen_run) "
+      "  left_at, first_seen_run, last_seen_run, manager_dn, preferred_language) "
       "SELECT DISTINCT ON (key) key, account, dn, given_name, surname, display_name, mail, "
       "  department, title, ou, groups::text[], disabled, "
       "  nullif(account_expires, '')::timestamptz, long_leave_marker, status, "
-      "  CASE WHEN status = 'left' THEN now() END, $1, $1 FROM employee_stage "
+      "  CASE WHEN status = 'left' THEN now() END, $1, $1, manager_dn, "
+      "  CASE WHEN preferred_language IN ('fi', 'sv', 'en') THEN preferred_language ELSE '' END "
+      "FROM employee_stage "
       "ON CONFLICT (key) DO UPDATE SET account = EXCLUDED.account, dn = EXCLUDED.dn, "
       "  given_name = EXCLUDED.given_name, surname = EXCLUDED.surname, "
       "  display_name = EXCLUDED.display_name, mail = EXCLUDED.mail, "
@@ -51,7 +53,8 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
       "  left_at = CASE WHEN EXCLUDED.status = 'left' THEN coalesce(employee.left_at, now()) END, "
       "  role_changed_at = CASE WHEN (SELECT s.moved FROM employee_stage s "
       "    WHERE s.key = EXCLUDED.key LIMIT 1) THEN now() ELSE employee.role_changed_at END, "
-      "  last_seen_run = EXCLUDED.last_seen_run, updated_at = now()",
+      "  last_seen_run = EXCLUDED.last_seen_run, manager_dn = EXCLUDED.manager_dn, "
+      "  preferred_language = EXCLUDED.preferred_language, updated_at = now()",
       run_id);
   if (snapshot.complete) {
     // Absent from a complete read: the person has left the directory.

@@ -9,6 +9,8 @@
 
 namespace valtuus {
 
-void write_plan_items(pqxx::work& txn, long long run_id, const Plan& plan);
+// New items start in `initial_state`: kProposed, or kHeld when the guard held the run.
+void write_plan_items(pqxx::work& txn, long long run_id, const Plan& plan,
+                      ItemState initial_state = ItemState::kProposed);
 
 }  // namespace valtuus

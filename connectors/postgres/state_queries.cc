@@ -32,9 +32,11 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     if (!row[2].is_null()) grant.valid_until = parse_date(row[2].as<std::string>());
     state.ledger.push_back(std::move(grant));
   }
+  // Held items are open: the next run must not propose them again while a person decides
+  // whether to release their run.
   for (const auto& row :
        txn.exec("SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
-                "FROM change_item WHERE state IN ('proposed', 'approved', 'applied')")) {
+                "FROM change_item WHERE state IN ('proposed', 'approved', 'applied', 'held')")) {
     OpenItem item;
     item.id = row[0].as<long long>();
     item.kind = *change_kind_from_string(row[1].as<std::string>());
@@ -103,7 +105,7 @@ Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
   for (const auto& row : txn.exec(
            "SELECT key, account, dn, given_name, surname, display_name, mail, department, title, "
            "  ou, groups, disabled, extract(epoch FROM account_expires)::bigint, "
-           "  long_leave_marker FROM employee "
+           "  long_leave_marker, manager_dn, preferred_language FROM employee "
            "WHERE last_seen_run = (SELECT max(id) FROM sync_run) ORDER BY key")) {
     Employee e;
     e.key = row[0].as<std::string>();
@@ -120,6 +122,8 @@ Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
     e.disabled = row[11].as<bool>();
     if (!row[12].is_null()) e.account_expires = from_epoch(row[12]);
     e.long_leave_marker = row[13].as<std::string>();
+    e.manager = row[14].as<std::string>();
+    e.preferred_language = row[15].as<std::string>();
     snapshot.employees.push_back(std::move(e));
   }
   return snapshot;

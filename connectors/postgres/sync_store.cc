@@ -1,10 +1,12 @@
 #include "connectors/postgres/sync_store.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
 #include <set>
+#include <tuple>
 
 #include "connectors/postgres/employee_writer.h"
 #include "connectors/postgres/identity_store.h"
@@ -52,31 +54,95 @@ void write_catalog(pqxx::work& txn, const Policy& policy) {
   }
 }
 
+// What a dry run's printed plan needs besides the plan: the open items it supersedes, and who
+// the people it names are (from the read, else as last stored).
+void describe_for_printing(pqxx::work& txn, const Snapshot& snapshot, const ReconcileState& state,
+                           RunRecord& record) {
+  const std::set<long long> superseded(record.plan.supersede.begin(), record.plan.supersede.end());
+  for (const OpenItem& item : state.open_items) {
+    if (superseded.count(item.id)) record.superseded.push_back(item);
+  }
+  std::set<std::string> keys;
+  for (const ProposedItem& item : record.plan.add) {
+    if (!item.employee_key.empty()) keys.insert(item.employee_key);
+  }
+  for (const OpenItem& item : record.superseded) {
+    if (!item.employee_key.empty()) keys.insert(item.employee_key);
+  }
+  for (const Employee& e : snapshot.employees) {
+    if (keys.erase(e.key)) record.people[e.key] = {e.account, e.display_name, e.department};
+  }
+  if (keys.empty()) return;
+  for (const auto& row : txn.exec_params(
+           "SELECT key, account, display_name, department FROM employee WHERE key = ANY($1)",
+           text_array_literal({keys.begin(), keys.end()}))) {
+    record.people[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<std::string>(),
+                                               row[3].as<std::string>()};
+  }
+}
+
+// A held run supersedes only the open items it replaces: their successors are in the run,
+// held, and the one-open-item index needs the old ones gone first. An item the run merely no
+// longer wants stays open, so that a bad read cannot make pending work vanish; the next run
+// judges it again. Returns how many supersedes were left for later.
+int keep_only_replacing_supersedes(Plan& plan, const ReconcileState& state) {
+  std::set<std::tuple<ChangeKind, std::string, std::string>> added;
+  for (const ProposedItem& item : plan.add)
+    added.insert({item.kind, item.employee_key, item.mandate});
+  std::set<long long> replaced;
+  for (const OpenItem& item : state.open_items) {
+    if (added.count({item.kind, item.employee_key, item.mandate})) replaced.insert(item.id);
+  }
+  const auto before = plan.supersede.size();
+  plan.supersede.erase(std::remove_if(plan.supersede.begin(), plan.supersede.end(),
+                                      [&](long long id) { return !replaced.count(id); }),
+                       plan.supersede.end());
+  plan.stats.superseded = static_cast<int>(plan.supersede.size());
+  return static_cast<int>(before - plan.supersede.size());
+}
+
 }  // namespace
 
 RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
-                          TimePoint started_at, bool dry_run) {
+                          TimePoint started_at, bool dry_run, const GuardOptions& guard) {
   pqxx::work txn(connection_);
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kSyncLock);
   RunRecord record;
-  record.plan = planner(load_reconcile_state(txn));
+  const ReconcileState state = load_reconcile_state(txn);
+  record.plan = planner(state);
+  // The ledger as loaded in this transaction, under the sync lock: the base the share is of.
+  const GuardVerdict verdict =
+      check_guard({record.plan, static_cast<long long>(state.ledger.size()), snapshot.complete,
+                   snapshot.incomplete_reason},
+                  guard);
+  record.held = verdict.held;
+  record.held_reason = verdict.reason;
+  if (verdict.held) record.supersedes_deferred = keep_only_replacing_supersedes(record.plan, state);
   if (dry_run) {
+    describe_for_printing(txn, snapshot, state, record);
     txn.abort();
     return record;
   }
   const PlanStats& stats = record.plan.stats;
-  record.run_id = txn.exec_params1(
-                         "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
-                         "  incomplete_reason, entries_read, items_added, items_superseded) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                         pg_timestamp(started_at), snapshot.source, snapshot.complete,
-                         snapshot.incomplete_reason, stats.employees_read,
-                         static_cast<int>(record.plan.add.size()), stats.superseded)[0]
-                      .as<long long>();
+  const std::optional<std::string> held_reason =
+      verdict.held ? std::optional<std::string>(verdict.reason) : std::nullopt;
+  record.run_id =
+      txn.exec_params1(
+             "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
+             "  incomplete_reason, entries_read, items_added, items_superseded, held_reason, "
+             "  held_at) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text, "
+             "  CASE WHEN $8::text IS NULL THEN NULL ELSE now() END) RETURNING id",
+             pg_timestamp(started_at), snapshot.source, snapshot.complete,
+             snapshot.incomplete_reason, stats.employees_read,
+             static_cast<int>(record.plan.add.size()), stats.superseded, held_reason)[0]
+          .as<long long>();
   write_catalog(txn, policy);
   write_employees(txn, record.run_id, snapshot, record.plan);
   write_identity_codes(txn, snapshot, identity_);
-  write_plan_items(txn, record.run_id, record.plan);
+  // A held run's new items wait in state 'held'; its supersedes are only those replacing.
+  write_plan_items(txn, record.run_id, record.plan,
+                   verdict.held ? ItemState::kHeld : ItemState::kProposed);
   nlohmann::json details = {{"entries_read", stats.employees_read},
                             {"complete", snapshot.complete},
                             {"grants", stats.grants},
@@ -84,6 +150,10 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
                             {"revokes", stats.revokes},
                             {"renews", stats.renews},
                             {"superseded", stats.superseded}};
+  if (verdict.held) {
+    details["held_reason"] = verdict.reason;
+    details["supersedes_deferred"] = record.supersedes_deferred;
+  }
   txn.exec_params(
       "INSERT INTO audit_event (action, run_id, details) VALUES ('sync_run', $1, $2::jsonb)",
       record.run_id, details.dump());

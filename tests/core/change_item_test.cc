@@ -10,9 +10,9 @@ TEST(ChangeItem, KindsAndStatesRoundTripThroughText) {
        {ChangeKind::kGrant, ChangeKind::kOrgApply, ChangeKind::kRevoke, ChangeKind::kRenew}) {
     EXPECT_EQ(change_kind_from_string(to_string(kind)), kind);
   }
-  for (auto state :
-       {ItemState::kProposed, ItemState::kApproved, ItemState::kApplied, ItemState::kRejected,
-        ItemState::kSuperseded, ItemState::kDone, ItemState::kFailed}) {
+  for (auto state : {ItemState::kProposed, ItemState::kApproved, ItemState::kApplied,
+                     ItemState::kRejected, ItemState::kSuperseded, ItemState::kDone,
+                     ItemState::kFailed, ItemState::kHeld, ItemState::kDiscarded}) {
     EXPECT_EQ(item_state_from_string(to_string(state)), state);
   }
   EXPECT_FALSE(change_kind_from_string("delete").has_value());
@@ -26,6 +26,11 @@ TEST(ChangeItem, OpenStatesAreTheUndecidedOnes) {
   EXPECT_FALSE(is_open(ItemState::kDone));
   EXPECT_FALSE(is_open(ItemState::kRejected));
   EXPECT_FALSE(is_open(ItemState::kSuperseded));
+  // A held run's items wait for a person too; discarded ones never come back.
+  EXPECT_TRUE(is_open(ItemState::kHeld));
+  EXPECT_FALSE(is_open(ItemState::kDiscarded));
+  EXPECT_EQ(to_string(ItemState::kHeld), "held");
+  EXPECT_EQ(item_state_from_string("discarded"), ItemState::kDiscarded);
 }
 
 TEST(ChangeItem, DescribeShowsSignKindMandateAndReason) {

@@ -202,12 +202,38 @@ TEST(MapEntry, RangedMemberOfKeptButFlagged) {
   EXPECT_NE(m.warnings[0].find("range"), std::string::npos);
 }
 
+TEST(MapEntry, PreferredLanguageIsFinnishSwedishOrEnglishOrUnknown) {
+  auto language = [](std::vector<std::string> values) {
+    RawEntry e = full_entry();
+    set(e, "preferredLanguage", std::move(values));
+    const MappedEntry m = map_entry(e, options());
+    EXPECT_TRUE(m.employee->bad_fields.empty());
+    return m.employee->preferred_language;
+  };
+  EXPECT_EQ(map_entry(full_entry(), options()).employee->preferred_language, "");
+  EXPECT_EQ(language({"sv"}), "sv");
+  EXPECT_EQ(language({"sv-FI"}), "sv");
+  EXPECT_EQ(language({"FI"}), "fi");
+  EXPECT_EQ(language({"en_GB"}), "en");
+  EXPECT_EQ(language({"de-DE"}), "");
+  EXPECT_EQ(language({"svenska"}), "");
+  LdapOptions o = options();
+  o.attributes.language = "extensionAttribute9";  // directory.map.language
+  RawEntry e = full_entry();
+  set(e, "preferredLanguage", {"sv"});
+  set(e, "extensionAttribute9", {"en"});
+  EXPECT_EQ(map_entry(e, o).employee->preferred_language, "en");
+  o.attributes.language.clear();  // not read
+  EXPECT_EQ(map_entry(e, o).employee->preferred_language, "");
+}
+
 TEST(RequestedAttributes, FixedSetPlusConfiguredOnesWithoutDuplicates) {
   LdapOptions o = options();
   const auto names = requested_attributes(o);
-  for (const char* n : {"sAMAccountName", "givenName", "sn", "displayName", "mail", "department",
-                        "title", "memberOf", "manager", "userAccountControl", "accountExpires",
-                        "objectGUID", "extensionAttribute1", "valtuusIdentityCode"}) {
+  for (const char* n :
+       {"sAMAccountName", "givenName", "sn", "displayName", "mail", "department", "title",
+        "memberOf", "manager", "preferredLanguage", "userAccountControl", "accountExpires",
+        "objectGUID", "extensionAttribute1", "valtuusIdentityCode"}) {
     EXPECT_EQ(std::count(names.begin(), names.end(), n), 1) << n;
   }
   o.key_attribute = "samaccountname";

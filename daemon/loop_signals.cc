@@ -1,0 +1,91 @@
+#include "daemon/loop_signals.h"
+
+#include <signal.h>
+
+#include <exception>
+#include <string>
+
+#include "common/log.h"
+
+namespace valtuus {
+
+namespace {
+
+sigset_t loop_signal_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+LoopSignals::LoopSignals(std::chrono::milliseconds grace) : grace_(grace) {
+  const sigset_t set = loop_signal_set();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  watcher_ = std::thread([this] { watch(); });
+}
+
+LoopSignals::~LoopSignals() {
+  {
+    std::lock_guard lock(mutex_);
+    quit_ = true;
+  }
+  changed_.notify_all();
+  watcher_.join();
+}
+
+void LoopSignals::wait_for(std::chrono::milliseconds timeout, bool wake_on_reload) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout,
+                    [&] { return stop_.load() || (wake_on_reload && reload_.load()); });
+}
+
+void LoopSignals::run_started(std::function<void()> cancel) {
+  std::lock_guard lock(mutex_);
+  cancel_ = std::move(cancel);
+}
+
+void LoopSignals::run_finished() {
+  {
+    std::lock_guard lock(mutex_);
+    cancel_ = nullptr;
+  }
+  changed_.notify_all();
+}
+
+void LoopSignals::watch() {
+  const sigset_t set = loop_signal_set();
+  // Short slices, so that the destructor's quit_ is seen soon.
+  const timespec slice{0, 200'000'000};
+  bool cancelled = false;
+  while (!quit_) {
+    const int signal = sigtimedwait(&set, nullptr, &slice);
+    if (signal == SIGHUP) {
+      reload_ = true;
+      changed_.notify_all();
+    } else if (signal == SIGTERM || signal == SIGINT) {
+      if (!stop_.exchange(true))
+        log_info("stopping on signal; a run in flight is finished or rolled back");
+      changed_.notify_all();
+    }
+    if (!stop_ || cancelled) continue;
+    // Stopping: give a run in flight `grace` to commit, then cancel its query.
+    std::unique_lock lock(mutex_);
+    if (!cancel_) continue;
+    if (changed_.wait_for(lock, grace_, [this] { return !cancel_ || quit_.load(); })) continue;
+    std::function<void()> cancel = cancel_;
+    lock.unlock();
+    cancelled = true;
+    log_warning("the run in flight did not finish in time: cancelling it (it rolls back)");
+    try {
+      cancel();
+    } catch (const std::exception& e) {
+      log_warning(std::string("could not cancel the run in flight: ") + e.what());
+    }
+  }
+}
+
+}  // namespace valtuus

@@ -1,0 +1,58 @@
+// The signals the daemon's loop obeys: SIGTERM and SIGINT stop it, SIGHUP asks for a reload.
+// They are blocked in every thread and taken by one watcher thread with sigtimedwait, so no
+// handler ever runs in the middle of libpq or libldap. The loop polls the flags at safe points
+// and sleeps through wait_for(), which a signal cuts short.
+//
+// A stop during a run: the run is one database transaction, so it either commits whole or not
+// at all. The watcher lets it finish for `grace`; if it has not finished by then (a slow
+// query, or a wait for the sync lock) it cancels the query in flight through `cancel`, the
+// transaction rolls back and the loop exits. So SIGTERM ends the process within grace plus the
+// time a cancel takes, well inside systemd's 10 s.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace valtuus {
+
+class LoopSignals {
+ public:
+  // Blocks SIGTERM, SIGINT and SIGHUP in the calling thread, which must be the only thread
+  // (threads started later inherit the mask), and starts the watcher.
+  explicit LoopSignals(std::chrono::milliseconds grace = std::chrono::seconds{4});
+  ~LoopSignals();
+  LoopSignals(const LoopSignals&) = delete;
+  LoopSignals& operator=(const LoopSignals&) = delete;
+
+  bool stop_requested() const { return stop_.load(); }
+  // True once for each SIGHUP received (several before a look count as one).
+  bool take_reload() { return reload_.exchange(false); }
+  bool reload_pending() const { return reload_.load(); }
+
+  // Sleeps up to `timeout`; returns at once when a stop (or, with `wake_on_reload`, a reload)
+  // is or becomes pending.
+  void wait_for(std::chrono::milliseconds timeout, bool wake_on_reload = true);
+
+  // A run's transaction is in flight; `cancel` (called from the watcher thread, so it must use
+  // its own connection) aborts it. run_finished() when the run is over, however it ended.
+  void run_started(std::function<void()> cancel);
+  void run_finished();
+
+ private:
+  void watch();
+
+  std::chrono::milliseconds grace_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> reload_{false};
+  std::atomic<bool> quit_{false};
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::function<void()> cancel_;  // under mutex_; empty when no run is in flight
+  std::thread watcher_;
+};
+
+}  // namespace valtuus
