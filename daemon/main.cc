@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
+#include "common/sla_options.h"
 #include "connectors/ldap/ldap_options.h"
 #include "connectors/ldap/ldap_source.h"
 #include "connectors/postgres/leadership.h"
@@ -60,6 +61,8 @@ ConfigurationSources configuration_sources() {
       .add(identity_options_description())
       .add(guard_options_description())
       .add(metrics_options_description())
+      // valtuusctl reads the same file: its report targets must not make valtuusd refuse it.
+      .add(sla_options_description())
       .add(daemon_shared_options());
   sources.default_config_file = "/etc/valtuus/valtuusd.conf";
   return sources;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/secret_file.h"
+#include "common/sla_options.h"
 #include "core/errors.h"
 #include "notify/mail_format.h"
 
@@ -95,11 +96,10 @@ po::options_description notify_shared_options() {
       ("notify.daily_jobs", po::value<bool>()->default_value(true),
        "enqueue the daily overdue-items and leavers messages")(
           "notify.daily_hour", po::value<int>()->default_value(6),
-          "UTC hour (0 to 23) from which the daily messages are enqueued")(
-          "notify.overdue_path1_days", po::value<int>()->default_value(3),
-          "an item on path 1 (the organisation can grant) is overdue after this many days")(
-          "notify.overdue_path2_days", po::value<int>()->default_value(42),
-          "an item on path 2 (apply to DVV first) is overdue after this many days");
+          "UTC hour (0 to 23) from which the daily messages are enqueued");
+  // When an item is overdue: the same sla.path1_days and sla.path2_days that
+  // `valtuusctl report sla` measures against, so the mail and the report never disagree.
+  options.add(sla_options_description());
   return options;
 }
 
@@ -139,8 +139,9 @@ NotifyOptions notify_options_from(const po::variables_map& vm) {
   options.backoff.cap = std::chrono::seconds{cap};
   options.daily_jobs = vm["notify.daily_jobs"].as<bool>();
   options.daily_hour = in_range(vm, "notify.daily_hour", 0, 23);
-  options.path1_days = in_range(vm, "notify.overdue_path1_days", 0, 365);
-  options.path2_days = in_range(vm, "notify.overdue_path2_days", 0, 365);
+  const SlaTargets sla = sla_targets_from(vm);
+  options.path1_days = sla.path1_days;
+  options.path2_days = sla.path2_days;
   options.language = text(vm, "notify.language");
   if (!options.language.empty() && options.language != "fi" && options.language != "sv" &&
       options.language != "en") {

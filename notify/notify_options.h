@@ -20,8 +20,8 @@ struct NotifyOptions {
   BackoffPolicy backoff;   // notify.retry_base / notify.retry_cap (seconds), jitter 0.5
   int daily_hour = 6;      // notify.daily_hour: UTC hour from which the daily jobs run
   bool daily_jobs = true;  // notify.daily_jobs
-  int path1_days = 3;      // notify.overdue_path1_days
-  int path2_days = 42;     // notify.overdue_path2_days
+  int path1_days = 3;      // sla.path1_days
+  int path2_days = 42;     // sla.path2_days
   std::string language;    // notify.language: fi | sv | en | "" (the database's default)
   std::vector<std::string> reviewers;      // notify.reviewers_mail
   std::vector<std::string> security;       // notify.security_mail

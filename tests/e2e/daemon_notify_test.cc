@@ -86,8 +86,9 @@ class DaemonNotifyTest : public DaemonTest {};
 
 TEST_F(DaemonNotifyTest, TellsTheServiceManagerReadyStatusWatchdogReloadAndStop) {
   migrate();
-  FakeServiceManager manager("/tmp/valtuus-notify-" + std::to_string(::getpid()) + ".sock");
+  // Short, under /tmp: a socket's path must fit in sockaddr_un.
   const std::string socket = "/tmp/valtuus-notify-" + std::to_string(::getpid()) + ".sock";
+  FakeServiceManager manager(socket);
   auto daemon = start(loop_config(), {}, {"NOTIFY_SOCKET=" + socket, "WATCHDOG_USEC=2000000"});
   ASSERT_TRUE(manager.wait_for("READY=1", 30s)) << daemon->err();
   // The first run's summary comes with it (after the first successful run).
@@ -107,6 +108,18 @@ TEST_F(DaemonNotifyTest, TellsTheServiceManagerReadyStatusWatchdogReloadAndStop)
   daemon->signal(SIGTERM);
   EXPECT_EQ(daemon->wait(10s), 0) << daemon->err();
   EXPECT_GE(manager.find("STOPPING=1"), 0) << joined(manager.messages());
+}
+
+TEST_F(DaemonNotifyTest, WritesTheMetricsFileAfterEachRun) {
+  migrate();
+  const std::string file = dir_ + "/valtuus.prom";
+  auto daemon = start(loop_config({{"metrics.file", file}}));
+  ASSERT_TRUE(daemon->wait_for_err(kRunLine, 30s, 2)) << daemon->err();
+  const std::string metrics = read_text(file);
+  EXPECT_NE(metrics.find("valtuus_last_run_entries_read 4"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("valtuus_last_run_id "), std::string::npos) << metrics;
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(10s), 0) << daemon->err();
 }
 
 }  // namespace

@@ -81,13 +81,13 @@ fi
 if [ -x "$prefix/sbin/valtuusd" ]; then
   "$prefix/sbin/valtuusd" --config "$conf" --print-config >"$work/print.log" 2>&1 ||
     { cat "$work/print.log"; fail "valtuusd refuses the example configuration"; }
-  sed 's/^#\([a-z][a-z_.]*\) =/\1 =/' "$conf" |
+  sed 's/^#\([a-z][a-z0-9_.]*\) =/\1 =/' "$conf" |
     sed -e "s|^policy.dir = .*|policy.dir = $prefix/etc/valtuus/policy|" \
       -e 's/^\(identity.key_file\|database.password_file\|directory.ca_file\) =/#&/' \
       >"$work/all.conf"
   grep -q '^directory.uri = ' "$work/all.conf" || fail "the example has no directory.uri line"
   # Complete: every option of the file (the dotted names of --help) is in the example.
-  "$prefix/sbin/valtuusd" --help | grep -o -- '--[a-z_]*\.[a-z_.]*' | sed 's/^--//' | sort -u |
+  "$prefix/sbin/valtuusd" --help | grep -o -- '--[a-z0-9_]*\.[a-z0-9_.]*' | sed 's/^--//' | sort -u |
     while read -r option; do
       grep -q "^#\{0,1\}$option =" "$conf" || echo "$option"
     done >"$work/undocumented"
