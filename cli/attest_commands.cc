@@ -30,10 +30,6 @@ namespace valtuus {
 
 namespace {
 
-json text_or_null(const std::string& text) {
-  return text.empty() ? json() : json(text);
-}
-
 std::string theme_argument(const po::variables_map& values, const char* command) {
   if (!values.count("theme")) throw UsageError(std::string(command) + ": say which THEME");
   return values["theme"].as<std::string>();
@@ -175,8 +171,7 @@ int attest_record(CommandContext& ctx) {
     throw UsageError(differences ? "attest record: --confirmed contradicts the differences given"
                                  : "attest record: say --confirmed, or name the differences");
   }
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   const RecordedAttestation recorded = record_attestation(*connection, input);
   ctx.out << "attestation " << recorded.id << " of " << input.theme << ": " << recorded.result
           << '\n';
@@ -240,8 +235,7 @@ int attest_resolve(CommandContext& ctx) {
   const bool accept = values.count("accept") > 0;
   const std::string note = values["note"].as<std::string>();
   if (!accept && note.empty()) throw UsageError("attest resolve --reject: say why with --note");
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   const long long id = values["id"].as<long long>();
   ctx.out << "difference " << id << ": " << resolve_difference(*connection, id, accept, note)
           << '\n';

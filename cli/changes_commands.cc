@@ -85,8 +85,7 @@ int changes_list(CommandContext& ctx) {
     filter.older_than_days = values["older-than"].as<int>();
     if (*filter.older_than_days < 0) throw UsageError("--older-than: days cannot be negative");
   }
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   const std::vector<ItemRow> rows = list_items(*connection, filter);
   if (format == "json") {
     nlohmann::json array = nlohmann::json::array();

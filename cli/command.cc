@@ -1,5 +1,10 @@
 #include "cli/command.h"
 
+#include <pqxx/pqxx>
+
+#include "connectors/postgres/migrations.h"
+#include "connectors/postgres/postgres_options.h"
+
 namespace po = boost::program_options;
 
 namespace valtuus {
@@ -18,6 +23,27 @@ po::variables_map parse_command_options(const CommandContext& ctx,
     throw UsageError(e.what());
   }
   return values;
+}
+
+std::unique_ptr<pqxx::connection> open_database(const CommandContext& ctx) {
+  auto connection = connect_database(database_options_from(ctx.config.values));
+  require_current_schema(*connection);
+  return connection;
+}
+
+long long positive_id_option(const po::variables_map& values, const std::string& key,
+                             const std::string& missing, const std::string& what) {
+  if (!values.count(key)) throw UsageError(missing);
+  const std::string text = values[key].as<std::string>();
+  std::size_t used = 0;
+  long long id = 0;
+  try {
+    id = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || id <= 0) throw UsageError("'" + text + "' is not " + what);
+  return id;
 }
 
 }  // namespace valtuus

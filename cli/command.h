@@ -3,7 +3,9 @@
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <memory>
 #include <ostream>
+#include <pqxx/connection>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,15 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Connects with the configured database options and refuses a schema this build does not know.
+std::unique_ptr<pqxx::connection> open_database(const CommandContext& ctx);
+
+// The positive whole number in option `key` (e.g. a run or outbox row id); throws UsageError
+// with `missing` when absent and "'TEXT' is not <what>" when it is not such a number.
+long long positive_id_option(const boost::program_options::variables_map& values,
+                             const std::string& key, const std::string& missing,
+                             const std::string& what);
 
 std::vector<Command> db_commands();
 std::vector<Command> changes_commands();

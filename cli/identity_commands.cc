@@ -33,8 +33,7 @@ int reveal(CommandContext& ctx) {
   }
   const auto crypto = load_identity_crypto(identity);
 
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   long long event = 0;
   {
     pqxx::work txn(*connection);

@@ -92,8 +92,7 @@ int import_grants(CommandContext& ctx) {
     std::cerr << "valtuusctl: " << file << ": " << why << '\n';
     return kExitUsage;
   }
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   // Before the directory has been read whole, every account would look absent and become a
   // leaver's stub, and the catalog the mandates are checked against is not there yet.
   if (!has_complete_sync_run(*connection)) {

@@ -57,6 +57,36 @@ void print_steps(std::ostream& out, const ItemDetail& d) {
       "@<version after approval> [--executed-at TIME] [--valid-until DATE] [--note TEXT]");
 }
 
+// What the guard did with the item's run (sql/004), and for a held item what must happen
+// before anyone can decide it. Nothing when the run was not held.
+void print_run_hold(std::ostream& out, const ItemDetail& d) {
+  const ItemRow& r = d.row;
+  if (d.run_held_reason.empty()) return;
+  const std::string run = std::to_string(r.run_id);
+  if (r.state == "held") {
+    out << "HELD: run " << run << " was held by the guard at " << d.run_held_at << ": "
+        << d.run_held_reason << ".\n"
+        << "No one can decide this item until the run is resolved. An administrator must release\n"
+        << "the run (its items then become proposed), or someone discards it:\n"
+        << "  valtuusctl runs release " << run << " [--note TEXT]   (administrators only)\n"
+        << "  valtuusctl runs discard " << run << " --reason TEXT   (administrators, reviewers)\n"
+        << "The run's other items: valtuusctl runs show " << run << "\n\n";
+  } else if (r.state == "discarded") {
+    out << "DISCARDED with its run " << run << " by " << d.run_discarded_by << " at "
+        << d.run_discarded_at;
+    if (!d.run_discard_reason.empty()) out << ": " << d.run_discard_reason;
+    out << ".\nThe guard had held the run: " << d.run_held_reason << ".\n"
+        << "Nothing was decided; if the directory and the maps still call for this change, a "
+           "later run\nproposes it again.\n\n";
+  } else if (!d.run_released_by.empty()) {
+    out << "Run " << run << " was held by the guard (" << d.run_held_reason << ") and released by "
+        << d.run_released_by << " at " << d.run_released_at << ".\n\n";
+  } else if (!d.run_discarded_by.empty()) {
+    out << "Run " << run << " was held by the guard (" << d.run_held_reason << ") and discarded by "
+        << d.run_discarded_by << " at " << d.run_discarded_at << ".\n\n";
+  }
+}
+
 }  // namespace
 
 void print_item_card(std::ostream& out, const ItemDetail& d) {
@@ -104,6 +134,7 @@ void print_item_card(std::ostream& out, const ItemDetail& d) {
         << '\n';
   }
   out << '\n';
+  print_run_hold(out, d);
   if (r.state == "proposed") {
     out << "Decide: valtuusctl approve " << ref(d) << "   or   valtuusctl reject " << ref(d)
         << " --reason TEXT\n\n";

@@ -5,15 +5,9 @@
 #include "cli/command.h"
 #include "common/configuration.h"
 #include "common/exit_codes.h"
-#include "common/guard_options.h"
-#include "common/identity_options.h"
 #include "common/log.h"
-#include "common/policy_options.h"
-#include "common/reconcile_options.h"
-#include "common/sla_options.h"
-#include "connectors/ldap/ldap_options.h"
-#include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
+#include "daemon/settings.h"
 
 namespace po = boost::program_options;
 using namespace valtuus;
@@ -61,13 +55,8 @@ int main(int argc, char* argv[]) {
       "version", "show the version and exit")(
       "config,c", po::value<std::string>(),
       "configuration file (default /etc/valtuus/valtuusd.conf)");
-  sources.shared.add(ldap_options_description())
-      .add(database_options_description())
-      .add(policy_options_description())
-      .add(reconcile_options_description())
-      .add(identity_options_description())
-      .add(guard_options_description())  // valtuusd.conf is shared: accept the guard's limits
-      .add(sla_options_description());
+  // valtuusd.conf is shared: accept every option valtuusd does, no more and no fewer.
+  sources.shared.add(valtuusd_file_options());
   sources.default_config_file = "/etc/valtuus/valtuusd.conf";
   sources.allow_unregistered_command_line = true;
   const std::vector<Command> commands = all_commands();

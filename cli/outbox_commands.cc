@@ -70,17 +70,7 @@ Table row_table(const std::vector<OutboxRow>& rows) {
 }
 
 long long parse_id(const po::variables_map& values) {
-  if (!values.count("id")) throw UsageError("an outbox row's ID is needed");
-  const std::string text = values["id"].as<std::string>();
-  std::size_t used = 0;
-  long long id = 0;
-  try {
-    id = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || id <= 0) throw UsageError("'" + text + "' is not an outbox row ID");
-  return id;
+  return positive_id_option(values, "id", "an outbox row's ID is needed", "an outbox row ID");
 }
 
 int outbox_list(CommandContext& ctx) {
@@ -99,8 +89,7 @@ int outbox_list(CommandContext& ctx) {
   filter.pending = values["pending"].as<bool>();
   filter.limit = values["limit"].as<int>();
   if (filter.limit <= 0) throw UsageError("--limit: must be positive");
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   pqxx::read_transaction txn(*connection);
   const std::vector<OutboxRow> rows = outbox::list(txn, filter);
   if (format == "json") {
@@ -144,8 +133,7 @@ int outbox_show(CommandContext& ctx) {
   }
   for (const auto& d : default_template_dirs()) dirs.push_back(d);
 
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   pqxx::read_transaction txn(*connection);
   const auto row = outbox::find(txn, id);
   if (!row) throw DataError(fmt::format("outbox row {} does not exist", id));
@@ -184,8 +172,7 @@ int outbox_retry(CommandContext& ctx) {
   positional.add("id", 1);
   const long long id =
       parse_id(parse_command_options(ctx, id_options("outbox retry"), &positional));
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
+  auto connection = open_database(ctx);
   pqxx::work txn(*connection);
   const auto row = outbox::find(txn, id);
   if (!row) throw DataError(fmt::format("outbox row {} does not exist", id));

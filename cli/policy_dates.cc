@@ -1,15 +1,13 @@
 #include "cli/policy_dates.h"
 
+#include "core/calendar.h"
+
 #include <cstdio>
 
 namespace valtuus {
 
 std::string format_day(std::chrono::sys_days day) {
-  const std::chrono::year_month_day ymd{day};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
+  return format_iso_date(day);
 }
 
 std::string format_utc(TimePoint at) {

@@ -17,10 +17,6 @@ namespace valtuus {
 
 namespace {
 
-json optional_json(const std::optional<long long>& value) {
-  return value ? json(*value) : json();
-}
-
 // A calendar date as YYYY-MM-DD, or a UsageError naming the option.
 std::string date_option(const po::variables_map& values, const char* name) {
   const std::string text = values[name].as<std::string>();
@@ -82,11 +78,10 @@ int report_leavers(CommandContext& ctx) {
     const bool open = r.revoke_state == "proposed" || r.revoke_state == "approved" ||
                       r.revoke_state == "applied" || r.revoke_state == "held";
     if (!open) ++without_open_revoke;
-    report.rows.push_back(
-        {r.account, r.name, r.department, r.why, r.left_at, r.days_open, r.mandate,
-         r.mandate_name_fi, r.valid_until.empty() ? json() : json(r.valid_until),
-         optional_json(r.revoke_item), r.revoke_state.empty() ? json() : json(r.revoke_state),
-         r.revoke_age_days ? json(*r.revoke_age_days) : json()});
+    report.rows.push_back({r.account, r.name, r.department, r.why, r.left_at, r.days_open,
+                           r.mandate, r.mandate_name_fi, text_or_null(r.valid_until),
+                           number_or_null(r.revoke_item), text_or_null(r.revoke_state),
+                           r.revoke_age_days ? json(*r.revoke_age_days) : json()});
   }
   report.summary = {{"people", people.size()},
                     {"grants", rows.size()},
@@ -100,10 +95,6 @@ int report_leavers(CommandContext& ctx) {
   }
   print_report(ctx.out, report, request.format);
   return 0;
-}
-
-json optional_days(const std::optional<double>& days) {
-  return days ? json(*days) : json();
 }
 
 int report_sla(CommandContext& ctx) {
@@ -132,10 +123,9 @@ int report_sla(CommandContext& ctx) {
                     {"mandate", "MANDATE"}, {"age_days", "AGE"},    {"target_days", "TARGET"},
                     {"overdue", "OVERDUE"}};
   for (const SlaItemRow& r : sla.items) {
-    report.rows.push_back({r.id, r.kind, r.state, r.path,
-                           r.account.empty() ? json() : json(r.account),
-                           r.department.empty() ? json() : json(r.department), r.mandate,
-                           r.age_days, r.target_days, r.overdue});
+    report.rows.push_back({r.id, r.kind, r.state, r.path, text_or_null(r.account),
+                           text_or_null(r.department), r.mandate, r.age_days, r.target_days,
+                           r.overdue});
   }
   json paths = json::array();
   for (const SlaPathStats& p : sla.paths) {
@@ -145,8 +135,8 @@ int report_sla(CommandContext& ctx) {
                      {"overdue", p.overdue},
                      {"held", p.held},
                      {"done_in_period", p.done_in_period},
-                     {"median_days", optional_days(p.median_days)},
-                     {"p90_days", optional_days(p.p90_days)}});
+                     {"median_days", number_or_null(p.median_days)},
+                     {"p90_days", number_or_null(p.p90_days)}});
     auto shown = [](const std::optional<double>& d) {
       return d ? json(*d).dump() + " d" : std::string("-");
     };
@@ -185,8 +175,8 @@ int report_expiring(CommandContext& ctx) {
                     {"renew_item", "RENEW ITEM"},   {"renew_state", "RENEW STATE"}};
   for (const ExpiringRow& r : rows) {
     report.rows.push_back({r.account, r.name, r.department, r.status, r.mandate, r.mandate_name_fi,
-                           r.valid_until, r.days_left, optional_json(r.renew_item),
-                           r.renew_state.empty() ? json() : json(r.renew_state)});
+                           r.valid_until, r.days_left, number_or_null(r.renew_item),
+                           text_or_null(r.renew_state)});
   }
   report.summary = {{"grants", rows.size()}, {"within_days", within}};
   report.empty_text = "No grant ends within " + std::to_string(within) + " days.";

@@ -33,9 +33,7 @@ ReportRequest report_request(const po::variables_map& values) {
   return request;
 }
 
-ReportSession::ReportSession(const CommandContext& ctx)
-    : connection(connect_database(database_options_from(ctx.config.values))) {
-  require_current_schema(*connection);
+ReportSession::ReportSession(const CommandContext& ctx) : connection(open_database(ctx)) {
   txn = std::make_unique<ReportSnapshot>(*connection);
 }
 

@@ -63,4 +63,8 @@ void print_report(std::ostream& out, const Report& report, const std::string& fo
   for (const std::string& line : report.summary_lines) out << line << '\n';
 }
 
+nlohmann::json text_or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json() : nlohmann::json(text);
+}
+
 }  // namespace valtuus

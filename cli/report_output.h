@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -40,6 +41,13 @@ std::string report_format(const boost::program_options::variables_map& values);
 // A cell as text: strings as they are, null as empty, booleans as true/false, arrays joined
 // with ", ".
 std::string cell_text(const nlohmann::json& cell);
+
+// A cell for a value that may be absent: JSON null (an empty cell in table and CSV) when it is.
+nlohmann::json text_or_null(const std::string& text);
+template <typename Number>
+nlohmann::json number_or_null(const std::optional<Number>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
 
 void print_report(std::ostream& out, const Report& report, const std::string& format);
 

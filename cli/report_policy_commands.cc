@@ -10,14 +10,6 @@ namespace valtuus {
 
 namespace {
 
-json text_or_null(const std::string& text) {
-  return text.empty() ? json() : json(text);
-}
-
-json id_or_null(const std::optional<long long>& id) {
-  return id ? json(*id) : json();
-}
-
 // Parses the common options, loads the maps and the view in one snapshot.
 struct PolicyReportInput {
   ReportRequest request;
@@ -49,7 +41,7 @@ int report_movers(CommandContext& ctx) {
                     {"revoke_item", "REVOKE ITEM"},   {"revoke_state", "REVOKE STATE"}};
   for (const MoverRow& r : rows) {
     report.rows.push_back({r.account, r.name, r.department, r.title, r.role_changed_on, r.mandate,
-                           r.mandate_name_fi, r.valid_from, id_or_null(r.revoke_item),
+                           r.mandate_name_fi, r.valid_from, number_or_null(r.revoke_item),
                            text_or_null(r.revoke_state)});
   }
   report.summary = {{"grants", rows.size()}};
@@ -76,7 +68,8 @@ int report_drift(CommandContext& ctx) {
   for (const DriftRow& r : rows) {
     if (r.drift == "held_not_required") ++held_not_required;
     report.rows.push_back({r.drift, r.account, r.name, r.department, r.title, r.status, r.mandate,
-                           r.mandate_name_fi, id_or_null(r.open_item), text_or_null(r.open_state)});
+                           r.mandate_name_fi, number_or_null(r.open_item),
+                           text_or_null(r.open_state)});
   }
   const int missing = static_cast<int>(rows.size()) - held_not_required;
   report.summary = {{"held_not_required", held_not_required}, {"required_missing", missing}};

@@ -18,12 +18,6 @@ namespace valtuus {
 
 namespace {
 
-std::unique_ptr<pqxx::connection> open_database(const CommandContext& ctx) {
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
-  return connection;
-}
-
 std::optional<int> version_of(const ItemRef& ref) {
   return ref.version;
 }

@@ -19,24 +19,9 @@ namespace valtuus {
 
 namespace {
 
-std::unique_ptr<pqxx::connection> open_database(const CommandContext& ctx) {
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
-  return connection;
-}
-
 long long parse_run_id(const po::variables_map& values) {
-  if (!values.count("run")) throw UsageError("name the run: RUN (its number, see runs list)");
-  const std::string text = values["run"].as<std::string>();
-  std::size_t used = 0;
-  long long id = 0;
-  try {
-    id = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || id <= 0) throw UsageError("'" + text + "' is not a run number");
-  return id;
+  return positive_id_option(values, "run", "name the run: RUN (its number, see runs list)",
+                            "a run number");
 }
 
 po::positional_options_description run_positional() {

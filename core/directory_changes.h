@@ -1,8 +1,10 @@
 // Incremental directory reads as values: a watermark (a position in one server's change
 // history), the change set read since one, and merging a change set into the last snapshot.
 // Plain values and pure functions: no I/O, no clock; safe to copy between threads.
-// The connector fills them (connectors/ldap/ldap_source.h); the daemon keeps the watermark and
-// the last complete snapshot's employee count in the database and decides when to read fully.
+// The connector fills them (connectors/ldap/ldap_source.h). The daemon keeps the watermark and
+// the last snapshot in memory only (daemon/sync_cycle.h): it reads fully at start, on becoming
+// leader and on reload. Only the last complete read's employee count comes from the database
+// (the sync_run rows), for ReadHints.
 #pragma once
 
 #include <cstddef>
@@ -43,9 +45,10 @@ std::optional<Watermark> decode_watermark(std::string_view text);
 
 // What the caller knows from earlier reads, to judge whether a read is plausible.
 struct ReadHints {
-  // Employees in the last complete snapshot (the daemon keeps it in the database). A read
-  // that finds none when this was above zero is marked incomplete: an emptied OU, a reader
-  // that lost its rights or a wrong base look exactly like "everyone left".
+  // Employees in the last complete snapshot (the daemon takes it from the last complete
+  // sync_run in the database). A read that finds none when this was above zero is marked
+  // incomplete: an emptied OU, a reader that lost its rights or a wrong base look exactly like
+  // "everyone left".
   std::optional<std::size_t> last_complete_count;
 };
 

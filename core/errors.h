@@ -1,7 +1,7 @@
 // The error hierarchy shared by every layer. The pure core returns values and never throws
 // these; connectors throw them so that the daemon can decide from the type alone whether a
 // retry can help (TransientError), a person must fix the configuration (ConfigError), or the
-// data itself is bad (DataError).
+// data itself is bad (DataError), or the work was stopped on request (Cancelled).
 #pragma once
 
 #include <stdexcept>
@@ -29,6 +29,13 @@ class ConfigError : public Error {
 
 // Input data is malformed: a directory value, a policy file, a CSV row.
 class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The caller asked the operation to stop (the daemon got SIGTERM) and it did, before it
+// finished: nothing was written. Not a failure, so neither retried nor reported as an error.
+class Cancelled : public Error {
  public:
   using Error::Error;
 };

@@ -267,13 +267,6 @@ std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text)
   return date;
 }
 
-std::string format_iso_date(std::chrono::year_month_day date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
-}
-
 bool contains_identity_code(std::string_view text) {
   constexpr std::string_view kCentury = "+-ABCDEFYXWVUabcdefyxwvu";
   constexpr std::string_view kCheck = "0123456789ABCDEFHJKLMNPRSTUVWXYabcdefhjklmnprstuvwxy";

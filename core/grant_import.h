@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/calendar.h"
 #include "core/csv.h"
 
 namespace valtuus {
@@ -57,7 +58,6 @@ GrantImport validate_grant_rows(const std::vector<CsvRecord>& rows,
 
 // YYYY-MM-DD, a real calendar date; nothing else (no time, no other separators).
 std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text);
-std::string format_iso_date(std::chrono::year_month_day date);
 
 // True when the text contains something shaped like a Finnish personal identity code
 // (DDMMYY, a century sign, three digits, a check character), checksum or not: such a value

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/calendar.h"
 #include "core/fingerprint.h"
 #include "core/matching.h"
 #include "core/text_fold.h"
@@ -82,14 +83,6 @@ struct Need {
   std::vector<std::pair<std::string, std::string>> matched;  // of the first map
   Fingerprinter sources;
 };
-
-std::string format_date(sys_days day) {
-  const std::chrono::year_month_day ymd{day};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
-}
 
 bool role_changed(const EmployeeHistory& h, const Employee& e) {
   return !folded_equal(h.department, e.department) || !folded_equal(h.title, e.title) ||
@@ -253,7 +246,7 @@ class Reconciler {
       const LedgerGrant& grant = *held->second.grant;
       if (grant.valid_until &&
           *grant.valid_until - days(need.mandate->renewal_notice_days) <= today_) {
-        const std::string end = format_date(*grant.valid_until);
+        const std::string end = format_iso_date(*grant.valid_until);
         ProposedItem item = item_from(need, ChangeKind::kRenew, end);
         item.reason = "The grant ends on " + end + " and the work still needs it: " + item.reason;
         want({ChangeKind::kRenew, key.employee, key.mandate}, std::move(item));

@@ -7,7 +7,10 @@
 // at all. The watcher lets it finish for `grace`; if it has not finished by then (a slow
 // query, or a wait for the sync lock) it cancels the query in flight through `cancel`, the
 // transaction rolls back and the loop exits. So SIGTERM ends the process within grace plus the
-// time a cancel takes, well inside systemd's 10 s.
+// time a cancel takes, well inside systemd's 10 s. A directory read in flight does not wait
+// for the grace: the connector asks stop_requested() while it reads and waits, and ends the
+// read (Cancelled) within about a second; only a connect or bind in progress runs to its
+// own timeout.
 #pragma once
 
 #include <atomic>

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "core/errors.h"
 #include "core/reconcile.h"
 
 namespace valtuus {
@@ -28,18 +29,10 @@ Snapshot read_fully(DirectorySource& directory, DirectoryMemory& memory,
   return std::move(read.snapshot);
 }
 
-}  // namespace
-
-CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
-                           const Policy& policy, const LeaverRules& rules,
-                           pqxx::connection& database, const CycleOptions& options,
-                           const IdentityCrypto* identity,
-                           const std::function<bool()>& stop_requested) {
-  const auto started = std::chrono::steady_clock::now();
-  const TimePoint started_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
-  CycleResult result;
-  Snapshot snapshot;
-  result.full_read = options.full_read || !memory.valid;
+// The snapshot to plan from: the changes since the last read merged into it, or a full read.
+// Cancelled passes through (memory is then unchanged).
+void read_snapshot(DirectorySource& directory, DirectoryMemory& memory, pqxx::connection& database,
+                   CycleResult& result, Snapshot& snapshot) {
   if (!result.full_read) {
     DirectoryChanges changes = directory.read_changes(memory.watermark);
     if (changes.watermark_reset) {
@@ -56,6 +49,27 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
     }
   }
   if (result.full_read) snapshot = read_fully(directory, memory, database);
+}
+
+}  // namespace
+
+CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
+                           const Policy& policy, const LeaverRules& rules,
+                           pqxx::connection& database, const CycleOptions& options,
+                           const IdentityCrypto* identity,
+                           const std::function<bool()>& stop_requested) {
+  const auto started = std::chrono::steady_clock::now();
+  const TimePoint started_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
+  CycleResult result;
+  Snapshot snapshot;
+  result.full_read = options.full_read || !memory.valid;
+  try {
+    read_snapshot(directory, memory, database, result, snapshot);
+  } catch (const Cancelled&) {
+    // Stopped mid-read (the daemon is shutting down): not a failure, and nothing to write.
+    result.stopped = true;
+    return result;
+  }
   result.complete = snapshot.complete;
   result.incomplete_reason = snapshot.incomplete_reason;
   result.entries_read = static_cast<int>(snapshot.employees.size());

@@ -43,13 +43,15 @@ struct CycleResult {
   std::string incomplete_reason;
   int entries_read = 0;  // employees in the snapshot the run planned from
   int changes_read = 0;  // incremental runs: entries changed since the last read
-  bool stopped = false;  // a stop was requested after the read: nothing was written
+  bool stopped = false;  // a stop was requested during or after the read: nothing was written
   std::chrono::milliseconds duration{0};
 };
 
 // Runs one cycle and updates `memory` after a read. Throws the connectors' errors
 // (TransientError, ConfigError, pqxx errors) when the directory or the database fails;
-// nothing is written then. `stop_requested` is asked between the read and the write.
+// nothing is written then. `stop_requested` is asked between the read and the write; a read
+// that the directory source itself ended on a stop (Cancelled) gives `stopped` as well, with
+// `memory` unchanged.
 // With `identity`, the personal identity codes read are stored encrypted; without it they are
 // dropped.
 CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,

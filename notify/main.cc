@@ -16,6 +16,7 @@
 #include "common/configuration.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
+#include "common/privileges.h"
 #include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
 #include "notify/notify_options.h"
@@ -150,12 +151,6 @@ int run(int argc, const char* const argv[], Settings settings) {
   }
 }
 
-bool running_as_root_refused() {
-  if (::geteuid() != 0) return false;
-  const char* allow = std::getenv("VALTUUS_ALLOW_ROOT");
-  return allow == nullptr || std::string_view(allow) != "1";
-}
-
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -187,11 +182,7 @@ int main(int argc, char* argv[]) {
       std::cout << "configuration and templates are valid\n";
       return kExitOk;
     }
-    if (running_as_root_refused()) {
-      log_error(
-          "refusing to run as root: run as the valtuus user (VALTUUS_ALLOW_ROOT=1 for test rigs)");
-      return kExitConfig;
-    }
+    refuse_root("valtuus-notify");
     return run(argc, argv, std::move(settings));
   } catch (const ConfigError& e) {
     log_error(e.what());

@@ -74,6 +74,13 @@ std::chrono::seconds OutboxSender::retry_delay(int attempts) {
 
 DrainStats OutboxSender::drain(const std::function<bool()>& stop) {
   DrainStats stats;
+  {
+    pqxx::work txn(connection_);
+    stats.skipped = outbox::skip_stale(txn);
+    txn.commit();
+  }
+  if (stats.skipped > 0)
+    log_info(fmt::format("skipped {} notice(s) whose item is no longer open", stats.skipped));
   std::set<long long> tried;
   while (!stop()) {
     pqxx::work txn(connection_);

@@ -22,8 +22,9 @@ namespace valtuus {
 
 struct DrainStats {
   int sent = 0;
-  int retry = 0;  // failed, to be tried again later
-  int dead = 0;   // failed for good (or after notify.max_attempts)
+  int retry = 0;    // failed, to be tried again later
+  int dead = 0;     // failed for good (or after notify.max_attempts)
+  int skipped = 0;  // "grant proposed" notices whose item closed before they were sent
 };
 
 class OutboxSender {

@@ -51,7 +51,7 @@ CREATE TABLE outbox (
   language_from_person boolean NOT NULL DEFAULT false,
   payload         jsonb NOT NULL CHECK (jsonb_typeof(payload) = 'object'),
   idempotency_key text NOT NULL UNIQUE,  -- Message-ID / Idempotency-Key; stable for the row
-  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead', 'skipped')),
   attempts        integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   last_error      text NOT NULL DEFAULT '',
@@ -297,6 +297,26 @@ BEGIN
 END;
 $$;
 
+-- Called by the sender before each pass: a "grant proposed" notice whose item is no longer
+-- open (rejected, superseded, discarded, or already done) would tell the person something
+-- untrue, so it is skipped, not sent. This is also what keeps the first sync of a new
+-- installation from mailing everyone: grants imported afterwards supersede the proposals,
+-- and their notices are skipped. Returns how many were skipped.
+CREATE FUNCTION outbox_skip_stale() RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  skipped integer;
+BEGIN
+  UPDATE outbox o
+     SET state = 'skipped', last_error = 'not sent: item ' || i.id || ' is ' || i.state
+    FROM change_item i
+   WHERE o.state = 'pending' AND o.event = 'grant_proposed' AND o.item_id = i.id
+     AND i.state NOT IN ('proposed', 'approved', 'applied');
+  GET DIAGNOSTICS skipped = ROW_COUNT;
+  RETURN skipped;
+END;
+$$;
+
 -- Daily, called by the sender: leavers who still hold mandates in the ledger, for security.
 -- Returns the row's id, or NULL when there are none or the day's digest was enqueued before.
 CREATE FUNCTION outbox_enqueue_leavers_digest(p_day date) RETURNS bigint
@@ -363,7 +383,7 @@ REVOKE EXECUTE ON FUNCTION
   outbox_person_name(employee), outbox_handling_time(integer, text),
   outbox_item_to_people(text, change_item), outbox_item_trigger(), outbox_run_trigger(),
   outbox_enqueue_overdue(date, integer, integer), outbox_enqueue_leavers_digest(date),
-  outbox_retry(bigint)
+  outbox_retry(bigint), outbox_skip_stale()
   FROM PUBLIC;
 
 -- The sender: reads and claims rows (SELECT ... FOR UPDATE needs UPDATE), marks them sent or
@@ -374,7 +394,7 @@ GRANT SELECT, UPDATE (state, attempts, next_attempt_at, last_error, sent_at) ON 
   TO valtuus_notifier;
 GRANT SELECT ON outbox_setting TO valtuus_notifier;
 GRANT EXECUTE ON FUNCTION outbox_enqueue_overdue(date, integer, integer),
-  outbox_enqueue_leavers_digest(date) TO valtuus_notifier;
+  outbox_enqueue_leavers_digest(date), outbox_skip_stale() TO valtuus_notifier;
 -- People may look at the outbox (valtuusctl outbox list/show); only administrators retry and
 -- change the settings and channels.
 GRANT SELECT ON outbox, outbox_setting, outbox_channel TO valtuus_reviewer, valtuus_security;

@@ -2,6 +2,8 @@
 
 #include <sys/time.h>
 
+#include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "connectors/ldap/ldap_errors.h"
@@ -74,6 +76,7 @@ class PagedSearch {
   SearchOutcome run() {
     auto attributes = attribute_array(request_.attributes);
     do {
+      throw_if_stopped();
       if (!run_page(attributes.data())) return outcome_;
       ++outcome_.pages;
     } while (!cookie_.empty());
@@ -87,6 +90,13 @@ class PagedSearch {
     outcome_.reason = "directory " + request_.uri + ": base " + request_.base + ": " + what + ": " +
                       describe(rc, diagnostic) + " (after " + std::to_string(outcome_.entries) +
                       " entries)";
+  }
+
+  void throw_if_stopped() const {
+    if (request_.stop_requested && request_.stop_requested()) {
+      throw Cancelled("directory " + request_.uri + ": base " + request_.base +
+                      ": read stopped on request");
+    }
   }
 
   // One page: send the request, then take its messages one at a time. False on failure.
@@ -117,11 +127,30 @@ class PagedSearch {
       fail(rc, diagnostic_of(ld_), "search");
       return false;
     }
+    using std::chrono::steady_clock;
+    const bool stoppable = static_cast<bool>(request_.stop_requested);
+    const std::chrono::milliseconds slice =
+        stoppable ? std::chrono::milliseconds{kStopCheckMs}
+                  : std::chrono::milliseconds{std::chrono::seconds(request_.timeout_s)};
+    // The timeout is for each message: it starts again whenever one arrives.
+    auto deadline = steady_clock::now() + std::chrono::seconds(request_.timeout_s);
     for (;;) {
-      timeval timeout{request_.timeout_s, 0};
+      // Asked before each wait (cheap beside decoding an entry), and the waits are sliced
+      // when a stop may come, so that it is seen while a server stalls or trickles.
+      if (stoppable && request_.stop_requested()) {
+        ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
+        throw_if_stopped();
+      }
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_clock::now());
+      const auto wait = std::max(std::chrono::milliseconds{0}, std::min(slice, left));
+      timeval timeout{static_cast<time_t>(wait.count() / 1000),
+                      static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
       LDAPMessage* raw = nullptr;
       const int type = ldap_result(ld_, msgid, LDAP_MSG_ONE, &timeout, &raw);
       MessagePtr msg(raw);
+      if (type == 0 && steady_clock::now() < deadline) continue;
+      if (type > 0) deadline = steady_clock::now() + std::chrono::seconds(request_.timeout_s);
       if (type == 0) {
         ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
         fail(LDAP_TIMEOUT, "no answer within " + std::to_string(request_.timeout_s) + " s",

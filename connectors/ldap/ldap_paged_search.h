@@ -14,6 +14,12 @@
 
 namespace valtuus::ldap {
 
+// Asked while a read waits; true: stop now (the read throws Cancelled). Empty: never.
+using StopRequested = std::function<bool()>;
+
+// How long one wait for the server lasts at most before the stop is asked again.
+inline constexpr int kStopCheckMs = 250;
+
 struct SearchRequest {
   std::string uri;  // the server, for messages only
   std::string base;
@@ -27,6 +33,9 @@ struct SearchRequest {
   bool paged = true;
   // Further server controls sent with every page, e.g. AD's show-deleted; not owned.
   std::vector<LDAPControl*> controls;
+  // Asked between pages and at least every kStopCheckMs while waiting for the server, so that
+  // a stop does not wait for a slow or stalled server's timeout_s.
+  StopRequested stop_requested;
 };
 
 struct SearchOutcome {
@@ -41,7 +50,8 @@ struct SearchOutcome {
 // ldap_result(LDAP_MSG_ONE): faster than waiting for whole pages). Continuation references
 // are ignored (referrals are off; AD sends them for other partitions). A server that ignores
 // the (non-critical) paging control and answers LDAP_SUCCESS has returned everything.
-// Throws ConfigError for a filter libldap cannot parse, and whatever on_entry throws. Every
+// Throws ConfigError for a filter libldap cannot parse, Cancelled (core/errors.h) when
+// request.stop_requested says so (the search is abandoned), and whatever on_entry throws. Every
 // other failure (no such base, size limit, timeout, lost connection) ends the search and is
 // reported in the outcome, the entries delivered so far staying delivered.
 SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "connectors/ldap/ldap_paged_search.h"
+#include "core/errors.h"
 
 namespace valtuus::ldap {
 
@@ -72,11 +73,16 @@ bool has_ranges(const RawEntry& entry) {
 }
 
 std::string complete_ranges(LDAP* ld, RawEntry& entry, int window, int timeout_s,
-                            const std::string& uri) {
+                            const std::string& uri, const StopRequested& stop_requested) {
   for (auto& [description, values] : entry.attributes) {
     auto tag = parse_range(description);
     if (!tag) continue;
     while (tag->high) {
+      // A member of many groups takes one search per window: a stop need not wait for them.
+      if (stop_requested && stop_requested()) {
+        throw Cancelled("directory " + uri + ": range retrieval for " + entry.dn +
+                        ": read stopped on request");
+      }
       const std::uint64_t next = *tag->high + 1;
       SearchRequest request;
       request.uri = uri;
@@ -86,6 +92,7 @@ std::string complete_ranges(LDAP* ld, RawEntry& entry, int window, int timeout_s
       request.attributes = {ranged_name(tag->attribute, next, window)};
       request.paged = false;
       request.timeout_s = timeout_s;
+      request.stop_requested = stop_requested;
       std::optional<RangeTag> answer;
       std::vector<std::string> more;
       const SearchOutcome outcome = paged_search(ld, request, [&](RawEntry&& e) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "connectors/ldap/ldap_entry.h"
+#include "connectors/ldap/ldap_paged_search.h"
 
 namespace valtuus::ldap {
 
@@ -38,7 +39,9 @@ bool has_ranges(const RawEntry& entry);
 // holding every value. Returns "" on success, or one line saying why not (the connection or
 // the entry went away, or the server answered a range that makes no progress); the entry
 // then keeps what was fetched, still in ranged form, so that map_entry flags the field.
+// `stop_requested` is asked before each step and while waiting; when it says so, throws
+// Cancelled (core/errors.h).
 std::string complete_ranges(LDAP* ld, RawEntry& entry, int window, int timeout_s,
-                            const std::string& uri);
+                            const std::string& uri, const StopRequested& stop_requested = {});
 
 }  // namespace valtuus::ldap

@@ -25,6 +25,7 @@ bool ends_with_nocase(const std::string& text, const std::string& suffix) {
 // A base search of one entry; on success calls on_entry for it.
 SearchOutcome read_entry(LDAP* ld, const std::string& uri, const std::string& dn,
                          std::vector<std::string> attributes, int timeout_s,
+                         const StopRequested& stop_requested,
                          const std::function<void(RawEntry&&)>& on_entry) {
   SearchRequest request;
   request.uri = uri;
@@ -34,6 +35,7 @@ SearchOutcome read_entry(LDAP* ld, const std::string& uri, const std::string& dn
   request.attributes = std::move(attributes);
   request.paged = false;
   request.timeout_s = timeout_s;
+  request.stop_requested = stop_requested;
   return paged_search(ld, request, on_entry);
 }
 
@@ -73,9 +75,10 @@ std::string naming_context_of(const std::string& dn, const std::vector<std::stri
 }
 
 std::optional<ServerInfo> read_server_info(LDAP* ld, const std::string& uri, int timeout_s,
-                                           std::string& error) {
+                                           std::string& error,
+                                           const StopRequested& stop_requested) {
   std::optional<ServerInfo> info;
-  SearchOutcome outcome = read_entry(ld, uri, "", root_dse_attributes(), timeout_s,
+  SearchOutcome outcome = read_entry(ld, uri, "", root_dse_attributes(), timeout_s, stop_requested,
                                      [&](RawEntry&& e) { info = parse_root_dse(e); });
   if (!outcome.complete || !info) {
     error =
@@ -85,12 +88,12 @@ std::optional<ServerInfo> read_server_info(LDAP* ld, const std::string& uri, int
   if (!info->ds_service_name.empty()) {
     // A restored DC keeps its name but gets a new invocationId: a USN watermark from before the
     // restore would then skip changes, so the watermark's server names both.
-    outcome =
-        read_entry(ld, uri, info->ds_service_name, {"invocationId"}, timeout_s, [&](RawEntry&& e) {
-          if (const auto* id = e.find("invocationId"); id && !id->empty()) {
-            info->invocation_id = format_object_guid(id->front());
-          }
-        });
+    outcome = read_entry(ld, uri, info->ds_service_name, {"invocationId"}, timeout_s,
+                         stop_requested, [&](RawEntry&& e) {
+                           if (const auto* id = e.find("invocationId"); id && !id->empty()) {
+                             info->invocation_id = format_object_guid(id->front());
+                           }
+                         });
     if (!outcome.complete || info->invocation_id.empty()) {
       error = outcome.complete
                   ? "directory " + uri + ": no invocationId on " + info->ds_service_name

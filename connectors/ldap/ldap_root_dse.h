@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connectors/ldap/ldap_entry.h"
+#include "connectors/ldap/ldap_paged_search.h"
 
 namespace valtuus::ldap {
 
@@ -42,8 +43,10 @@ ServerInfo parse_root_dse(const RawEntry& root);
 std::string naming_context_of(const std::string& dn, const std::vector<std::string>& contexts);
 
 // Reads the RootDSE and, on AD, the invocationId. On failure returns nullopt and sets `error`
-// to one line naming the server; the caller decides whether it can do without.
+// to one line naming the server; the caller decides whether it can do without. Throws
+// Cancelled (core/errors.h) when `stop_requested` says so while it waits.
 std::optional<ServerInfo> read_server_info(LDAP* ld, const std::string& uri, int timeout_s,
-                                           std::string& error);
+                                           std::string& error,
+                                           const StopRequested& stop_requested = {});
 
 }  // namespace valtuus::ldap

@@ -62,10 +62,14 @@ std::string changes_filter(const std::string& base, const Watermark& since) {
 }
 
 Session::Session(const LdapOptions& options, const BindFunction& bind,
-                 std::vector<std::string>& warnings)
-    : options_(options), warnings_(warnings), ld_(connect_and_bind(options, bind)) {
+                 std::vector<std::string>& warnings, StopRequested stop_requested)
+    : options_(options),
+      warnings_(warnings),
+      stop_requested_(std::move(stop_requested)),
+      ld_(connect_and_bind(options, bind)) {
   std::string error;
-  if (auto info = read_server_info(ld_.get(), options_.uri, options_.operation_timeout_s, error)) {
+  if (auto info = read_server_info(ld_.get(), options_.uri, options_.operation_timeout_s, error,
+                                   stop_requested_)) {
     server_ = std::move(*info);
     if (!server_.paged_results) {
       warnings_.push_back("directory " + options_.uri +
@@ -102,6 +106,7 @@ ReadOutcome Session::read_employees(const std::string& filter, std::vector<Emplo
   request.page_size = options_.page_size;
   request.timeout_s = options_.operation_timeout_s;
   request.paged = server_.paged_results;
+  request.stop_requested = stop_requested_;
 
   ReadOutcome result;
   for (const auto& base : options_.bases) {
@@ -127,8 +132,9 @@ ReadOutcome Session::read_employees(const std::string& filter, std::vector<Emplo
     });
     for (auto& entry : ranged) {
       if (!outcome.connection_lost) {
-        const std::string failure = complete_ranges(ld_.get(), entry, options_.range_window,
-                                                    options_.operation_timeout_s, options_.uri);
+        const std::string failure =
+            complete_ranges(ld_.get(), entry, options_.range_window, options_.operation_timeout_s,
+                            options_.uri, stop_requested_);
         // An employee whose groups could not all be read makes the read incomplete: a
         // missing group must not look like a removed one.
         if (!failure.empty()) result.reasons.push_back(failure);
@@ -176,6 +182,7 @@ ReadOutcome Session::read_deleted_keys(std::uint64_t min_usn, std::vector<std::s
   request.timeout_s = options_.operation_timeout_s;
   request.paged = server_.paged_results;
   request.controls = {show_deleted.get()};
+  request.stop_requested = stop_requested_;
   const bool guid_key = strcasecmp(options_.key_attribute.c_str(), "objectGUID") == 0;
   for (const auto& nc : contexts) {
     request.base = deleted_objects_dn(nc);

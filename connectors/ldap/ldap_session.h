@@ -10,6 +10,7 @@
 
 #include "connectors/ldap/ldap_handle.h"
 #include "connectors/ldap/ldap_options.h"
+#include "connectors/ldap/ldap_paged_search.h"
 #include "connectors/ldap/ldap_root_dse.h"
 #include "core/directory_changes.h"
 
@@ -25,7 +26,11 @@ class Session {
  public:
   // Connects, binds with `bind` and reads the RootDSE. Throws ConfigError or TransientError
   // (ldap_handle.h). `warnings` outlives the session and collects its warnings.
-  Session(const LdapOptions& options, const BindFunction& bind, std::vector<std::string>& warnings);
+  // `stop_requested` is asked while the session's searches wait (see SearchRequest); when it
+  // says so they throw Cancelled (core/errors.h). Connect and bind are bounded by the network
+  // and operation timeouts only.
+  Session(const LdapOptions& options, const BindFunction& bind, std::vector<std::string>& warnings,
+          StopRequested stop_requested = {});
 
   const ServerInfo& server() const { return server_; }
 
@@ -45,6 +50,7 @@ class Session {
  private:
   const LdapOptions& options_;
   std::vector<std::string>& warnings_;
+  StopRequested stop_requested_;
   SigpipeBlock sigpipe_;  // before ld_: outlives the unbind
   LdapPtr ld_;
   ServerInfo server_;

@@ -1,5 +1,6 @@
 #include "connectors/ldap/ldap_source.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <utility>
@@ -30,10 +31,27 @@ TimePoint now_seconds() {
 LdapDirectorySource::LdapDirectorySource(LdapOptions options, RetryEnvironment environment)
     : options_(std::move(options)), environment_(std::move(environment)) {
   validate(options_);
-  if (!environment_.sleep) {
-    environment_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-  }
   bind_ = ldap::simple_bind(options_);
+}
+
+void LdapDirectorySource::throw_if_stopped() const {
+  if (stop_ && stop_()) throw Cancelled("directory " + options_.uri + ": read stopped on request");
+}
+
+// A backoff may last minutes (retry_max_delay): in slices, so that a stop ends it.
+void LdapDirectorySource::sleep(std::chrono::milliseconds delay) {
+  if (environment_.sleep) {
+    environment_.sleep(delay);
+    return;
+  }
+  const auto until = std::chrono::steady_clock::now() + delay;
+  for (;;) {
+    if (stop_ && stop_()) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) return;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        std::chrono::milliseconds(ldap::kStopCheckMs), until - now));
+  }
 }
 
 // Runs `attempt` until it succeeds without losing the connection, or retries run out. A
@@ -48,6 +66,8 @@ Result LdapDirectorySource::with_retries(Attempt attempt) {
                    .jitter = 0.5},
                   environment_.uniform);
   std::vector<std::string> retries;
+  attempts_ = 0;
+  throw_if_stopped();
   for (attempts_ = 1;; ++attempts_) {
     warnings_.clear();
     const bool last = attempts_ > options_.retries;
@@ -67,7 +87,8 @@ Result LdapDirectorySource::with_retries(Attempt attempt) {
     const auto delay = backoff.next_delay();
     retries.push_back("attempt " + std::to_string(attempts_) + " failed (" + failure +
                       "); retried after " + std::to_string(delay.count()) + " ms");
-    environment_.sleep(delay);
+    sleep(delay);
+    throw_if_stopped();
   }
 }
 
@@ -85,7 +106,7 @@ FullRead LdapDirectorySource::read_full_once(const ReadHints& hints, bool& conne
   snapshot.source = options_.uri;
   // The time the read began: every value in the snapshot was current at or after it.
   snapshot.read_at = now_seconds();
-  ldap::Session session(options_, bind_, warnings_);
+  ldap::Session session(options_, bind_, warnings_, stop_);
   // Taken before the first search: whatever changes during the read is after it.
   read.watermark = session.watermark(snapshot.read_at);
   ldap::ReadOutcome outcome =
@@ -107,7 +128,7 @@ DirectoryChanges LdapDirectorySource::read_changes_once(const Watermark& since,
   changes.since = since;
   changes.source = options_.uri;
   changes.read_at = now_seconds();
-  ldap::Session session(options_, bind_, warnings_);
+  ldap::Session session(options_, bind_, warnings_, stop_);
   const Watermark current = session.watermark(changes.read_at);
   const bool usn = current.kind == Watermark::Kind::usn;
   const auto since_usn = ldap::parse_int64(since.value);

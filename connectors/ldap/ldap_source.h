@@ -10,6 +10,7 @@
 #include "common/backoff.h"
 #include "connectors/ldap/ldap_handle.h"
 #include "connectors/ldap/ldap_options.h"
+#include "connectors/ldap/ldap_paged_search.h"
 #include "core/directory_changes.h"
 #include "core/employee.h"
 
@@ -25,7 +26,8 @@ class DirectorySource {
   // TransientError when no read could start (connect or bind failed): a failed connect is not
   // a snapshot. Once reading has started, failures give an incomplete snapshot
   // (complete=false, incomplete_reason) instead; so does a read whose size is implausible
-  // given `hints` (implausible_count in core/directory_changes.h).
+  // given `hints` (implausible_count in core/directory_changes.h). A source that can be
+  // stopped throws Cancelled when it is: a stopped read is no snapshot at all.
   virtual FullRead read_full(const ReadHints& hints) = 0;
 
   // What changed since `since` (from read_full or an earlier read_changes). When `since` is
@@ -41,7 +43,9 @@ class DirectorySource {
 // replace it to run without sleeping and with known random numbers.
 struct RetryEnvironment {
   Backoff::Uniform uniform = system_uniform();
-  std::function<void(std::chrono::milliseconds)> sleep;  // empty: std::this_thread::sleep_for
+  // Empty: sleeps in slices of at most kStopCheckMs, ending early on a stop (set_stop). A
+  // replacement should also return early on a stop: the source asks again when it returns.
+  std::function<void(std::chrono::milliseconds)> sleep;
 };
 
 // Reads employees from a directory over LDAP: one connection per attempt (connect, TLS, bind,
@@ -49,7 +53,9 @@ struct RetryEnvironment {
 // between reads needs nothing special. A transient failure (connect, bind, or a connection
 // lost mid-read) is retried up to options.retries times on a new connection after an
 // exponential backoff with jitter; the read then starts again from the beginning.
-// Not thread-safe: one read at a time.
+// A read can be stopped from outside (set_stop): it then throws Cancelled promptly, whether it
+// waits for the server or between attempts. Not thread-safe: one read at a time (the stop
+// function runs on the reading thread; what it reads, another thread may set: an atomic).
 class LdapDirectorySource : public DirectorySource {
  public:
   // Throws ConfigError if `options` are invalid (see validate in ldap_options.h).
@@ -69,6 +75,14 @@ class LdapDirectorySource : public DirectorySource {
   // Replaces the simple bind (e.g. by a SASL GSSAPI bind where Kerberos is set up).
   void set_bind(ldap::BindFunction bind) { bind_ = std::move(bind); }
 
+  // Asked before each attempt, between pages and range-retrieval steps, at least every
+  // kStopCheckMs while waiting for the server, and during the waits between attempts. When it
+  // returns true the read ends by throwing Cancelled (core/errors.h): no snapshot, not even an
+  // incomplete one, so nothing downstream can mistake a stopped read for a result. Connecting
+  // and binding are not interrupted: they end within directory.network_timeout and
+  // directory.operation_timeout. Empty (the default): never stopped.
+  void set_stop(ldap::StopRequested stop_requested) { stop_ = std::move(stop_requested); }
+
   // Warnings of the last read: skipped entries and partly read values, each naming the
   // entry's DN (never a value), and retries. Cleared at the start of each read.
   const std::vector<std::string>& last_warnings() const { return warnings_; }
@@ -81,10 +95,13 @@ class LdapDirectorySource : public DirectorySource {
   DirectoryChanges read_changes_once(const Watermark& since, bool& connection_lost);
   template <typename Result, typename Attempt>
   Result with_retries(Attempt attempt);
+  void throw_if_stopped() const;
+  void sleep(std::chrono::milliseconds delay);
 
   LdapOptions options_;
   RetryEnvironment environment_;
   ldap::BindFunction bind_;
+  ldap::StopRequested stop_;
   std::vector<std::string> warnings_;
   int attempts_ = 0;
 };

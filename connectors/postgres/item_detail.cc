@@ -35,8 +35,15 @@ ItemDetail load_item_detail(pqxx::connection& connection, long long id) {
           "  (SELECT max(g.valid_until)::text FROM grant_ledger g WHERE g.employee_key = "
           "i.employee_key "
           "     AND g.mandate_id = i.mandate_id AND g.revoked_at IS NULL), "
-          "  ic.masked "
+          "  ic.masked, "
+          "  s.held_reason, to_char(s.held_at " +
+          utc + "), s.released_by, to_char(s.released_at " + utc +
+          "), s.discarded_by, to_char(s.discarded_at " + utc +
+          "), "
+          "  (SELECT a.details->>'reason' FROM audit_event a WHERE a.action = 'run_discarded' "
+          "     AND a.run_id = i.run_id ORDER BY a.id DESC LIMIT 1) "
           "FROM change_item i JOIN mandate_issue m ON m.id = i.mandate_id "
+          "JOIN sync_run s ON s.id = i.run_id "
           "LEFT JOIN identity_code ic ON ic.employee_key = i.employee_key "
           "LEFT JOIN employee e ON e.key = i.employee_key "
           "LEFT JOIN manual_request r ON r.id = i.request_id WHERE i.id = $1",
@@ -68,6 +75,13 @@ ItemDetail load_item_detail(pqxx::connection& connection, long long id) {
   d.requested_by = text(r[38]);
   d.held_until = text(r[39]);
   d.identity_code_masked = text(r[40]);
+  d.run_held_reason = text(r[41]);
+  d.run_held_at = text(r[42]);
+  d.run_released_by = text(r[43]);
+  d.run_released_at = text(r[44]);
+  d.run_discarded_by = text(r[45]);
+  d.run_discarded_at = text(r[46]);
+  d.run_discard_reason = text(r[47]);
   for (const auto& event :
        txn.exec_params("SELECT to_char(at " + utc +
                            ") || '  ' || actor || '  ' || action FROM audit_event "

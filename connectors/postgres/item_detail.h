@@ -25,6 +25,11 @@ struct ItemDetail {
   std::string held_until;            // the ledger's end date of the current grant, if any
   std::string identity_code_masked;  // "131052-****"; empty when no code is recorded
   std::vector<std::string> history;  // "2026-11-24 21:40 alice item_approved"
+  // The item's sync run, when the guard held it (sql/004): why, and who resolved it. All empty
+  // when the run was not held; released_* or discarded_* empty until someone did.
+  std::string run_held_reason, run_held_at;
+  std::string run_released_by, run_released_at;
+  std::string run_discarded_by, run_discarded_at, run_discard_reason;
 };
 
 // Throws DataError when there is no such item.

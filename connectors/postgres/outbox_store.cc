@@ -54,6 +54,10 @@ std::optional<OutboxRow> claim_next(pqxx::work& txn) {
   return to_row(result[0]);
 }
 
+int skip_stale(pqxx::work& txn) {
+  return txn.exec1("SELECT outbox_skip_stale()")[0].as<int>();
+}
+
 void mark_sent(pqxx::work& txn, long long id) {
   txn.exec_params(
       "UPDATE outbox SET state = 'sent', sent_at = now(), last_error = '' "

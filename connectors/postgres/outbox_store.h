@@ -20,6 +20,9 @@ namespace valtuus::outbox {
 std::optional<OutboxRow> claim_next(pqxx::work& txn);
 
 // Marks a claimed row sent (sent_at = now()).
+// Marks "grant proposed" notices whose item is no longer open as skipped (they would say
+// something untrue); returns how many.
+int skip_stale(pqxx::work& txn);
 void mark_sent(pqxx::work& txn, long long id);
 
 // Records a failed attempt of a claimed row: attempts + 1 and last_error (cut to 2000 bytes);

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "core/calendar.h"
 #include "core/matching.h"
 #include "core/text_fold.h"
 
@@ -21,14 +22,6 @@ bool passes(const ReportFilter& filter, const std::string& department, const std
 std::string name_fi(const Policy& policy, const std::string& theme) {
   const MandateIssue* mandate = policy.find_mandate(theme);
   return mandate ? mandate->name_fi : "";
-}
-
-std::string format_day(std::chrono::sys_days day) {
-  const std::chrono::year_month_day ymd{day};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
 }
 
 std::chrono::sys_days parse_day(const std::string& text) {
@@ -265,7 +258,7 @@ std::vector<CapabilityRow> capability_report(const OversightView& view, const Po
     row.mandate_name_fi = m.name_fi;
     row.service = m.service;
     const auto& until = m.grant_right.until;
-    if (until) row.right_until = format_day(*until);
+    if (until) row.right_until = format_iso_date(*until);
     const bool right_in_force = m.organisation_holds && (!until || *until >= today);
     row.can_grant = right_in_force || view.organisation_rights.count(m.id) > 0;
     for (const std::string& account : m.grant_right.holders) {

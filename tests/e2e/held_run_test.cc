@@ -106,6 +106,15 @@ TEST_F(HeldRunTest, AHeldRunAfterTheDirectorysBaseIsEmptiedWaitsForRelease) {
   EXPECT_EQ(count("SELECT count(*) FROM audit_event WHERE action = 'run_released' AND run_id = " +
                   std::to_string(run) + " AND details->>'note' = 'HR confirms'"),
             1);
+  ProcessResult card = ctl({"show", item});
+  ASSERT_EQ(card.exit_code, 0) << card.err;
+  EXPECT_NE(card.out.find("Run " + std::to_string(run) + " was held by the guard (" +
+                          std::to_string(revokes) + " revocations exceed guard.max_revokes=3" +
+                          ") and released by "),
+            std::string::npos)
+      << card.out;
+  EXPECT_NE(card.out.find("Decide: valtuusctl approve " + item + "@2"), std::string::npos)
+      << card.out;
   EXPECT_EQ(ctl({"approve", item}).exit_code, 0);
   EXPECT_EQ(list_json(ctl({"runs", "list", "--held", "--format", "json"})).size(), 0u);
   ProcessResult again = ctl({"runs", "release", std::to_string(run)});
@@ -136,6 +145,46 @@ TEST_F(HeldRunTest, ADiscardedRunsItemsNeverBecomeProposed) {
   EXPECT_EQ(runs[0]["status"], "discarded");
   EXPECT_FALSE(runs[0]["discarded_by"].is_null());
   EXPECT_EQ(runs[1]["status"], "");
+}
+
+TEST_F(HeldRunTest, ShowOnAHeldItemSaysWhoMustResolveItsRunAndOnADiscardedOneWhoDid) {
+  const long long run = held_run_after_emptying();
+  ASSERT_GT(run, 0);
+  const std::string run_text = std::to_string(run);
+  const std::string item =
+      std::to_string(count("SELECT min(id) FROM change_item WHERE state = 'held'"));
+  const std::string held_reason =
+      std::to_string(count("SELECT count(*) FROM change_item WHERE state = 'held'")) +
+      " revocations exceed guard.max_revokes=3";
+
+  ProcessResult held = ctl({"show", item});
+  ASSERT_EQ(held.exit_code, 0) << held.err;
+  for (const std::string& fragment : std::vector<std::string>{
+           "revoke, held (", "HELD: run " + run_text + " was held by the guard at ",
+           ": " + held_reason + ".\n", "No one can decide this item until the run is resolved",
+           "valtuusctl runs release " + run_text + " [--note TEXT]   (administrators only)",
+           "valtuusctl runs discard " + run_text + " --reason TEXT"}) {
+    EXPECT_NE(held.out.find(fragment), std::string::npos) << fragment << "\n" << held.out;
+  }
+  // Neither a decision nor the steps to execute it in Suomi.fi are offered.
+  EXPECT_EQ(held.out.find("valtuusctl approve"), std::string::npos) << held.out;
+  EXPECT_EQ(held.out.find("Steps, by a person"), std::string::npos) << held.out;
+
+  TestLogins logins;
+  const std::string reviewer = logins.make("bertil", "valtuus_reviewer");
+  const std::string as_reviewer =
+      write_config({{"database.conninfo", db_->conninfo() + " user=" + reviewer}});
+  ProcessResult discarded =
+      ctl({"runs", "discard", run_text, "--reason", "directory restore in progress"}, as_reviewer);
+  ASSERT_EQ(discarded.exit_code, 0) << discarded.err;
+  ProcessResult shown = ctl({"show", item}, as_reviewer);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  for (const std::string& fragment : std::vector<std::string>{
+           "revoke, discarded (", "DISCARDED with its run " + run_text + " by " + reviewer + " at ",
+           ": directory restore in progress.\n", "The guard had held the run: " + held_reason}) {
+    EXPECT_NE(shown.out.find(fragment), std::string::npos) << fragment << "\n" << shown.out;
+  }
+  EXPECT_EQ(shown.out.find("HELD:"), std::string::npos) << shown.out;
 }
 
 TEST_F(HeldRunTest, AReviewerCannotReleaseButMayDiscardAndAnAdministratorReleases) {

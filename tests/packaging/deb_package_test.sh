@@ -95,6 +95,11 @@ if [ -x "$prefix/sbin/valtuusd" ]; then
     fail "options missing from packaging/valtuusd.conf.example: $(tr '\n' ' ' <"$work/undocumented")"
   "$prefix/sbin/valtuusd" --config "$work/all.conf" --check-config >"$work/check.log" 2>&1 ||
     { cat "$work/check.log"; fail "valtuusd --check-config refuses the example with every option set"; }
+  # valtuusctl reads the same file: it must accept every option in it too.
+  if [ -x "$prefix/bin/valtuusctl" ]; then
+    "$prefix/bin/valtuusctl" --config "$work/all.conf" policy check >"$work/ctl.log" 2>&1 ||
+      { cat "$work/ctl.log"; fail "valtuusctl refuses the example configuration with every option set"; }
+  fi
 fi
 
 # --- cpack -G DEB -----------------------------------------------------------------------------

@@ -5,16 +5,18 @@
 // unless a test is about them; waits between attempts are recorded, not slept.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "connectors/ldap/ldap_handle.h"
 #include "connectors/ldap/ldap_paged_search.h"
 #include "connectors/ldap/ldap_source.h"
 #include "core/errors.h"
-#include "tests/connectors/ldap/tcp_proxy.h"
 #include "tests/support/ldap_test_directory.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace valtuus {
 namespace {
@@ -124,6 +126,61 @@ TEST_F(LdapFaultTest, UnreachableAfterRetriesIsTransientError) {
   EXPECT_EQ(waits_,
             (std::vector<std::chrono::milliseconds>{
                 std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(3)}));
+}
+
+// SIGTERM during a read (issue #6): the daemon must not wait out a stalled server's
+// operation timeout (60 s by default) before it can exit.
+TEST_F(LdapFaultTest, StopWhileTheServerStallsEndsTheReadPromptlyWithCancelled) {
+  proxy_.set_fault(TcpProxy::Fault::stall, whole_read_bytes_ / 2);
+  options_.operation_timeout_s = 60;
+  LdapDirectorySource s(options_);
+  std::atomic<bool> stop{false};
+  s.set_stop([&] { return stop.load(); });
+  std::chrono::steady_clock::time_point stopped_at;
+  std::thread stopper([&] {
+    // Until the proxy froze the connection, and a little longer, so the read is waiting.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (proxy_.server_bytes() < whole_read_bytes_ + whole_read_bytes_ / 2 &&
+           std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    stopped_at = std::chrono::steady_clock::now();
+    stop = true;
+  });
+  EXPECT_THROW(s.read_all(), Cancelled);
+  const auto ended = std::chrono::steady_clock::now();
+  stopper.join();
+  EXPECT_EQ(proxy_.server_bytes(), whole_read_bytes_ + whole_read_bytes_ / 2)
+      << "the stall was not reached: the stop did not interrupt a wait";
+  EXPECT_LT(ended - stopped_at, std::chrono::seconds(3));
+}
+
+TEST_F(LdapFaultTest, StopDuringTheWaitBetweenAttemptsEndsItWithCancelled) {
+  proxy_.set_fault(TcpProxy::Fault::cut, 10);  // every connect fails
+  options_.retries = 3;
+  options_.retry_delay_s = 30;  // the real sleep: the stop must cut it short
+  options_.retry_max_delay_s = 60;
+  LdapDirectorySource s(options_);
+  std::atomic<bool> stop{false};
+  s.set_stop([&] { return stop.load(); });
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    stop = true;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(s.read_all(), Cancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  stopper.join();
+  EXPECT_EQ(s.last_attempts(), 1);
+}
+
+TEST_F(LdapFaultTest, StopBeforeTheReadConnectsToNothing) {
+  LdapDirectorySource s(options_);
+  s.set_stop([] { return true; });
+  EXPECT_THROW(s.read_all(), Cancelled);
+  EXPECT_THROW(s.read_changes(Watermark{}), Cancelled);
+  EXPECT_EQ(proxy_.server_bytes(), whole_read_bytes_);
 }
 
 TEST_F(LdapFaultTest, PagedSearchCountsEveryPage) {

@@ -437,6 +437,37 @@ TEST_F(OutboxTest, TheNotifierRoleSeesOnlyTheOutbox) {
             std::string::npos);
 }
 
+TEST_F(OutboxTest, ANoticeWhoseItemClosedBeforeSendingIsSkippedNotSent) {
+  sync();
+  const long long rejected = item("grant", "kela-etuustiedot");
+  const long long still_open = item("grant", "okm-avustukset");
+  {
+    pqxx::connection alice(as(alice_));
+    pqxx::work txn(alice);
+    txn.exec_params("SELECT reject_item($1, NULL, 'not needed', NULL)", rejected);
+    txn.commit();
+  }
+  pqxx::connection notifier(as(notifier_));
+  {
+    pqxx::work txn(notifier);
+    EXPECT_EQ(outbox::skip_stale(txn), 2);  // to Anna and to her manager
+    txn.commit();
+  }
+  for (const OutboxRow& r : rows("grant_proposed")) {
+    EXPECT_EQ(r.state, r.item_id == rejected ? "skipped" : "pending") << r.idempotency_key;
+    if (r.item_id == rejected) {
+      EXPECT_NE(r.last_error.find("rejected"), std::string::npos);
+    }
+    if (r.item_id == still_open) {
+      EXPECT_EQ(r.last_error, "");
+    }
+  }
+  // Only grant notices are judged: the run's message to reviewers stays due.
+  EXPECT_EQ(rows("run_items").at(0).state, "pending");
+  pqxx::work again(notifier);
+  EXPECT_EQ(outbox::skip_stale(again), 0);
+}
+
 TEST_F(OutboxTest, DailyMessagesAreEnqueuedOncePerDay) {
   sync();
   pqxx::connection sender(as(notifier_));

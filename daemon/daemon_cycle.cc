@@ -1,0 +1,86 @@
+#include "daemon/daemon_cycle.h"
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "common/log.h"
+
+namespace valtuus {
+
+namespace {
+
+// Cancels the sync connection's query from another thread: through a connection of its own,
+// since a libpq connection must not be used by two threads at once.
+std::function<void()> canceller(const DatabaseOptions& options, int backend_pid) {
+  return [options, backend_pid] {
+    auto connection = connect_database(options);
+    pqxx::nontransaction txn(*connection);
+    txn.exec_params("SELECT pg_cancel_backend($1)", backend_pid);
+  };
+}
+
+}  // namespace
+
+void stop_on_signal(LdapDirectorySource& directory, LoopSignals& signals) {
+  directory.set_stop([&signals] { return signals.stop_requested(); });
+}
+
+CycleResult run_cycle(Running& running, DirectorySource& directory, DirectoryMemory& memory,
+                      pqxx::connection& database, const CycleOptions& options,
+                      LoopSignals& signals) {
+  signals.run_started(canceller(running.settings.database, database.backendpid()));
+  try {
+    CycleResult result =
+        run_sync_cycle(directory, memory, running.policy, running.settings.rules, database, options,
+                       running.identity.get(), [&] { return signals.stop_requested(); });
+    signals.run_finished();
+    return result;
+  } catch (...) {
+    signals.run_finished();
+    throw;
+  }
+}
+
+void log_summary(const CycleResult& result) {
+  const PlanStats& stats = result.record.plan.stats;
+  log(LogLevel::kInfo, cycle_summary(result),
+      {{"VALTUUS_RUN_ID", std::to_string(result.record.run_id)},
+       {"VALTUUS_ENTRIES_READ", std::to_string(result.entries_read)},
+       {"VALTUUS_FULL_READ", result.full_read ? "1" : "0"},
+       {"VALTUUS_COMPLETE", result.complete ? "1" : "0"},
+       {"VALTUUS_GRANTS", std::to_string(stats.grants)},
+       {"VALTUUS_REVOKES", std::to_string(stats.revokes)},
+       {"VALTUUS_SUPERSEDED", std::to_string(stats.superseded)},
+       {"VALTUUS_HELD", result.record.held ? "1" : "0"},
+       {"VALTUUS_DURATION_MS", std::to_string(result.duration.count())}});
+}
+
+RunMetrics metrics_of(const CycleResult* result) {
+  RunMetrics metrics;
+  metrics.finished_at = std::chrono::system_clock::now();
+  if (!result) {
+    metrics.succeeded = false;
+    return metrics;
+  }
+  metrics.run_id = result->record.run_id;
+  metrics.duration_seconds = static_cast<double>(result->duration.count()) / 1000.0;
+  metrics.complete = result->complete;
+  metrics.full_read = result->full_read;
+  metrics.entries_read = result->entries_read;
+  metrics.held = result->record.held;
+  metrics.stats = result->record.plan.stats;
+  return metrics;
+}
+
+void write_metrics(const Settings& settings, const RunMetrics& metrics,
+                   pqxx::connection* database) {
+  if (settings.metrics.file.empty() || !database) return;
+  try {
+    write_metrics_file(settings.metrics, metrics, *database);
+  } catch (const std::exception& e) {
+    log_warning(std::string("metrics.file: ") + e.what());
+  }
+}
+
+}  // namespace valtuus

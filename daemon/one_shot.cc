@@ -1,0 +1,51 @@
+#include "daemon/one_shot.h"
+
+#include <iostream>
+
+#include "common/exit_codes.h"
+#include "common/log.h"
+#include "connectors/ldap/ldap_source.h"
+#include "connectors/postgres/migrations.h"
+#include "daemon/daemon_cycle.h"
+#include "daemon/plan_printer.h"
+
+namespace valtuus {
+
+int run_one(Running& running, LoopSignals& signals) {
+  const Settings& settings = running.settings;
+  auto database = connect_database(settings.database);
+  require_current_schema(*database);
+  LdapDirectorySource directory(settings.directory);
+  stop_on_signal(directory, signals);
+  DirectoryMemory memory;
+  const bool writes = settings.daemon.writes();
+  CycleResult result;
+  try {
+    result =
+        run_cycle(running, directory, memory, *database, {true, !writes, settings.guard}, signals);
+  } catch (const std::exception&) {
+    // A stop cancelled the run's query: it rolled back, as asked.
+    if (!signals.stop_requested()) throw;
+    result.stopped = true;
+  }
+  if (result.stopped) {
+    log_info("stopped before writing anything");
+    return settings.daemon.mode == DaemonMode::kCheck ? kExitFailure : kExitOk;
+  }
+  log_summary(result);
+  if (writes) write_metrics(settings, metrics_of(&result), database.get());
+  if (settings.daemon.mode == DaemonMode::kDryRun) print_plan(std::cout, result.record);
+  if (settings.daemon.mode != DaemonMode::kCheck) return kExitOk;
+  const long long waiting = items_waiting(*database);
+  const Plan& plan = result.record.plan;
+  if (plan.empty() && waiting == 0) {
+    std::cout << "OK: no changes pending and no item waits for a person\n";
+    return kExitOk;
+  }
+  std::cout << "PENDING: " << (plan.empty() ? "no new changes" : summary_line(plan.stats))
+            << (result.record.held ? " (the guard would hold the run)" : "") << "; " << waiting
+            << " item(s) wait for a person\n";
+  return kExitChangesPending;
+}
+
+}  // namespace valtuus
