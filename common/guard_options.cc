@@ -26,7 +26,7 @@ po::options_description guard_options_description() {
       "the percentage applies only from this many revocations (one leaver in a small ledger is "
       "not held)")("guard.hold_incomplete",
                    po::value<bool>()->default_value(defaults.hold_incomplete),
-                   "hold a run after an incomplete directory read that revokes or supersedes");
+                   "hold every run after an incomplete directory read");
   return options;
 }
 

@@ -41,7 +41,11 @@ GuardVerdict check_guard(const GuardInput& input, const GuardOptions& options) {
                             " grants in the ledger, over guard.max_revoke_percent=" +
                             std::to_string(options.max_revoke_percent));
   }
-  if (options.hold_incomplete && !input.snapshot_complete && (revokes > 0 || supersedes > 0)) {
+  // Every run after an incomplete read is held, even one that changes nothing: a directory
+  // that suddenly reads empty or short (a moved OU, a reader account that lost its rights) is
+  // itself what a person must hear about, and the held run is how they do (mail, metrics,
+  // `valtuusctl runs list --held`). The reconcile already revokes nobody it did not read.
+  if (options.hold_incomplete && !input.snapshot_complete) {
     const std::string why =
         input.incomplete_reason.empty() ? "no reason given" : input.incomplete_reason;
     add_reason(verdict, "the directory read was incomplete (" + why + ") and the run has " +

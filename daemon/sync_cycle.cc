@@ -93,10 +93,13 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
 
 long long items_waiting(pqxx::connection& database) {
   pqxx::read_transaction txn(database);
+  // A held run with no items (after an incomplete read) still waits for a person to look.
   return txn
       .exec1(
-          "SELECT count(*) FROM change_item WHERE state IN ('proposed', 'approved', 'applied', "
-          "'held')")[0]
+          "SELECT (SELECT count(*) FROM change_item WHERE state IN ('proposed', 'approved', "
+          "'applied', 'held')) + (SELECT count(*) FROM sync_run WHERE held_reason IS NOT NULL "
+          "AND released_at IS NULL AND discarded_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+          "change_item i WHERE i.run_id = sync_run.id AND i.state = 'held'))")[0]
       .as<long long>();
 }
 

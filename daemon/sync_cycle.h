@@ -60,8 +60,8 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
                            const IdentityCrypto* identity = nullptr,
                            const std::function<bool()>& stop_requested = {});
 
-// Change items waiting for a person (proposed, approved, applied, or held with their run),
-// for --check.
+// Change items waiting for a person (proposed, approved, applied, or held with their run), plus
+// held runs without items, for --check.
 long long items_waiting(pqxx::connection& database);
 
 // "run 12: full read; read 40, ... (complete); changes proposed; not held; 0.21 s". Counts

@@ -228,6 +228,14 @@ BEGIN
     RETURN NULL;
   END IF;
   IF run->>'held_reason' IS NOT NULL AND run->>'released_at' IS NULL THEN
+    -- A directory that stays broken holds every run for the same reason: reviewers hear of it
+    -- once, while an earlier run held for exactly that reason still waits for them.
+    IF EXISTS (SELECT 1 FROM sync_run r
+                WHERE r.id < NEW.id AND to_jsonb(r)->>'held_reason' = run->>'held_reason'
+                  AND to_jsonb(r)->>'released_at' IS NULL
+                  AND to_jsonb(r)->>'discarded_at' IS NULL) THEN
+      RETURN NULL;
+    END IF;
     SELECT count(*) AS total,
            count(*) FILTER (WHERE kind = 'revoke') AS revokes
       INTO counts FROM change_item WHERE run_id = NEW.id;

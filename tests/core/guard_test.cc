@@ -100,8 +100,12 @@ TEST(Guard, AnIncompleteReadThatSupersedesIsHeldNamingTheReadsProblem) {
             "revocations and 3 supersedes (guard.hold_incomplete)");
 }
 
-TEST(Guard, AnIncompleteReadThatOnlyAddsGrantsIsNotHeld) {
-  EXPECT_FALSE(check(plan_with(0, 4), 100, {}, false, "size limit").held);
+TEST(Guard, AnyIncompleteReadIsHeldEvenWithoutRevocations) {
+  EXPECT_TRUE(check(plan_with(0, 4), 100, {}, false, "size limit").held);
+  const GuardVerdict empty = check(plan_with(0, 0), 100, {}, false, "zero entries");
+  EXPECT_TRUE(empty.held);
+  EXPECT_NE(empty.reason.find("incomplete (zero entries)"), std::string::npos) << empty.reason;
+  EXPECT_FALSE(check(plan_with(0, 4), 100, {}, true, "").held);  // complete: nothing to hold
 }
 
 TEST(Guard, HoldIncompleteOffLetsAnIncompleteRunThrough) {

@@ -242,7 +242,7 @@ TEST_F(HeldRunTest, DryRunPrintsTheTerraformStylePlanAndSaysItWouldBeHeld) {
   EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE held_reason IS NOT NULL"), 0);
 }
 
-TEST_F(HeldRunTest, AFullyEmptiedBaseIsAnIncompleteReadThatRevokesNothing) {
+TEST_F(HeldRunTest, AFullyEmptiedBaseIsAHeldIncompleteRunThatRevokesNothing) {
   record_ledger();
   std::vector<std::string> everyone = kMostPeople;
   everyone.push_back("johman");
@@ -251,7 +251,22 @@ TEST_F(HeldRunTest, AFullyEmptiedBaseIsAnIncompleteReadThatRevokesNothing) {
   ASSERT_EQ(sync.exit_code, 0) << sync.err;
   EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE NOT snapshot_complete"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM change_item WHERE kind = 'revoke'"), 0);
-  EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE held_reason IS NOT NULL"), 0);
+  // Nothing to decide, but a person must hear that the directory read empty.
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE held_reason LIKE '%incomplete%' "
+                  "AND NOT snapshot_complete"),
+            1);
+  ProcessResult held = valtuusctl({"--config", config_, "runs", "list", "--held"});
+  ASSERT_EQ(held.exit_code, 0) << held.err;
+  EXPECT_NE(held.out.find("incomplete"), std::string::npos) << held.out;
+  // --check reports it as waiting for a person (exit 2), and discarding it clears that.
+  EXPECT_EQ(valtuusd({"--config", config_, "--check"}).exit_code, 2);
+  const long long run = count("SELECT max(id) FROM sync_run");
+  ProcessResult discard = valtuusctl(
+      {"--config", config_, "runs", "discard", std::to_string(run), "--reason", "OU moved"});
+  EXPECT_EQ(discard.exit_code, 0) << discard.err;
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE held_reason IS NOT NULL "
+                  "AND released_at IS NULL AND discarded_at IS NULL"),
+            0);
 }
 
 }  // namespace

@@ -311,6 +311,37 @@ TEST_F(OutboxTest, AHeldRunTellsReviewersAtOnceAndItsReleaseProposesTheGrants) {
   EXPECT_EQ(rows("run_held").size(), 1u);
 }
 
+TEST_F(OutboxTest, RunsHeldAgainForTheSameReasonAreToldOnceUntilTheFirstIsResolved) {
+  const auto held_run = [&](const std::string& reason) {
+    pqxx::work txn(admin_);
+    const long long id =
+        txn.exec_params1(
+               "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
+               "  entries_read, items_added, items_superseded, held_reason, held_at) "
+               "VALUES (now(), 'x', false, 0, 0, 0, $1, now()) RETURNING id",
+               reason)[0]
+            .as<long long>();
+    txn.commit();
+    return id;
+  };
+  const std::string empty = "the directory read was incomplete (zero entries)";
+  const long long first = held_run(empty);
+  held_run(empty);
+  held_run(empty);
+  EXPECT_EQ(rows("run_held").size(), 1u);
+  held_run("9 revocations exceed 5");  // a different problem is news
+  EXPECT_EQ(rows("run_held").size(), 2u);
+  {
+    pqxx::connection alice(as(alice_));
+    pqxx::work txn(alice);
+    txn.exec_params("SELECT run_discard($1, 'OU moved back')", first);
+    txn.commit();
+  }
+  // The first is resolved, but runs 2 and 3 still wait with that reason: still no news.
+  held_run(empty);
+  EXPECT_EQ(rows("run_held").size(), 2u);
+}
+
 TEST_F(OutboxTest, ReviewersCanAlsoBeToldByWebhookButPeopleOnlyByMail) {
   {
     pqxx::work txn(admin_);
