@@ -9,8 +9,9 @@
 // transaction rolls back and the loop exits. So SIGTERM ends the process within grace plus the
 // time a cancel takes, well inside systemd's 10 s. A directory read in flight does not wait
 // for the grace: the connector asks stop_requested() while it reads and waits, and ends the
-// read (Cancelled) within about a second; only a connect or bind in progress runs to its
-// own timeout.
+// read (Cancelled) within about a second. A connect, StartTLS or bind stalled inside libldap
+// cannot be interrupted, so 9 s after the signal the watcher exits the process: PostgreSQL rolls
+// back whatever was not committed when the connection closes.
 #pragma once
 
 #include <atomic>

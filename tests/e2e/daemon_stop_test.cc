@@ -93,5 +93,29 @@ TEST_F(DaemonStopTest, SigtermWhileTheDirectoryStallsExitsWithinTenSecondsWritin
   EXPECT_EQ(count("SELECT count(*) FROM audit_event WHERE action = 'sync_run'"), 0);
 }
 
+// A directory that accepts the connection and then says nothing: libldap's connect, TLS
+// handshake and bind cannot be interrupted, and with long timeouts nothing else would end them.
+// The signal watcher's last resort still ends the process within 10 s, with nothing written.
+TEST_F(DaemonStopTest, SigtermWhileTheHandshakeStallsStillExitsWithinTenSeconds) {
+  migrate();
+  const std::string direct = test_env().get("VALTUUS_TEST_LDAP_URI");
+  TcpProxy proxy(port_of(direct));
+  proxy.set_fault(TcpProxy::Fault::stall, 0);
+  const std::string config = loop_config({{"directory.uri", with_port(direct, proxy.port())},
+                                          {"directory.network_timeout", "60"},
+                                          {"directory.operation_timeout", "60"}});
+  auto daemon = start(config);
+  std::this_thread::sleep_for(2s);
+  ASSERT_FALSE(daemon->wait(0ms).has_value()) << daemon->err();
+  const auto signalled = std::chrono::steady_clock::now();
+  daemon->signal(SIGTERM);
+  const std::optional<int> exit_code = daemon->wait(30s);
+  const auto took = std::chrono::steady_clock::now() - signalled;
+  ASSERT_TRUE(exit_code.has_value()) << daemon->err();
+  EXPECT_EQ(*exit_code, 0) << daemon->err();
+  EXPECT_LT(took, 10s) << std::chrono::duration<double>(took).count() << " s\n" << daemon->err();
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 0);
+}
+
 }  // namespace
 }  // namespace valtuus::testing
