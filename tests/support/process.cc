@@ -31,6 +31,29 @@ std::string drain(int fd) {
   return out;
 }
 
+// argv and this process's environment with `env`'s NAME=value assignments replacing or adding,
+// as the NULL-terminated arrays posix_spawn takes (pointing into the strings kept here).
+struct SpawnArguments {
+  SpawnArguments(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+      : args(argv) {
+    for (char** e = environ; *e; ++e) environment.emplace_back(*e);
+    for (const std::string& assignment : env) {
+      const std::string name = assignment.substr(0, assignment.find('=') + 1);
+      std::erase_if(environment, [&](const std::string& v) { return v.rfind(name, 0) == 0; });
+      environment.push_back(assignment);
+    }
+    for (auto& v : environment) c_env.push_back(v.data());
+    c_env.push_back(nullptr);
+    for (auto& a : args) c_argv.push_back(a.data());
+    c_argv.push_back(nullptr);
+  }
+  SpawnArguments(const SpawnArguments&) = delete;
+  SpawnArguments& operator=(const SpawnArguments&) = delete;
+
+  std::vector<std::string> args, environment;
+  std::vector<char*> c_argv, c_env;
+};
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv,
@@ -45,19 +68,9 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
   posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
 
-  std::vector<std::string> environment;
-  for (char** e = environ; *e; ++e) environment.emplace_back(*e);
-  for (const std::string& assignment : env) {
-    const std::string name = assignment.substr(0, assignment.find('=') + 1);
-    std::erase_if(environment, [&](const std::string& v) { return v.rfind(name, 0) == 0; });
-    environment.push_back(assignment);
-  }
-  std::vector<char*> c_env, c_argv;
-  for (auto& v : environment) c_env.push_back(v.data());
-  c_env.push_back(nullptr);
-  std::vector<std::string> args = argv;
-  for (auto& a : args) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
+  SpawnArguments spawn(argv, env);
+  std::vector<char*>& c_argv = spawn.c_argv;
+  std::vector<char*>& c_env = spawn.c_env;
 
   pid_t pid = 0;
   int rc = posix_spawn(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
@@ -91,19 +104,9 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
 
-  std::vector<std::string> environment;
-  for (char** e = environ; *e; ++e) environment.emplace_back(*e);
-  for (const std::string& assignment : env) {
-    const std::string name = assignment.substr(0, assignment.find('=') + 1);
-    std::erase_if(environment, [&](const std::string& v) { return v.rfind(name, 0) == 0; });
-    environment.push_back(assignment);
-  }
-  std::vector<char*> c_env, c_argv;
-  for (auto& v : environment) c_env.push_back(v.data());
-  c_env.push_back(nullptr);
-  std::vector<std::string> args = argv;
-  for (auto& a : args) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
+  SpawnArguments spawn(argv, env);
+  std::vector<char*>& c_argv = spawn.c_argv;
+  std::vector<char*>& c_env = spawn.c_env;
   // The child must not inherit a blocked signal mask or ignored signals from a test thread.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
