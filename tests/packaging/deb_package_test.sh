@@ -68,6 +68,8 @@ if command -v systemd-sysusers >/dev/null 2>&1 && command -v systemd-tmpfiles >/
     fail "systemd-sysusers refuses valtuus.conf"
   grep -q '^valtuus:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' "$work/sysroot/etc/passwd" ||
     fail "sysusers.d did not create the valtuus system user"
+  grep -q '^valtuus_notify:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' "$work/sysroot/etc/passwd" ||
+    fail "sysusers.d did not create the valtuus_notify system user"
   systemd-tmpfiles --root="$work/sysroot" --create "$prefix/lib/tmpfiles.d/valtuus.conf" \
     >/dev/null 2>&1 || fail "systemd-tmpfiles refuses valtuus.conf"
   uid=$(grep '^valtuus:' "$work/sysroot/etc/passwd" | cut -d: -f3)
