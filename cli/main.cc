@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "common/configuration.h"
+#include "common/error_exit.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "core/errors.h"
@@ -96,17 +97,7 @@ int main(int argc, char* argv[]) {
   } catch (const UsageError& e) {
     std::cerr << "valtuusctl: " << e.what() << "; see valtuusctl --help\n";
     return kExitUsage;
-  } catch (const ConfigError& e) {
-    log_error(e.what());
-    return kExitConfig;
-  } catch (const TransientError& e) {
-    log_error(e.what());
-    return kExitTransient;
-  } catch (const DataError& e) {
-    log_error(e.what());
-    return kExitDataError;
   } catch (const std::exception& e) {
-    log_error(e.what());
-    return kExitFailure;
+    return log_error_exit(e);
   }
 }

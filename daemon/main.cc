@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/configuration.h"
+#include "common/error_exit.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/privileges.h"
@@ -71,20 +72,10 @@ int main(int argc, char* argv[]) {
       return kExitOk;
     }
     return run(settings, argc, argv);
-  } catch (const ConfigError& e) {
-    log_error(e.what());
-    return exit_code(kExitConfig);
-  } catch (const TransientError& e) {
-    log_error(e.what());
-    return exit_code(kExitTransient);
-  } catch (const DataError& e) {
-    log_error(e.what());
-    return exit_code(kExitDataError);
   } catch (const pqxx::broken_connection& e) {
     log_error(std::string("database connection lost: ") + e.what());
     return exit_code(kExitTransient);
   } catch (const std::exception& e) {
-    log_error(e.what());
-    return kExitFailure;
+    return exit_code(log_error_exit(e));
   }
 }

@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "common/configuration.h"
+#include "common/error_exit.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/privileges.h"
@@ -184,14 +185,7 @@ int main(int argc, char* argv[]) {
     }
     refuse_root("valtuus-notify");
     return run(argc, argv, std::move(settings));
-  } catch (const ConfigError& e) {
-    log_error(e.what());
-    return kExitConfig;
-  } catch (const TransientError& e) {
-    log_error(e.what());
-    return kExitTransient;
   } catch (const std::exception& e) {
-    log_error(e.what());
-    return kExitFailure;
+    return log_error_exit(e);
   }
 }
