@@ -79,6 +79,29 @@ BEGIN
 END;
 $$;
 
+-- An item is born undecided: the daemon (which may insert items) cannot insert one already
+-- approved or done in someone's name. Only a superuser (test data, repairs) is exempt.
+CREATE FUNCTION change_item_born_open() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) THEN
+    RETURN NEW;
+  END IF;
+  IF NEW.state NOT IN ('proposed', 'held') OR NEW.version <> 1
+     OR (NEW.decided_by, NEW.decided_at, NEW.applied_by, NEW.applied_at, NEW.executed_by,
+         NEW.executed_at, NEW.exception_until, NEW.superseded_by_run) IS DISTINCT FROM
+        (NULL::text, NULL::timestamptz, NULL::text, NULL::timestamptz, NULL::text,
+         NULL::timestamptz, NULL::timestamptz, NULL::bigint)
+     OR NEW.decision_note <> '' OR NEW.execution_note <> '' THEN
+    RAISE EXCEPTION 'a new item is proposed or held, version 1, with no decision or execution recorded (% tried state %)',
+      current_user, NEW.state USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER change_item_born_open BEFORE INSERT ON change_item
+  FOR EACH ROW EXECUTE FUNCTION change_item_born_open();
+REVOKE EXECUTE ON FUNCTION change_item_born_open() FROM PUBLIC;
+
 -- Import of the grants already held (valtuusctl import grants --apply), formerly direct
 -- INSERTs by the administrator's login. The rows arrive as parallel arrays, already validated
 -- by core/grant_import; the rules that protect the ledger are checked again here. Accounts are
