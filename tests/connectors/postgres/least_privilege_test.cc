@@ -221,5 +221,44 @@ TEST_F(ForgedDecisionTest, TheDaemonCannotInsertAnItemAlreadyDecided) {
   EXPECT_EQ(insert("state", "'held'"), "");
 }
 
+// What administrators still change (channels, identity codes) goes through functions that
+// refuse other roles and record who did it.
+TEST_F(ForgedDecisionTest, AdministratorsChangeChannelsAndEraseCodesOnlyThroughAuditedFunctions) {
+  const std::string admin = logins_.make("anna", "valtuus_admin");
+  const std::string reviewer = logins_.make("maija", "valtuus_reviewer");
+  {
+    pqxx::connection c(db_.conninfo());
+    pqxx::work txn(c);
+    txn.exec(
+        "INSERT INTO identity_code (employee_key, ciphertext, nonce, match_hash, masked) "
+        "VALUES ('k', '\\x00', '\\x00', '\\x00', '131052-****')");
+    txn.commit();
+  }
+  EXPECT_TRUE(
+      refused(try_sql(as(reviewer), "SELECT outbox_channel_set('reviewers', 'webhook', true)")));
+  EXPECT_TRUE(refused(try_sql(as(reviewer), "SELECT erase_identity_code('k', 'asked')")));
+  EXPECT_EQ(try_sql(as(admin), "SELECT outbox_channel_set('reviewers', 'webhook', true)"), "");
+  EXPECT_NE(try_sql(as(admin), "SELECT outbox_channel_set('employee', 'webhook', true)")
+                .find("outbox_channel_check"),
+            std::string::npos)
+      << "people are reached by mail only";
+  EXPECT_NE(try_sql(as(admin), "SELECT erase_identity_code('k', ' ')").find("needs a reason"),
+            std::string::npos);
+  EXPECT_EQ(try_sql(as(admin), "SELECT erase_identity_code('k', 'data subject request 12')"), "");
+
+  pqxx::connection c(db_.conninfo());
+  pqxx::read_transaction txn(c);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM outbox_channel WHERE audience = 'reviewers' "
+                      "AND channel = 'webhook'")[0]
+                .as<int>(),
+            1);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM identity_code")[0].as<int>(), 0);
+  EXPECT_EQ(txn.exec_params1("SELECT count(*) FROM audit_event WHERE actor = $1 AND action IN "
+                             "('outbox_channel_added', 'identity_code_erased')",
+                             admin)[0]
+                .as<int>(),
+            2);
+}
+
 }  // namespace
 }  // namespace valtuus
