@@ -55,5 +55,6 @@ std::vector<Command> runs_commands();    // held sync runs: list, show, release,
 std::vector<Command> report_commands();  // oversight reports (#7)
 std::vector<Command> attest_commands();  // attestation against Suomi.fi's own list (#7)
 std::vector<Command> outbox_commands();  // notification outbox (#8)
+std::vector<Command> audit_commands();   // the audit trail: verify, anchor
 
 }  // namespace valtuus

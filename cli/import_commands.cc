@@ -96,11 +96,14 @@ int import_grants(CommandContext& ctx) {
   // Before the directory has been read whole, every account would look absent and become a
   // leaver's stub, and the catalog the mandates are checked against is not there yet.
   if (!has_complete_sync_run(*connection)) {
-    std::cerr << "valtuusctl: no complete sync run yet: run `valtuusd --once` first, so that "
-                 "accounts and the mandate catalog are known\n";
+    std::cerr << "valtuusctl: no complete sync run yet: run `valtuusd --once --bootstrap` "
+                 "first, so that accounts and the mandate catalog are known\n";
     return kExitFailure;
   }
   const GrantImport checked = read_grant_csv(text, load_catalog_ids(*connection), local_today());
+  // Rows that already ended are listed and left out; they never refuse the rest.
+  for (const ImportProblem& warning : checked.warnings)
+    std::cerr << format_problem(file, warning) << '\n';
   if (!checked.problems.empty()) {
     for (const ImportProblem& problem : checked.problems)
       std::cerr << format_problem(file, problem) << '\n';
@@ -109,13 +112,17 @@ int import_grants(CommandContext& ctx) {
     return kExitDataError;
   }
   if (checked.records.empty()) {
-    ctx.out << file << ": no grants in the file; nothing to do\n";
+    ctx.out << file << ": no grants held in the file; nothing to do\n";
     return kExitOk;
   }
   const ImportPlan plan = apply ? apply_grant_import(*connection, checked.records, file)
                                 : plan_grant_import(*connection, checked.records);
   print_text(ctx.out, plan_table(plan));
   print_counts(ctx.out, file, checked.records.size(), plan, apply);
+  if (!checked.warnings.empty()) {
+    ctx.out << checked.warnings.size()
+            << " row(s) that already ended were skipped (listed above)\n";
+  }
   if (checked.has_identity_code_column) {
     ctx.out << "The identity_code column was checked but not stored.\n";
   }

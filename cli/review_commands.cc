@@ -176,24 +176,6 @@ int request(CommandContext& ctx) {
   return 0;
 }
 
-int audit_verify(CommandContext& ctx) {
-  parse_command_options(ctx, po::options_description("audit verify"));
-  auto connection = open_database(ctx);
-  pqxx::read_transaction txn(*connection);
-  const long long events = txn.exec1("SELECT count(*) FROM audit_event")[0].as<long long>();
-  auto broken = txn.exec("SELECT event_id, problem FROM audit_verify()");
-  if (broken.empty()) {
-    ctx.out << "audit trail intact: " << events << " events, hash chain verified\n";
-    return 0;
-  }
-  for (const auto& row : broken) {
-    ctx.out << "audit event " << row[0].as<long long>() << ": " << row[1].as<std::string>() << '\n';
-  }
-  ctx.out << "AUDIT TRAIL BROKEN: " << broken.size() << " of " << events
-          << " events fail the check\n";
-  return 1;
-}
-
 }  // namespace
 
 std::vector<Command> review_commands() {
@@ -205,7 +187,6 @@ std::vector<Command> review_commands() {
       {{"done"}, "record that the items were executed in Suomi.fi", done},
       {{"failed"}, "record that executing the items failed, with --reason", failed},
       {{"request"}, "the order form: --account --mandate --why [--until]", request},
-      {{"audit", "verify"}, "check the audit trail's hash chain", audit_verify},
   };
 }
 

@@ -158,7 +158,7 @@ class Validator {
       problem(line, "account", shown(record.account) + " contains white space");
     }
     check_mandate(line, record.mandate);
-    check_dates(line, row, record);
+    const bool current = check_dates(line, row, record);
     if (result_.has_identity_code_column && value(row, "identity_code").empty()) {
       problem(line, "identity_code", "missing; fill it in or remove the column");
     }
@@ -169,7 +169,7 @@ class Validator {
                 "this text forever, so remove it");
       }
     }
-    if (result_.problems.size() != before) return;
+    if (result_.problems.size() != before || !current) return;
     // The same grant twice would hide a typo in one of them; the store could keep only one.
     const std::string key = fold(record.account) + '\n' + record.mandate;
     auto [first, inserted] = seen_.emplace(key, line);
@@ -195,7 +195,8 @@ class Validator {
     problem(line, "mandate", "unknown mandate " + shown(mandate) + hint);
   }
 
-  void check_dates(std::size_t line, const CsvRecord& row, GrantRecord& record) {
+  // False when the row is valid but not to be imported (it has ended).
+  bool check_dates(std::size_t line, const CsvRecord& row, GrantRecord& record) {
     std::optional<year_month_day> dates[2];
     const char* names[2] = {"valid_from", "valid_until"};
     for (int i = 0; i < 2; ++i) {
@@ -206,7 +207,7 @@ class Validator {
         problem(line, names[i], shown(text) + " is not a date YYYY-MM-DD");
       }
     }
-    if (!dates[0] || !dates[1]) return;
+    if (!dates[0] || !dates[1]) return true;
     record.valid_from = *dates[0];
     record.valid_until = *dates[1];
     const auto from = std::chrono::sys_days{record.valid_from};
@@ -217,10 +218,12 @@ class Validator {
       problem(line, "valid_until",
               "more than 25 years (" + std::to_string(kMaxGrantDays) + " days) after valid_from");
     } else if (until < std::chrono::sys_days{today_}) {
-      problem(line, "valid_until",
-              "expired on " + format_iso_date(*dates[1]) +
-                  "; an expired mandate is no longer held: remove the row");
+      result_.warnings.push_back(
+          {line, 0, "valid_until",
+           "ended on " + format_iso_date(*dates[1]) + "; not held any more, so skipped"});
+      return false;
     }
+    return true;
   }
 
   const std::set<std::string>& known_;

@@ -1,7 +1,7 @@
 // Validation of an existing mandate spreadsheet (one row per grant held in Suomi.fi) before
 // it is imported into the grant ledger. Pure: the caller reads the file, passes the catalog's
 // ids and today's date, and gets either records or every problem at once, so that a person
-// fixes the whole file in one round.
+// fixes the whole file in one round. Rows that already ended are skipped with a warning.
 #pragma once
 
 #include <chrono>
@@ -42,12 +42,15 @@ struct ImportProblem {
 struct GrantImport {
   std::vector<GrantRecord> records;  // empty whenever problems is not
   std::vector<ImportProblem> problems;
+  // Rows left out without refusing the file: a grant that has already ended is not held any
+  // more, so there is nothing to import (a spreadsheet keeps its history; that is no error).
+  std::vector<ImportProblem> warnings;
   bool has_identity_code_column = false;
 };
 
 // Reads and validates the text of a CSV file: a header row naming the columns (in any order),
 // then one grant per row. `known_mandates` are the catalog's ids; `today` tells an expired
-// grant (not held any more, so not importable) from a current one.
+// grant (not held any more: skipped, with a warning) from a current one.
 GrantImport read_grant_csv(std::string_view text, const std::set<std::string>& known_mandates,
                            std::chrono::year_month_day today);
 

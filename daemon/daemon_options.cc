@@ -17,6 +17,9 @@ po::options_description daemon_command_line_options() {
       ("config,c", po::value<std::string>(),
        "configuration file (default /etc/valtuus/valtuusd.conf)")
       ("once", "run one sync cycle and exit")
+      ("bootstrap", "with --once, the first run of a new installation: read the directory and "
+                    "record the mandate catalog without applying the maps, so nothing is "
+                    "proposed before `valtuusctl import grants` records what is already held")
       ("dry-run", "compute and print the plan without writing anything")
       ("check", "like --dry-run, for monitoring: exit 2 when changes are pending or items wait "
                 "for a person, 0 when none, 1 on any error")
@@ -64,6 +67,10 @@ DaemonMode mode_from(const po::variables_map& vm) {
 DaemonOptions daemon_options_from(const po::variables_map& vm) {
   DaemonOptions options;
   options.mode = mode_from(vm);
+  options.bootstrap = vm.count("bootstrap") > 0;
+  if (options.bootstrap && options.mode != DaemonMode::kOnce) {
+    throw ConfigError("--bootstrap goes with --once only (valtuusd --once --bootstrap)");
+  }
   options.interval = std::chrono::seconds{in_range(vm, "sync.interval", 1, 86400)};
   options.jitter_percent = in_range(vm, "sync.jitter_percent", 0, 50);
   options.full_read_interval =

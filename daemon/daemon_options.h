@@ -26,6 +26,9 @@ struct DaemonOptions {
   // between. 0: every run reads fully. The first run after start always reads fully.
   std::chrono::seconds full_read_interval{86400};
 
+  // --bootstrap (with --once): the maps are not applied, so the run records the directory and
+  // the catalog and proposes nothing; refused on a database that has items or a ledger.
+  bool bootstrap = false;
   bool writes() const { return mode == DaemonMode::kLoop || mode == DaemonMode::kOnce; }
 };
 

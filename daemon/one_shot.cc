@@ -5,7 +5,9 @@
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "connectors/ldap/ldap_source.h"
+#include "connectors/postgres/grant_import_store.h"
 #include "connectors/postgres/migrations.h"
+#include "core/errors.h"
 #include "daemon/daemon_cycle.h"
 #include "daemon/plan_printer.h"
 
@@ -15,6 +17,14 @@ int run_one(Running& running, LoopSignals& signals) {
   const Settings& settings = running.settings;
   auto database = connect_database(settings.database);
   require_current_schema(*database);
+  if (settings.daemon.bootstrap) {
+    // Without maps nothing is needed, and with an empty ledger nothing is held: the run proposes
+    // nothing. With a ledger or items it would propose revoking every grant, so it is refused.
+    const std::string why = why_not_new_installation(*database);
+    if (!why.empty()) throw ConfigError("--bootstrap is for a new installation: " + why);
+    running.policy.maps.clear();
+    log_info("bootstrap: the maps are not applied in this run; nothing is proposed");
+  }
   LdapDirectorySource directory(settings.directory);
   stop_on_signal(directory, signals);
   DirectoryMemory memory;

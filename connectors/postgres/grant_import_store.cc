@@ -1,17 +1,13 @@
 #include "connectors/postgres/grant_import_store.h"
 
 #include <map>
-#include <nlohmann/json.hpp>
+#include <set>
 
 #include "connectors/postgres/pg_arrays.h"
 
 namespace valtuus {
 
 namespace {
-
-// Serialises imports with each other, so that two people importing the same file at once
-// cannot both plan a stub or a grant; the ledger's unique index is the last guard anyway.
-constexpr long long kImportLock = 0x56414c5455555303LL;  // "VALTUUS" 03
 
 struct Employee {
   std::string key;
@@ -101,6 +97,17 @@ bool has_complete_sync_run(pqxx::connection& connection) {
   return txn.exec1("SELECT EXISTS (SELECT 1 FROM sync_run WHERE snapshot_complete)")[0].as<bool>();
 }
 
+std::string why_not_new_installation(pqxx::connection& connection) {
+  pqxx::read_transaction txn(connection);
+  const auto row =
+      txn.exec1("SELECT (SELECT count(*) FROM change_item), (SELECT count(*) FROM grant_ledger)");
+  const long long items = row[0].as<long long>();
+  const long long grants = row[1].as<long long>();
+  if (items == 0 && grants == 0) return "";
+  return "the database already has " + std::to_string(items) + " change item(s) and " +
+         std::to_string(grants) + " grant(s) in the ledger";
+}
+
 ImportPlan plan_grant_import(pqxx::connection& connection,
                              const std::vector<GrantRecord>& records) {
   pqxx::read_transaction txn(connection);
@@ -109,58 +116,46 @@ ImportPlan plan_grant_import(pqxx::connection& connection,
 
 ImportPlan apply_grant_import(pqxx::connection& connection, const std::vector<GrantRecord>& records,
                               const std::string& file_name) {
-  pqxx::work txn(connection);
-  txn.exec_params("SELECT pg_advisory_xact_lock($1)", kImportLock);
-  ImportPlan plan = make_plan(txn, records);
-  nlohmann::json grants = nlohmann::json::array();
-  nlohmann::json skipped = nlohmann::json::array();
-  for (PlannedGrant& row : plan.rows) {
-    const GrantRecord& r = *row.record;
-    if (row.action == ImportAction::kAlreadyHeld) {
-      skipped.push_back({{"line", r.line}, {"account", r.account}, {"mandate", r.mandate}});
-      continue;
-    }
-    if (row.action == ImportAction::kAddNewStub) {
-      // Kept, not dropped: a grant held by someone no longer in the directory is exactly what
-      // the next sync must propose to revoke. The stub has left now, so its grace starts now.
-      txn.exec_params(
-          "INSERT INTO employee (key, account, status, left_at) VALUES ($1, $2, 'left', now()) "
-          "ON CONFLICT (key) DO NOTHING",
-          row.employee_key, r.account);
-    }
-    // The identity code column is not stored: another change brings encrypted storage for it.
-    // Until then an imported grant is tied to the employee by account only.
-    const auto inserted = txn.exec_params(
-        "INSERT INTO grant_ledger (employee_key, mandate_id, valid_from, valid_until, source) "
-        "VALUES ($1, $2, $3::date, $4::date, 'import') "
-        "ON CONFLICT (employee_key, mandate_id) WHERE revoked_at IS NULL DO NOTHING RETURNING id",
-        row.employee_key, r.mandate, format_iso_date(r.valid_from), format_iso_date(r.valid_until));
-    if (inserted.empty()) {  // recorded by someone else since the plan was read: not a duplicate
-      row.action = ImportAction::kAlreadyHeld;
-      --plan.added;
-      ++plan.already_held;
-      skipped.push_back({{"line", r.line}, {"account", r.account}, {"mandate", r.mandate}});
-      continue;
-    }
-    nlohmann::json grant = {{"line", r.line},
-                            {"ledger_id", inserted[0][0].as<long long>()},
-                            {"account", r.account},
-                            {"mandate", r.mandate}};
-    if (!r.granted_by.empty()) grant["granted_by"] = r.granted_by;
-    if (!r.note.empty()) grant["note"] = r.note;
-    grants.push_back(std::move(grant));
+  // One call of the SECURITY DEFINER function import_grants(): the administrator's login
+  // writes no table itself. The rows travel as parallel arrays (values as data, never SQL).
+  std::vector<std::string> lines, accounts, mandates, from, until, granted_by, notes;
+  for (const GrantRecord& r : records) {
+    lines.push_back(std::to_string(r.line));
+    accounts.push_back(r.account);
+    mandates.push_back(r.mandate);
+    from.push_back(format_iso_date(r.valid_from));
+    until.push_back(format_iso_date(r.valid_until));
+    granted_by.push_back(r.granted_by);
+    notes.push_back(r.note);
   }
-  const nlohmann::json details = {
-      {"file", file_name},           {"rows", records.size()},
-      {"added", plan.added},         {"already_held", plan.already_held},
-      {"new_stubs", plan.new_stubs}, {"grants", grants},
-      {"skipped", skipped}};
-  plan.audit_event = txn.exec_params1(
-                            "INSERT INTO audit_event (action, details) "
-                            "VALUES ('grants_imported', $1::jsonb) RETURNING id",
-                            details.dump())[0]
-                         .as<long long>();
+  pqxx::work txn(connection);
+  const auto result = txn.exec_params(
+      "SELECT line, action, employee_key, audit_event FROM import_grants($1, $2::integer[], "
+      "$3::text[], $4::text[], $5::date[], $6::date[], $7::text[], $8::text[])",
+      file_name, text_array_literal(lines), text_array_literal(accounts),
+      text_array_literal(mandates), text_array_literal(from), text_array_literal(until),
+      text_array_literal(granted_by), text_array_literal(notes));
   txn.commit();
+  ImportPlan plan;
+  std::size_t i = 0;
+  for (const auto& row : result) {
+    PlannedGrant planned{&records.at(i++), ImportAction::kAdd, row[2].as<std::string>()};
+    const std::string action = row[1].as<std::string>();
+    if (action == "already held") {
+      planned.action = ImportAction::kAlreadyHeld;
+      ++plan.already_held;
+    } else {
+      if (action == "new stub") {
+        planned.action = ImportAction::kAddNewStub;
+        ++plan.new_stubs;
+      } else if (action == "add for absent") {
+        planned.action = ImportAction::kAddForAbsent;
+      }
+      ++plan.added;
+    }
+    plan.audit_event = row[3].as<long long>();
+    plan.rows.push_back(std::move(planned));
+  }
   return plan;
 }
 

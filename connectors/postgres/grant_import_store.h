@@ -41,6 +41,10 @@ std::set<std::string> load_catalog_ids(pqxx::connection& connection);
 // account would look absent and be imported as a leaver.
 bool has_complete_sync_run(pqxx::connection& connection);
 
+// "" when the database has no change item and no grant in the ledger (a new installation,
+// where `valtuusd --once --bootstrap` may run); otherwise what it has.
+std::string why_not_new_installation(pqxx::connection& connection);
+
 // What applying would do, without writing anything.
 ImportPlan plan_grant_import(pqxx::connection& connection, const std::vector<GrantRecord>& records);
 

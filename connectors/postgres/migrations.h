@@ -28,7 +28,9 @@ struct SchemaStatus {
 SchemaStatus schema_status(pqxx::connection& connection);
 
 // Applies every migration newer than the database's version; returns the names applied.
-// Throws ConfigError when the database is newer than this program.
+// Throws ConfigError when the database is newer than this program, or when a migration is
+// due and the login is not a superuser. After each migration (once valtuus_owner exists),
+// every object of the schema is given to valtuus_owner in the same transaction.
 std::vector<std::string> migrate(pqxx::connection& connection);
 
 // Throws ConfigError unless the database is exactly at expected_schema_version(): the

@@ -47,9 +47,9 @@ std::string cut(const std::string& text, std::size_t max) {
 }  // namespace
 
 std::optional<OutboxRow> claim_next(pqxx::work& txn) {
-  const auto result = txn.exec(std::string("SELECT ") + kColumns +
-                               " FROM outbox WHERE state = 'pending' AND next_attempt_at <= now() "
-                               "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
+  // The function locks the row for this transaction (FOR UPDATE SKIP LOCKED); the sender's
+  // login has no UPDATE on the outbox itself.
+  const auto result = txn.exec(std::string("SELECT ") + kColumns + " FROM outbox_claim()");
   if (result.empty()) return std::nullopt;
   return to_row(result[0]);
 }
@@ -59,21 +59,15 @@ int skip_stale(pqxx::work& txn) {
 }
 
 void mark_sent(pqxx::work& txn, long long id) {
-  txn.exec_params(
-      "UPDATE outbox SET state = 'sent', sent_at = now(), last_error = '' "
-      "WHERE id = $1 AND state = 'pending'",
-      id);
+  txn.exec_params("SELECT outbox_mark_sent($1)", id);
 }
 
 std::string mark_failed(pqxx::work& txn, const OutboxRow& row, const std::string& error,
                         std::chrono::seconds backoff, int max_attempts) {
-  const auto result = txn.exec_params(
-      "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
-      "  state = CASE WHEN attempts + 1 >= $4 THEN 'dead' ELSE 'pending' END, "
-      "  next_attempt_at = now() + make_interval(secs => $3) "
-      "WHERE id = $1 AND state = 'pending' RETURNING state",
-      row.id, cut(error, 2000), static_cast<double>(backoff.count()), max_attempts);
-  return result.empty() ? row.state : result[0][0].as<std::string>();
+  const auto state =
+      txn.exec_params1("SELECT outbox_mark_failed($1, $2, $3, $4)", row.id, cut(error, 2000),
+                       static_cast<double>(backoff.count()), max_attempts)[0];
+  return state.is_null() ? row.state : state.as<std::string>();
 }
 
 std::vector<OutboxRow> list(pqxx::transaction_base& txn, const ListFilter& filter) {

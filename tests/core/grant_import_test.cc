@@ -81,9 +81,32 @@ TEST(GrantImport, DatesMustBeRealOrderedAndAtMost25YearsApart) {
   EXPECT_TRUE(read(header + "a,vero-veroasiat,2025-01-01,2050-01-01\n").problems.empty());
   EXPECT_NE(problems(read(header + "a,vero-veroasiat,2025-01-01,2050-01-02\n")).find("25 years"),
             std::string::npos);
-  EXPECT_NE(problems(read(header + "a,vero-veroasiat,2020-01-01,2025-02-28\n")).find("expired"),
-            std::string::npos);
   EXPECT_TRUE(read(header + "a,vero-veroasiat,2020-01-01,2025-03-01\n").problems.empty());
+}
+
+// A spreadsheet keeps grants that have ended; they are history, not an error that would
+// refuse the rows still held.
+TEST(GrantImport, RowsThatAlreadyEndedAreSkippedWithAWarningAndTheRestKept) {
+  GrantImport r = read(
+      "account,mandate,valid_from,valid_until\n"
+      "a,vero-veroasiat,2020-01-01,2025-02-28\n"
+      "b,vero-veroasiat,2024-01-01,2026-01-01\n"
+      "a,vero-veroasiat,2025-01-01,2027-01-01\n");
+  EXPECT_TRUE(r.problems.empty()) << problems(r);
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].account, "b");
+  EXPECT_EQ(r.records[1].line, 4u);  // the same grant given again later is no duplicate
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(format_problem("f.csv", r.warnings[0]),
+            "f.csv:2: valid_until: ended on 2025-02-28; not held any more, so skipped");
+  // A bad row still refuses the file; the warning is kept for the listing.
+  GrantImport bad = read(
+      "account,mandate,valid_from,valid_until\n"
+      "a,vero-veroasiat,2020-01-01,2025-02-28\n"
+      "b,vero-veroasiat,2024-01-01,2024-01-01\n");
+  EXPECT_TRUE(bad.records.empty());
+  EXPECT_EQ(bad.problems.size(), 1u);
+  EXPECT_EQ(bad.warnings.size(), 1u);
 }
 
 TEST(GrantImport, DuplicateAccountAndMandateIgnoringCaseIsReported) {

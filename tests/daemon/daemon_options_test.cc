@@ -33,6 +33,14 @@ TEST(DaemonOptionsTest, DefaultsAreTheServiceLoop) {
   EXPECT_EQ(options.full_read_interval, std::chrono::hours(24));
 }
 
+// --bootstrap changes what one run proposes; in the loop it would apply to every run.
+TEST(DaemonOptionsTest, BootstrapGoesWithOnceOnly) {
+  EXPECT_TRUE(parse({"--once", "--bootstrap"}).bootstrap);
+  EXPECT_FALSE(parse({"--once"}).bootstrap);
+  EXPECT_THROW(parse({"--bootstrap"}), ConfigError);
+  EXPECT_THROW(parse({"--once", "--dry-run", "--bootstrap"}), ConfigError);
+}
+
 TEST(DaemonOptionsTest, ModesThatWriteNothingWinOverOnce) {
   EXPECT_EQ(parse({"--once"}).mode, DaemonMode::kOnce);
   EXPECT_EQ(parse({"--once", "--dry-run"}).mode, DaemonMode::kDryRun);

@@ -92,6 +92,12 @@ std::string E2eTest::write_config(
   return path;
 }
 
+std::string E2eTest::config_as(const std::string& login,
+                               std::vector<std::pair<std::string, std::string>> overrides) {
+  overrides.emplace_back("database.conninfo", db_->conninfo() + " user=" + login);
+  return write_config(overrides);
+}
+
 ProcessResult E2eTest::valtuusd(const std::vector<std::string>& args) {
   std::vector<std::string> argv{VALTUUSD_PATH};
   argv.insert(argv.end(), args.begin(), args.end());

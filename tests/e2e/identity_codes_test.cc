@@ -30,8 +30,15 @@ class IdentityCodesTest : public E2eTest {
     write_file(key_file_, std::string(32, '\x5a'));
     config_ = write_config({{"directory.identity_code_attribute", "valtuusIdentityCode"},
                             {"identity.key_file", key_file_}});
-    sync_ = valtuusd({"--config", config_, "--once"});
+    // The daemon's own login writes the codes, as the README sets it up.
+    sync_ = valtuusd({"--config", as(logins_.make("valtuus", "valtuus_daemon")), "--once"});
     ASSERT_EQ(sync_.exit_code, 0) << sync_.err;
+  }
+
+  // The configuration of this test as `login`.
+  std::string as(const std::string& login) {
+    return config_as(login, {{"directory.identity_code_attribute", "valtuusIdentityCode"},
+                             {"identity.key_file", key_file_}});
   }
 
   ProcessResult ctl(std::vector<std::string> args, const std::string& config = "") {
@@ -117,7 +124,13 @@ TEST_F(IdentityCodesTest, ListAndShowGiveOnlyTheMaskedCode) {
 
 TEST_F(IdentityCodesTest, RevealPrintsTheCodeAndIsAudited) {
   const std::string item = item_of("mmakinen");
-  ProcessResult revealed = ctl({"reveal", item});
+  // As the README's logins: a reviewer reveals; security may not.
+  const std::string reviewer = as(logins_.make("maija", "valtuus_reviewer"));
+  ProcessResult security = ctl({"reveal", item}, as(logins_.make("sami", "valtuus_security")));
+  EXPECT_EQ(security.exit_code, 1);
+  EXPECT_NE(security.err.find("permission denied"), std::string::npos) << security.err;
+  EXPECT_EQ(security.out.find(kCode), std::string::npos);
+  ProcessResult revealed = ctl({"reveal", item}, reviewer);
   ASSERT_EQ(revealed.exit_code, 0) << revealed.err;
   EXPECT_NE(revealed.out.find("Matti Mäkinen (mmakinen): 131052-308T\n"), std::string::npos)
       << revealed.out;
@@ -126,9 +139,9 @@ TEST_F(IdentityCodesTest, RevealPrintsTheCodeAndIsAudited) {
                   "AND item_id = " +
                   item),
             1);
-  EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0);
+  EXPECT_EQ(ctl({"audit", "verify"}, reviewer).exit_code, 0);
   // A person without a recorded code: refused, not audited as a reveal.
-  ProcessResult none = ctl({"reveal", item_of("johman")});
+  ProcessResult none = ctl({"reveal", item_of("johman")}, reviewer);
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_NE(none.err.find("no identity code is recorded"), std::string::npos) << none.err;
   EXPECT_EQ(count("SELECT count(*) FROM audit_event WHERE action = 'identity_code_revealed'"), 1);

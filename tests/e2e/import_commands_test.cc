@@ -49,6 +49,8 @@ class ImportCommandsTest : public E2eTest {
   void SetUp() override {
     E2eTest::SetUp();
     migrate_and_sync();
+    // The README: an administrator's login imports; it writes no table itself.
+    admin_config_ = config_as(logins_.make("anna", "valtuus_admin"));
   }
 
   std::string csv_file(const std::string& name, const std::string& content) {
@@ -59,7 +61,7 @@ class ImportCommandsTest : public E2eTest {
 
   // Every valtuusctl run here is checked: the identity code appears in no output.
   ProcessResult ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--config", config_});
+    args.insert(args.begin(), {"--config", admin_config_});
     ProcessResult result = valtuusctl(args);
     EXPECT_EQ(result.out.find("308T"), std::string::npos) << result.out;
     EXPECT_EQ(result.err.find("308T"), std::string::npos) << result.err;
@@ -67,6 +69,8 @@ class ImportCommandsTest : public E2eTest {
   }
 
   long long ledger() { return count("SELECT count(*) FROM grant_ledger"); }
+
+  std::string admin_config_;
 };
 
 TEST_F(ImportCommandsTest, DryRunWritesNothingAndReportsWhatWouldHappen) {
@@ -197,6 +201,98 @@ TEST_F(ImportCommandsTest, APorvooSizedFileImportsInOneGo) {
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_EQ(ledger(), 250);
   EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key LIKE 'import:%'"), 38);
+}
+
+// A file kept for years holds grants that have ended: they are listed and skipped, and the rows
+// still held are imported.
+TEST_F(ImportCommandsTest, RowsThatAlreadyEndedAreSkippedWithAWarningNotARefusal) {
+  const std::string file = csv_file("history.csv",
+                                    "account,mandate,valid_from,valid_until\n"
+                                    "mmakinen,kela-etuustiedot,2019-01-01,2021-01-01\n"
+                                    "mmakinen,te-tyonhakija,2025-01-01,2028-12-31\n");
+  ProcessResult applied = ctl({"import", "grants", file, "--apply"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(applied.err.find(file + ":2: valid_until: ended on 2021-01-01; not held any more, so "
+                                    "skipped"),
+            std::string::npos)
+      << applied.err;
+  EXPECT_NE(applied.out.find("1 row(s): 1 added"), std::string::npos) << applied.out;
+  EXPECT_NE(applied.out.find("1 row(s) that already ended were skipped"), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM grant_ledger WHERE mandate_id = 'te-tyonhakija'"), 1);
+  EXPECT_EQ(ledger(), 1);
+}
+
+// The README's first start, each step as the login the README names: the superuser migrates,
+// the daemon's login bootstraps (reads the directory and the catalog, proposes nothing), an
+// administrator imports what is already held, the daemon's first real run proposes only what
+// is missing, and a reviewer approves and records it done. No configuration changes between.
+class FirstStartTest : public ImportCommandsTest {
+ protected:
+  void SetUp() override {
+    E2eTest::SetUp();
+    ProcessResult migrate = valtuusctl({"--config", config_, "db", "migrate"});
+    ASSERT_EQ(migrate.exit_code, 0) << migrate.err;
+    daemon_config_ = config_as(logins_.make("valtuus", "valtuus_daemon"));
+    admin_config_ = config_as(logins_.make("anna", "valtuus_admin"));
+    reviewer_config_ = config_as(logins_.make("maija", "valtuus_reviewer"));
+  }
+
+  std::string daemon_config_, reviewer_config_;
+};
+
+TEST_F(FirstStartTest, MigrateBootstrapImportSyncReviewAndDoneUnderTheReadmesLogins) {
+  ProcessResult before = ctl({"import", "grants", csv_file("early.csv", porvoo_csv(6))});
+  EXPECT_EQ(before.exit_code, 1);
+  EXPECT_NE(before.err.find("valtuusd --once --bootstrap"), std::string::npos) << before.err;
+
+  ProcessResult bootstrap = valtuusd({"--config", daemon_config_, "--once", "--bootstrap"});
+  ASSERT_EQ(bootstrap.exit_code, 0) << bootstrap.err;
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE snapshot_complete"), 1);
+  EXPECT_GT(count("SELECT count(*) FROM mandate_issue"), 5);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE account = 'mmakinen'"), 1);
+
+  // Matti already holds one of the themes his maps give him; Vlindqvist has gone.
+  const std::string file = csv_file("held.csv",
+                                    "account,mandate,valid_from,valid_until\n"
+                                    "mmakinen,te-tyonhakija,2025-01-01,2028-12-31\n"
+                                    "vlindqvist,kela-etuustiedot,2025-01-01,2028-12-31\n");
+  ProcessResult imported = ctl({"import", "grants", file, "--apply"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("2 row(s): 2 added"), std::string::npos) << imported.out;
+
+  ProcessResult sync = valtuusd({"--config", daemon_config_, "--once"});
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  // Held grants are not proposed again; the leaver's is proposed for revocation.
+  EXPECT_EQ(count("SELECT count(*) FROM change_item i JOIN employee e ON e.key = i.employee_key "
+                  "WHERE e.account = 'mmakinen' AND i.mandate_id = 'te-tyonhakija'"),
+            0);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item WHERE kind = 'revoke' AND state = 'proposed' "
+                  "AND employee_key = 'import:vlindqvist'"),
+            1);
+  // A second bootstrap would revoke everything held: refused.
+  ProcessResult again = valtuusd({"--config", daemon_config_, "--once", "--bootstrap"});
+  EXPECT_EQ(again.exit_code, 78);
+  EXPECT_NE(again.err.find("--bootstrap is for a new installation"), std::string::npos)
+      << again.err;
+
+  const std::string revoke =
+      std::to_string(count("SELECT id FROM change_item WHERE employee_key = 'import:vlindqvist'"));
+  for (const std::vector<std::string>& step : {std::vector<std::string>{"approve", revoke + "@1"},
+                                               std::vector<std::string>{"done", revoke}}) {
+    std::vector<std::string> args{"--config", reviewer_config_};
+    args.insert(args.end(), step.begin(), step.end());
+    ProcessResult decided = valtuusctl(args);
+    ASSERT_EQ(decided.exit_code, 0) << step[0] << ": " << decided.err;
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM grant_ledger WHERE employee_key = 'import:vlindqvist' "
+                  "AND revoked_at IS NOT NULL"),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item WHERE id = " + revoke +
+                  " AND decided_by LIKE 'maija%' AND executed_by LIKE 'maija%'"),
+            1);
+  ProcessResult verified = valtuusctl({"--config", reviewer_config_, "audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 }
 
 }  // namespace

@@ -131,6 +131,12 @@ TEST_F(OutboxCommandsTest, ADeadRowIsListedAndRetried) {
   ProcessResult table = ctl({"outbox", "list", "--dead"});
   EXPECT_NE(table.out.find("421 try later"), std::string::npos) << table.out;
 
+  // As the README's logins: a reviewer may not retry; an administrator does.
+  const std::string reviewer = config_as(logins_.make("maija", "valtuus_reviewer"));
+  ProcessResult refused = valtuusctl({"--config", reviewer, "outbox", "retry", std::to_string(id)});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("permission denied"), std::string::npos) << refused.err;
+  config_ = config_as(logins_.make("anna", "valtuus_admin"));
   ProcessResult retried = ctl({"outbox", "retry", std::to_string(id)});
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
   EXPECT_TRUE(outbox({"--dead"}).empty());
