@@ -45,6 +45,7 @@ nlohmann::json run_json(const RunRow& run) {
           {"finished_at", run.finished_at},
           {"source", run.source},
           {"entries_read", run.entries_read},
+          {"entries_refused", run.entries_refused},
           {"complete", run.complete},
           {"incomplete_reason", run.incomplete_reason},
           {"items_added", run.items_added},
@@ -169,7 +170,9 @@ int runs_show(CommandContext& ctx) {
   ctx.out << "Run " << run.id << ": started " << run.started_at << ", finished " << run.finished_at
           << "; read " << run.entries_read << " entries from " << run.source
           << (run.complete ? " (complete)" : " (INCOMPLETE: " + run.incomplete_reason + ")") << "; "
-          << run.items_added << " item(s) added, " << run.items_superseded << " superseded\n";
+          << run.items_added << " item(s) added, " << run.items_superseded << " superseded";
+  if (run.entries_refused > 0) ctx.out << "; " << run.entries_refused << " entries refused";
+  ctx.out << '\n';
   const std::string status = run.hold_status();
   if (status == "held") {
     ctx.out << "HELD since " << run.held_at << ": " << run.held_reason << '\n'
@@ -178,6 +181,16 @@ int runs_show(CommandContext& ctx) {
             << "  valtuusctl runs discard " << run.id << " --reason TEXT\n";
   } else if (!status.empty()) {
     ctx.out << "Was held (" << run.held_reason << "); " << resolution(run) << '\n';
+  }
+  if (!detail.refused.empty()) {
+    // Refused people were treated as not read: nothing of theirs was revoked or superseded.
+    ctx.out << "\nRefused entries: " << run.entries_refused
+            << " (treated as not read; fix the values in the directory):\n";
+    for (const RefusedRow& r : detail.refused) {
+      ctx.out << "  " << r.dn;
+      if (!r.account.empty()) ctx.out << " (account " << r.account << ")";
+      ctx.out << ": " << r.field << ": " << r.reason << '\n';
+    }
   }
   if (detail.items.empty() && detail.superseded.empty()) {
     ctx.out << "\nNo items.\n";

@@ -26,7 +26,10 @@ po::options_description guard_options_description() {
       "the percentage applies only from this many revocations (one leaver in a small ledger is "
       "not held)")("guard.hold_incomplete",
                    po::value<bool>()->default_value(defaults.hold_incomplete),
-                   "hold every run after an incomplete directory read");
+                   "hold every run after an incomplete directory read")(
+      "guard.max_refused", po::value<int>()->default_value(defaults.max_refused),
+      "hold a run whose directory read refused more entries than this (bad values, entries "
+      "without a usable key or account)");
   return options;
 }
 
@@ -45,6 +48,7 @@ GuardOptions guard_options_from(const po::variables_map& vm) {
   options.max_revoke_percent = number("guard.max_revoke_percent", 0, 100);
   options.min_revokes_for_percent = number("guard.min_revokes_for_percent", 0, kMaxCount);
   options.hold_incomplete = vm["guard.hold_incomplete"].as<bool>();
+  options.max_refused = number("guard.max_refused", 0, kMaxCount);
   return options;
 }
 

@@ -87,6 +87,7 @@ struct PlanStats {
   int unchanged = 0;         // open items still wanted as they are
   int revokes_in_grace = 0;  // revocations waiting for their grace period
   int suppressed = 0;        // changes a reviewer rejected (exceptions still in force)
+  int refused_people = 0;    // people treated as not read because a deciding value was refused
 };
 
 // The result of one reconcile: items to add and open items to supersede.
@@ -96,6 +97,9 @@ struct Plan {
   std::vector<std::string> leavers;        // employee keys seen as leavers in this snapshot
   std::vector<std::string> on_long_leave;  // employee keys on long leave
   std::vector<std::string> role_changed;   // keys whose department, title or OU changed now
+  // Keys of people whose entry or a deciding value was refused in this read (refuses_person):
+  // treated as not read: never leavers or movers, their items kept, their stored row unchanged.
+  std::vector<std::string> refused;
   PlanStats stats;
 
   bool empty() const { return add.empty() && supersede.empty(); }

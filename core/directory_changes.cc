@@ -1,7 +1,9 @@
 #include "core/directory_changes.h"
 
 #include <unordered_map>
+
 #include <unordered_set>
+#include "core/text_fold.h"
 
 namespace valtuus {
 
@@ -94,6 +96,21 @@ Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes) {
     // Inserting also keeps a key listed twice (overlapping bases) from being added twice.
     if (replaced.insert(e.key).second) merged.employees.push_back(*changed.at(e.key));
   }
+
+  // Base's refusals stand for the entries this read did not see again.
+  std::unordered_set<std::string> seen_dns;
+  for (const auto& e : changes.changed) seen_dns.insert(fold(e.dn));
+  for (const auto& r : changes.refused) seen_dns.insert(fold(r.dn));
+  std::unordered_set<std::string_view> seen_keys;
+  for (const auto& r : changes.refused) {
+    if (!r.key.empty()) seen_keys.insert(r.key);
+  }
+  for (const auto& r : base.refused) {
+    const bool again =
+        !r.key.empty() && (changed.count(r.key) || deleted.count(r.key) || seen_keys.count(r.key));
+    if (!again && !seen_dns.count(fold(r.dn))) merged.refused.push_back(r);
+  }
+  merged.refused.insert(merged.refused.end(), changes.refused.begin(), changes.refused.end());
 
   std::string reasons;
   if (!base.complete) {

@@ -79,6 +79,9 @@ struct DirectoryChanges {
   bool watermark_reset = false;
   Watermark since;  // as passed in
   Watermark next;   // taken before this read began: pass it to the next read_changes
+  // Values refused in the entries read (Snapshot::refused); an entry refused as a whole is in
+  // `refused` only, not in `changed`.
+  std::vector<RefusedValue> refused;
   TimePoint read_at{};
   std::string source;  // which directory (URI), for provenance
 };
@@ -87,7 +90,9 @@ struct DirectoryChanges {
 // deleted_keys are removed, changed ones replace the employee with the same key (or are added),
 // the rest keep base's order. Complete only if both are complete and the watermark was not
 // reset; the reason names each cause. read_at and source come from `changes`: an employee that
-// did not change since base's read is still current at the change read. Pure.
+// did not change since base's read is still current at the change read. Refused values: those
+// of `changes`, and those of base for entries not read again (by key, else DN) nor deleted:
+// an entry that has not changed is still refused. Pure.
 Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes);
 
 }  // namespace valtuus

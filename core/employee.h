@@ -34,6 +34,24 @@ struct Employee {
   std::vector<std::string> bad_fields;  // fields whose directory value was rejected (see connector)
 };
 
+// A value the connector refused (or an entry it could not use at all), as the run records and
+// logs it. Never a value: a refused value may be an identity code, or carry control characters
+// that would forge a log line or hide text from a reviewer.
+struct RefusedValue {
+  std::string dn;       // the entry's DN as read (the server guarantees a valid DN string)
+  std::string key;      // the employee key when it was readable, else ""
+  std::string account;  // the account when it was readable, else ""
+  // The Employee field: "key", "account", "department", "title", "groups", "ou",
+  // "account_flags", "account_expires", "long_leave", "identity_code", "given_name", ...
+  std::string field;
+  std::string reason;  // e.g. "title: longer than 4096 bytes"; names the attribute, never a value
+};
+
+// Whether a refused `field` decides what the person needs or whether they left; such a person is
+// treated as not read at all (DESIGN.md invariant 9). A refused mail or display name only
+// blanks that field.
+bool refuses_person(const RefusedValue& refused);
+
 // One read of the directory. `complete` is the connector's promise that every entry under
 // the configured bases was returned; an incomplete snapshot must never lead to revocations.
 struct Snapshot {
@@ -42,6 +60,11 @@ struct Snapshot {
   std::string incomplete_reason;  // why not complete; empty when complete
   TimePoint read_at{};
   std::string source;  // which directory (URI), for provenance
+  // Every value the connector refused in this read, one per entry and field.
+  std::vector<RefusedValue> refused;
 };
+
+// Entries (distinct DNs, compared without regard to case) with a refused value.
+std::size_t refused_entry_count(const std::vector<RefusedValue>& refused);
 
 }  // namespace valtuus

@@ -52,6 +52,12 @@ GuardVerdict check_guard(const GuardInput& input, const GuardOptions& options) {
                             std::to_string(revokes) + " revocations and " +
                             std::to_string(supersedes) + " supersedes (guard.hold_incomplete)");
   }
+  if (input.refused_entries > options.max_refused) {
+    add_reason(verdict, std::to_string(input.refused_entries) +
+                            " directory entries were refused, over guard.max_refused=" +
+                            std::to_string(options.max_refused) +
+                            " (see valtuusctl runs show for which and why)");
+  }
   return verdict;
 }
 

@@ -27,6 +27,11 @@ struct GuardOptions {
   // guard.hold_incomplete: a run after an incomplete read that still revokes or supersedes is
   // held. The reconcile itself never revokes on an incomplete read; this is the second lock.
   bool hold_incomplete = true;
+  // guard.max_refused: a run whose read refused more entries than this (bad values, entries
+  // without a usable key or account) is held. Those people are treated as not read and
+  // revoked from nothing; many of them at once means a broken export or a hostile change,
+  // which a person must hear about.
+  int max_refused = 10;
 };
 
 struct GuardInput {
@@ -37,6 +42,7 @@ struct GuardInput {
   long long current_grants = 0;
   bool snapshot_complete = true;
   std::string incomplete_reason;  // the directory source's words, when not complete
+  long long refused_entries = 0;  // entries with a refused value (refused_entry_count)
 };
 
 struct GuardVerdict {

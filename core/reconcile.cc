@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/calendar.h"
+#include "core/dn.h"
 #include "core/fingerprint.h"
 #include "core/matching.h"
 #include "core/text_fold.h"
@@ -22,6 +23,11 @@ using std::chrono::sys_days;
 bool folded_in(const std::vector<std::string>& values, std::string_view actual) {
   return std::any_of(values.begin(), values.end(),
                      [&](const std::string& v) { return folded_equal(v, actual); });
+}
+
+bool within_any(const std::vector<std::string>& ous, std::string_view dn) {
+  return std::any_of(ous.begin(), ous.end(),
+                     [&](const std::string& ou) { return dn_within(dn, ou); });
 }
 
 const char* leave_text(EmployeeStatus status) {
@@ -95,6 +101,7 @@ class Reconciler {
       : in_(in), today_(std::chrono::floor<days>(in.now)), compiled_(in.policy) {}
 
   Plan run() {
+    resolve_refused();
     index_state();
     classify_employees();
     compute_needs();
@@ -128,10 +135,47 @@ class Reconciler {
     }
   }
 
+  // Whom the refused entries are (invariant 9): by key when the connector could read it, else
+  // by DN (without regard to case), else by account, among the people read and those stored.
+  // Only deciding fields count (refuses_person): a refused mail address decides nothing.
+  void resolve_refused() {
+    std::unordered_map<std::string, std::string> by_dn, by_account;  // folded → key
+    bool indexed = false;
+    auto index = [&] {
+      for (const auto& [key, h] : in_.state.history) {
+        if (!h.dn.empty()) by_dn.emplace(fold(h.dn), key);
+        if (!h.account.empty()) by_account.emplace(fold(h.account), key);
+      }
+      // The read's own values win over stored ones: a DN now belongs to whoever holds it now.
+      for (const Employee& e : in_.snapshot.employees) {
+        by_dn[fold(e.dn)] = e.key;
+        by_account[fold(e.account)] = e.key;
+      }
+      indexed = true;
+    };
+    for (const RefusedValue& r : in_.snapshot.refused) {
+      if (!refuses_person(r)) continue;
+      if (!r.key.empty()) {
+        refused_.insert(r.key);
+        continue;
+      }
+      if (!indexed) index();
+      if (auto it = by_dn.find(fold(r.dn)); !r.dn.empty() && it != by_dn.end()) {
+        refused_.insert(it->second);
+      } else if (auto acc = by_account.find(fold(r.account));
+                 !r.account.empty() && acc != by_account.end()) {
+        refused_.insert(acc->second);
+      }
+    }
+    plan_.refused.assign(refused_.begin(), refused_.end());
+    plan_.stats.refused_people = static_cast<int>(refused_.size());
+  }
+
   void classify_employees() {
     employees_.reserve(in_.snapshot.employees.size());
     needs_.reserve(in_.snapshot.employees.size() * 2);
     for (const Employee& e : in_.snapshot.employees) {
+      if (refused_.count(e.key)) continue;  // as if not read
       const EmployeeStatus status = employee_status(e, in_.rules, in_.now);
       employees_.emplace(e.key, std::make_pair(&e, status));
       if (is_leaver(status)) plan_.leavers.push_back(e.key);
@@ -172,8 +216,10 @@ class Reconciler {
     }
     std::string scratch;
     for (const Employee& e : in_.snapshot.employees) {
-      // People on long leave keep what they hold but get nothing new; leavers get nothing.
-      if (employees_.at(e.key).second != EmployeeStatus::kActive) continue;
+      // People on long leave keep what they hold but get nothing new; leavers get nothing; the
+      // refused were not read.
+      const auto read = employees_.find(e.key);
+      if (read == employees_.end() || read->second.second != EmployeeStatus::kActive) continue;
       const std::size_t first = needs_.size();
       const FoldedEmployee folded(e);
       for (CompiledPolicy::Match& match : compiled_.matching_maps(folded)) {
@@ -270,6 +316,8 @@ class Reconciler {
   void propose_revokes() {
     for (const auto& [key, held] : held_) {
       if (held.needed) continue;
+      // Someone whose entry was refused is not absent: their grants stay until a good read.
+      if (refused_.count(std::string(key.employee))) continue;
       const LedgerGrant* grant = held.grant;
       auto found = employees_.find(key.employee);
       const Employee* employee = found == employees_.end() ? nullptr : found->second.first;
@@ -351,8 +399,10 @@ class Reconciler {
   }
 
   // An incomplete read says nothing about whom it did not read: their items, the pending
-  // revocations and the organisation's applications stay as they are.
+  // revocations and the organisation's applications stay as they are. Neither does a refused
+  // entry, in any read: that person's items all stay.
   bool keep_despite_incomplete_read(const OpenItem& item) const {
+    if (!item.employee_key.empty() && refused_.count(item.employee_key)) return true;
     if (in_.snapshot.complete) return false;
     return item.kind == ChangeKind::kRevoke || item.kind == ChangeKind::kOrgApply ||
            !employees_.count(item.employee_key);
@@ -372,7 +422,7 @@ class Reconciler {
              std::tie(b.employee_key, b.mandate, b.kind);
     });
     std::sort(plan_.supersede.begin(), plan_.supersede.end());
-    for (auto* keys : {&plan_.leavers, &plan_.on_long_leave, &plan_.role_changed}) {
+    for (auto* keys : {&plan_.leavers, &plan_.on_long_leave, &plan_.role_changed, &plan_.refused}) {
       std::sort(keys->begin(), keys->end());
     }
     for (const ProposedItem& item : plan_.add) {
@@ -412,17 +462,18 @@ class Reconciler {
   };
   std::unordered_map<ItemKey, Open, KeyHash> open_;
   std::unordered_map<ItemKey, std::vector<std::string_view>, KeyHash> exceptions_;
+  std::unordered_set<std::string> refused_;  // keys of people whose entry was refused
 };
 
 }  // namespace
 
 EmployeeStatus employee_status(const Employee& e, const LeaverRules& rules, TimePoint now) {
   if (e.account_expires && *e.account_expires <= now) return EmployeeStatus::kLeftExpired;
-  if (folded_in(rules.leavers_ous, e.ou)) return EmployeeStatus::kLeftOu;
+  if (within_any(rules.leavers_ous, e.dn)) return EmployeeStatus::kLeftOu;
   const bool marked_on_leave =
       !e.long_leave_marker.empty() &&
       (rules.long_leave_values.empty() || folded_in(rules.long_leave_values, e.long_leave_marker));
-  if (marked_on_leave || folded_in(rules.long_leave_ous, e.ou)) return EmployeeStatus::kLongLeave;
+  if (marked_on_leave || within_any(rules.long_leave_ous, e.dn)) return EmployeeStatus::kLongLeave;
   if (e.disabled) return EmployeeStatus::kLeftDisabled;
   return EmployeeStatus::kActive;
 }

@@ -21,6 +21,7 @@ struct EmployeeHistory {
   std::optional<TimePoint> left_at;          // first seen as a leaver
   std::optional<TimePoint> role_changed_at;  // department, title or OU last changed
   std::string department, title, ou;         // as last stored, to see a change in this read
+  std::string dn{}, account{};  // as last stored: whom a refused entry without a key is
 };
 
 // A rejected item: the same change is not proposed again while the values it came from (its
@@ -57,10 +58,12 @@ struct LeaverRules {
   // Values of the long-leave attribute that mean "on long leave" (compared folded); when empty,
   // any non-empty value does.
   std::vector<std::string> long_leave_values;
-  std::vector<std::string> long_leave_ous;  // OUs of people on long leave
-  std::vector<std::string> leavers_ous;     // OUs where leavers' accounts are moved
-  std::chrono::days leaver_grace{0};        // wait this long after leaving before revoking
-  std::chrono::days mover_grace{0};         // wait this long after a role change
+  // DNs of OUs (core/dn.h): an entry in one of them, or anywhere under it, is on long leave /
+  // has left. Never bare names: "OU=Leavers" elsewhere in the tree is another OU.
+  std::vector<std::string> long_leave_ous;
+  std::vector<std::string> leavers_ous;
+  std::chrono::days leaver_grace{0};  // wait this long after leaving before revoking
+  std::chrono::days mover_grace{0};   // wait this long after a role change
 };
 
 }  // namespace valtuus

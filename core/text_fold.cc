@@ -10,18 +10,28 @@ bool is_ascii_space(unsigned char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-// Length in bytes of a leading no-break space (U+00A0) or other common Unicode space that
-// directory values copied from documents carry; 0 when `text` does not start with one.
+// Length in bytes of the Unicode white space character (Unicode's White_Space property,
+// beyond ASCII) at `i`: NEL U+0085, no-break space U+00A0, Ogham space U+1680, the spaces
+// U+2000..U+200A, line and paragraph separators U+2028/U+2029, U+202F, U+205F and the
+// ideographic space U+3000. Values pasted from documents and HR systems carry them. 0 when
+// there is none at `i`.
 std::size_t unicode_space_at(std::string_view text, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  if (i + 1 < text.size() && byte(i) == 0xC2 && byte(i + 1) == 0xA0) return 2;  // U+00A0
-  if (i + 2 < text.size() && byte(i) == 0xE2 && byte(i + 1) == 0x80 &&
-      (byte(i + 2) <= 0x8A || byte(i + 2) == 0xAF))  // U+2000..U+200A, U+202F
-    return 3;
+  if (i + 1 < text.size() && byte(i) == 0xC2 && (byte(i + 1) == 0xA0 || byte(i + 1) == 0x85)) {
+    return 2;
+  }
+  if (i + 2 >= text.size()) return 0;
+  const unsigned char a = byte(i), b = byte(i + 1), c = byte(i + 2);
+  if (a == 0xE2 && b == 0x80 && (c <= 0x8A || c == 0xA8 || c == 0xA9 || c == 0xAF)) return 3;
+  if (a == 0xE2 && b == 0x81 && c == 0x9F) return 3;  // U+205F
+  if (a == 0xE1 && b == 0x9A && c == 0x80) return 3;  // U+1680
+  if (a == 0xE3 && b == 0x80 && c == 0x80) return 3;  // U+3000
   return 0;
 }
 
-std::string_view trim(std::string_view text) {
+}  // namespace
+
+std::string_view trim_space(std::string_view text) {
   for (;;) {
     if (!text.empty() && is_ascii_space(static_cast<unsigned char>(text.front()))) {
       text.remove_prefix(1);
@@ -49,10 +59,8 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-}  // namespace
-
 std::string fold(std::string_view text) {
-  text = trim(text);
+  text = trim_space(text);
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {

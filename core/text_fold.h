@@ -8,7 +8,11 @@
 
 namespace valtuus {
 
-// Trims ASCII and Unicode no-break white space and lowercases ASCII and Latin-1 letters.
+// `text` without surrounding white space: ASCII (space, TAB, LF, VT, FF, CR) and Unicode's
+// (no-break, typographic and ideographic spaces, NEL, line and paragraph separators).
+std::string_view trim_space(std::string_view text);
+
+// Trims white space as trim_space does and lowercases ASCII and Latin-1 letters.
 std::string fold(std::string_view text);
 
 // fold(a) == fold(b), without allocating for the common ASCII case.

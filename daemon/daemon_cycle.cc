@@ -53,7 +53,13 @@ void log_summary(const CycleResult& result) {
        {"VALTUUS_REVOKES", std::to_string(stats.revokes)},
        {"VALTUUS_SUPERSEDED", std::to_string(stats.superseded)},
        {"VALTUUS_HELD", result.record.held ? "1" : "0"},
+       {"VALTUUS_ENTRIES_REFUSED", std::to_string(result.entries_refused)},
        {"VALTUUS_DURATION_MS", std::to_string(result.duration.count())}});
+  // Operators must be able to find and fix what the read refused: one line per entry, capped
+  // so that a broken export does not flood the journal.
+  for (const std::string& line : refused_lines(result.refused)) {
+    log(LogLevel::kWarning, line, {{"VALTUUS_RUN_ID", std::to_string(result.record.run_id)}});
+  }
 }
 
 RunMetrics metrics_of(const CycleResult* result) {
@@ -68,6 +74,7 @@ RunMetrics metrics_of(const CycleResult* result) {
   metrics.complete = result->complete;
   metrics.full_read = result->full_read;
   metrics.entries_read = result->entries_read;
+  metrics.entries_refused = result->entries_refused;
   metrics.held = result->record.held;
   metrics.stats = result->record.plan.stats;
   return metrics;

@@ -124,6 +124,10 @@ void add_last_run(Exposition& out, const RunMetrics& run) {
             number(run.run_id));
   out.gauge("valtuus_last_run_entries_read", "Directory entries the last run read.",
             number(static_cast<long long>(run.entries_read)));
+  out.gauge("valtuus_last_run_entries_refused",
+            "Directory entries with a value the last run's read refused (those people were "
+            "treated as not read; valtuusctl runs show lists them).",
+            number(static_cast<long long>(run.entries_refused)));
   out.family("valtuus_last_run_items_proposed", "gauge",
              "Change items the last run proposed, by kind.");
   for (ChangeKind kind : kKinds) {

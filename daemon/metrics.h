@@ -33,7 +33,8 @@ struct RunMetrics {
   bool held = false;      // the guard held the run
   bool full_read = true;  // a full read, not an incremental one
   int entries_read = 0;
-  PlanStats stats;  // items proposed by kind
+  int entries_refused = 0;  // entries with a value the connector refused
+  PlanStats stats;          // items proposed by kind
 };
 
 // Upper bounds, in days, of the age buckets of open items (cumulative, as Prometheus's `le`),

@@ -2,8 +2,11 @@
 
 #include <fmt/core.h>
 
+#include <map>
+
 #include "core/errors.h"
 #include "core/reconcile.h"
+#include "core/text_fold.h"
 
 namespace valtuus {
 
@@ -73,6 +76,8 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   result.complete = snapshot.complete;
   result.incomplete_reason = snapshot.incomplete_reason;
   result.entries_read = static_cast<int>(snapshot.employees.size());
+  result.entries_refused = static_cast<int>(refused_entry_count(snapshot.refused));
+  result.refused = snapshot.refused;
   if (stop_requested && stop_requested()) {
     result.stopped = true;
     return result;
@@ -103,6 +108,33 @@ long long items_waiting(pqxx::connection& database) {
       .as<long long>();
 }
 
+std::vector<std::string> refused_lines(const std::vector<RefusedValue>& refused,
+                                       std::size_t limit) {
+  // One entry, one line: its fields' reasons together, in the order read.
+  std::vector<std::string> order;
+  std::map<std::string, std::string> lines;  // by folded DN
+  for (const RefusedValue& r : refused) {
+    const std::string id = fold(r.dn);
+    auto [it, added] = lines.emplace(id, std::string());
+    if (added) {
+      order.push_back(id);
+      it->second = "refused entry " + r.dn;
+      if (!r.account.empty()) it->second += " (account " + r.account + ")";
+      it->second += ": ";
+    } else {
+      it->second += "; ";
+    }
+    it->second += r.reason;
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < order.size() && i < limit; ++i) out.push_back(lines[order[i]]);
+  if (order.size() > limit) {
+    out.push_back(fmt::format("... and {} more refused entries (valtuusctl runs show lists them)",
+                              order.size() - limit));
+  }
+  return out;
+}
+
 std::string cycle_summary(const CycleResult& result) {
   const std::string run =
       result.record.run_id ? fmt::format("run {}", result.record.run_id) : "dry run";
@@ -111,9 +143,12 @@ std::string cycle_summary(const CycleResult& result) {
                        : fmt::format("incremental read of {} change(s)", result.changes_read);
   const std::string completeness =
       result.complete ? "complete" : "INCOMPLETE: " + result.incomplete_reason;
+  const std::string refused = result.entries_refused > 0
+                                  ? fmt::format(", {} entries refused", result.entries_refused)
+                                  : std::string();
   return fmt::format(
-      "{}: {}; {} ({}); {}; {}; {:.2f} s", run, read, summary_line(result.record.plan.stats),
-      completeness, result.record.plan.empty() ? "no changes" : "changes proposed",
+      "{}: {}; {} ({}{}); {}; {}; {:.2f} s", run, read, summary_line(result.record.plan.stats),
+      completeness, refused, result.record.plan.empty() ? "no changes" : "changes proposed",
       result.record.held ? "HELD: " + result.record.held_reason : std::string("not held"),
       static_cast<double>(result.duration.count()) / 1000.0);
 }

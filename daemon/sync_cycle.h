@@ -8,6 +8,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "common/identity_crypto.h"
 #include "connectors/ldap/ldap_source.h"
@@ -41,8 +42,10 @@ struct CycleResult {
   bool full_read = true;
   bool complete = false;
   std::string incomplete_reason;
-  int entries_read = 0;  // employees in the snapshot the run planned from
-  int changes_read = 0;  // incremental runs: entries changed since the last read
+  int entries_read = 0;               // employees in the snapshot the run planned from
+  int changes_read = 0;               // incremental runs: entries changed since the last read
+  int entries_refused = 0;            // entries with a refused value (refused_entry_count)
+  std::vector<RefusedValue> refused;  // what was refused, for the log (never a value)
   bool stopped = false;  // a stop was requested during or after the read: nothing was written
   std::chrono::milliseconds duration{0};
 };
@@ -67,5 +70,10 @@ long long items_waiting(pqxx::connection& database);
 // "run 12: full read; read 40, ... (complete); changes proposed; not held; 0.21 s". Counts
 // and reasons only: never a name, a value or an identity code.
 std::string cycle_summary(const CycleResult& result);
+
+// One line per refused entry ("refused entry CN=...: account pia: title: contains a control
+// character; ..."), at most `limit`, then "... and N more refused entries". Never a value.
+std::vector<std::string> refused_lines(const std::vector<RefusedValue>& refused,
+                                       std::size_t limit = 20);
 
 }  // namespace valtuus

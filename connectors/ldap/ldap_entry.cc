@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "connectors/ldap/ldap_values.h"
+#include "core/text_fold.h"
 
 namespace valtuus::ldap {
 
@@ -20,15 +21,16 @@ bool equals_nocase(std::string_view a, std::string_view b) {
 struct TextField {
   std::string AttributeMap::*attribute;
   std::string Employee::*field;
+  const char* name;  // as RefusedValue::field names it
 };
 constexpr TextField kTextFields[] = {
-    {&AttributeMap::given_name, &Employee::given_name},
-    {&AttributeMap::surname, &Employee::surname},
-    {&AttributeMap::display_name, &Employee::display_name},
-    {&AttributeMap::mail, &Employee::mail},
-    {&AttributeMap::department, &Employee::department},
-    {&AttributeMap::title, &Employee::title},
-    {&AttributeMap::manager, &Employee::manager},
+    {&AttributeMap::given_name, &Employee::given_name, "given_name"},
+    {&AttributeMap::surname, &Employee::surname, "surname"},
+    {&AttributeMap::display_name, &Employee::display_name, "display_name"},
+    {&AttributeMap::mail, &Employee::mail, "mail"},
+    {&AttributeMap::department, &Employee::department, "department"},
+    {&AttributeMap::title, &Employee::title, "title"},
+    {&AttributeMap::manager, &Employee::manager, "manager"},
 };
 
 // "fi", "sv" or "en" from a language tag as directories hold it ("sv", "sv-FI", "EN_us");
@@ -47,15 +49,21 @@ class Mapper {
   MappedEntry run() {
     Employee e;
     e.dn = entry_.dn;
-    if (!read_key(e) || !read_account(e)) return std::move(out_);
-    for (const auto& f : kTextFields) e.*f.field = text(options_.attributes.*f.attribute);
+    const bool key = read_key(e);
+    const bool account = read_account(e);
+    // A DN that is not clean text cannot be stored or shown; the entry's position (OU,
+    // leavers' OU) is unknown, so the person is refused as a whole.
+    const bool dn = dn_usable();
+    if (!key || !account || !dn) return std::move(out_);
+    for (const auto& f : kTextFields) e.*f.field = text(options_.attributes.*f.attribute, f.name);
     if (!options_.long_leave_attribute.empty()) {
-      e.long_leave_marker = text(options_.long_leave_attribute);
+      e.long_leave_marker = text(options_.long_leave_attribute, "long_leave");
     }
     if (!options_.identity_code_attribute.empty()) {
-      e.identity_code = text(options_.identity_code_attribute);
+      e.identity_code = text(options_.identity_code_attribute, "identity_code");
     }
-    e.preferred_language = notification_language(text(options_.attributes.language));
+    e.preferred_language =
+        notification_language(text(options_.attributes.language, "preferred_language"));
     e.ou = parent_ou(entry_.dn);
     read_groups(e);
     read_account_control(e);
@@ -66,51 +74,110 @@ class Mapper {
   }
 
  private:
-  void warn(const std::string& what) { out_.warnings.push_back(entry_.dn + ": " + what); }
-  void bad(const std::string& attribute) { bad_.push_back(attribute); }
+  void warn(const std::string& what) { out_.warnings.push_back(printable_dn() + ": " + what); }
 
-  // The first value of a single-valued attribute, or "" (and a bad field) when unacceptable.
-  std::string text(const std::string& attribute) {
+  // Records a refused value: the attribute goes to bad_fields, the entry and field to the
+  // refused list (with the key and account read so far, never the value).
+  void bad(const std::string& attribute, const char* field, const std::string& problem) {
+    bad_.push_back(attribute);
+    out_.refused.push_back({printable_dn(), key_, account_, field, attribute + ": " + problem});
+  }
+
+  // The DN for logs and the database: control characters and bytes that are not UTF-8
+  // written as RFC 4514 hex escapes ("\0A"), so a hostile DN can neither forge a log line nor
+  // break a COPY.
+  std::string printable_dn() const {
+    if (acceptable_value(entry_.dn)) return entry_.dn;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char ch : entry_.dn) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c >= 0x7f) {
+        out += '\\';
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+      } else {
+        out += ch;
+      }
+    }
+    return out.size() > kMaxValueBytes ? out.substr(0, kMaxValueBytes) : out;
+  }
+
+  bool dn_usable() {
+    if (auto problem = value_problem(entry_.dn)) {
+      warn("skipped: the DN " + *problem);
+      out_.refused.push_back({printable_dn(), key_, account_, "dn", "DN: " + *problem});
+      return false;
+    }
+    return true;
+  }
+
+  // The first value of a single-valued attribute without surrounding white space (Unicode's:
+  // a TAB pasted from an HR system is no reason to refuse a value), or "" and a refused
+  // field when what is left is unacceptable (control characters inside, bad UTF-8, too long).
+  std::string text(const std::string& attribute, const char* field) {
     if (attribute.empty()) return {};  // not mapped
     const auto* values = entry_.find(attribute);
     if (values == nullptr || values->empty()) return {};
-    if (!acceptable_value(values->front())) {
-      bad(attribute);
+    const std::string_view value = trim_space(values->front());
+    if (auto problem = value_problem(value)) {
+      bad(attribute, field, *problem);
       return {};
     }
-    return values->front();
+    return std::string(value);
   }
 
+  // Key and account are read before anything else: an entry without them is refused as a
+  // whole, but each is recorded when readable, so that the reconcile knows whom it concerns.
   bool read_key(Employee& e) {
     const auto& name = options_.key_attribute;
     const auto* values = entry_.find(name);
+    std::string problem;
     if (values == nullptr || values->empty()) {
-      warn("skipped: no " + name);
+      problem = "missing";
+    } else if (equals_nocase(name, "objectGUID")) {
+      e.key = format_object_guid(values->front());
+      if (e.key.empty()) problem = "not 16 bytes";
+    } else if (auto bad_value = value_problem(trim_space(values->front()))) {
+      problem = *bad_value;
+    } else if (trim_space(values->front()).empty()) {
+      problem = "empty";
+    } else {
+      e.key = std::string(trim_space(values->front()));
+    }
+    if (!problem.empty()) {
+      warn("skipped: " + name + " " + problem);
+      pending_.push_back({"key", name + ": " + problem});
       return false;
     }
-    if (equals_nocase(name, "objectGUID")) {
-      e.key = format_object_guid(values->front());
-      if (e.key.empty()) warn("skipped: objectGUID is not 16 bytes");
-    } else if (acceptable_value(values->front()) && !values->front().empty()) {
-      e.key = values->front();
-    } else {
-      warn("skipped: unusable " + name + " value");
-    }
-    return !e.key.empty();
+    key_ = e.key;
+    return true;
   }
 
   bool read_account(Employee& e) {
     const std::string& name = options_.attributes.account;
     const auto* values = entry_.find(name);
-    if (values == nullptr || values->empty() || values->front().empty()) {
-      warn("skipped: no " + name);
+    const std::string_view value =
+        values == nullptr || values->empty() ? std::string_view() : trim_space(values->front());
+    std::string problem;
+    if (value.empty()) {
+      problem = "missing";
+    } else if (auto bad_value = value_problem(value)) {
+      problem = *bad_value;
+    } else {
+      e.account = value;
+      account_ = e.account;
+    }
+    // Both key and account known now: record what was refused of either.
+    for (auto& [field, reason] : pending_) {
+      out_.refused.push_back({printable_dn(), key_, account_, field, reason});
+    }
+    pending_.clear();
+    if (!problem.empty()) {
+      warn("skipped: " + name + " " + problem);
+      out_.refused.push_back({printable_dn(), key_, "", "account", name + ": " + problem});
       return false;
     }
-    if (!acceptable_value(values->front())) {
-      warn("skipped: unusable " + name + " value");
-      return false;
-    }
-    e.account = values->front();
     return true;
   }
 
@@ -120,17 +187,21 @@ class Mapper {
     bool ranged = false;
     const auto* values = entry_.find(name, &ranged);
     if (values == nullptr) return;
-    bool rejected = false;
+    std::optional<std::string> rejected;
     for (const auto& v : *values) {
-      if (acceptable_value(v)) {
-        e.groups.push_back(v);
+      if (auto problem = value_problem(v)) {
+        rejected = problem;
       } else {
-        rejected = true;
+        e.groups.push_back(v);
       }
     }
     // The reader completes ranged values before mapping; still ranged means that failed.
-    if (ranged) warn(name + " returned in part (range retrieval failed); group list incomplete");
-    if (rejected || ranged) bad(name);
+    if (ranged) {
+      warn(name + " returned in part (range retrieval failed); group list incomplete");
+      bad(name, "groups", "returned in part (range retrieval failed)");
+    } else if (rejected) {
+      bad(name, "groups", "a value " + *rejected);
+    }
   }
 
   void read_account_control(Employee& e) {
@@ -140,7 +211,7 @@ class Mapper {
     if (values == nullptr || values->empty()) return;
     const auto flags = parse_int64(values->front());
     if (!flags) {
-      bad(name);
+      bad(name, "account_flags", "not an integer");
       return;
     }
     e.disabled = (*flags & 0x2) != 0;  // ACCOUNTDISABLE
@@ -153,7 +224,7 @@ class Mapper {
     if (values == nullptr || values->empty()) return;
     const auto ticks = parse_int64(values->front());
     if (!ticks || *ticks < 0) {
-      bad(name);
+      bad(name, "account_expires", "not a time stamp (AD ticks)");
       return;
     }
     e.account_expires = ad_ticks_to_time(*ticks);
@@ -163,6 +234,8 @@ class Mapper {
   const LdapOptions& options_;
   MappedEntry out_;
   std::vector<std::string> bad_;
+  std::string key_, account_;                                 // as far as read
+  std::vector<std::pair<std::string, std::string>> pending_;  // field, reason before the account
 };
 
 }  // namespace

@@ -30,6 +30,8 @@ struct RawEntry {
 struct MappedEntry {
   std::optional<Employee> employee;
   std::vector<std::string> warnings;
+  // Every refused value (also of an entry refused as a whole), for Snapshot::refused.
+  std::vector<RefusedValue> refused;
 };
 
 // The attributes a search must request for map_entry: those of options.attributes, the key
@@ -40,13 +42,17 @@ std::vector<std::string> requested_attributes(const LdapOptions& options);
 // Maps an entry to an Employee. Rules:
 // - Attribute names come from options.attributes (AD's by default); an empty name leaves the
 //   field empty.
-// - The key (options.key_attribute; objectGUID as format_object_guid) and the account
-//   (sAMAccountName) must be present and acceptable, or the entry is skipped with a warning.
+// - Surrounding white space (core/text_fold.h's trim_space: TAB and Unicode spaces included)
+//   is no part of a text value; what is left must be acceptable_value.
+// - The key (options.key_attribute; objectGUID as format_object_guid), the account
+//   (sAMAccountName) and the DN must be present and acceptable, or the entry is skipped with a
+//   warning and listed in `refused` (with the key and account when they were readable).
 // - Any other value that is not acceptable_value (bad UTF-8, control characters, too long)
-//   leaves its field empty and adds the attribute's name to Employee::bad_fields; so does an
-//   unparsable userAccountControl or accountExpires, and a memberOf still in AD's ranged form
-//   (the reader completes ranges before mapping: ldap_range.h; still ranged means that
-//   failed), which also adds a warning.
+//   leaves its field empty, adds the attribute's name to Employee::bad_fields and a
+//   RefusedValue to `refused`; so does an unparsable userAccountControl or accountExpires,
+//   and a memberOf still in AD's ranged form (the reader completes ranges before mapping:
+//   ldap_range.h; still ranged means that failed), which also adds a warning. Whether a
+//   refused field makes the whole person unread is the core's rule (refuses_person).
 // - disabled = userAccountControl & 0x2; account_expires from accountExpires (AD ticks);
 //   ou = parent_ou(dn); groups = all memberOf values.
 MappedEntry map_entry(const RawEntry& entry, const LdapOptions& options);

@@ -118,6 +118,7 @@ ReadOutcome Session::read_employees(const std::string& filter, std::vector<Emplo
     const auto map = [&](const RawEntry& entry) {
       MappedEntry mapped = map_entry(entry, options_);
       for (auto& w : mapped.warnings) warnings_.push_back(std::move(w));
+      for (auto& r : mapped.refused) result.refused.push_back(std::move(r));
       if (mapped.employee) {
         out.push_back(std::move(*mapped.employee));
         ++found;

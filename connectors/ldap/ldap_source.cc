@@ -112,6 +112,7 @@ FullRead LdapDirectorySource::read_full_once(const ReadHints& hints, bool& conne
   ldap::ReadOutcome outcome =
       session.read_employees(ldap::employee_filter(options_), snapshot.employees);
   connection_lost = outcome.connection_lost;
+  snapshot.refused = std::move(outcome.refused);
   if (outcome.reasons.empty()) {
     if (auto implausible = implausible_count(snapshot.employees.size(), hints)) {
       outcome.reasons.push_back("directory " + options_.uri + ": " + *implausible);
@@ -144,6 +145,7 @@ DirectoryChanges LdapDirectorySource::read_changes_once(const Watermark& since,
   changes.next = current;
   ldap::ReadOutcome outcome = session.read_employees(
       ldap::changes_filter(ldap::employee_filter(options_), since), changes.changed);
+  changes.refused = std::move(outcome.refused);
   if (usn && !outcome.connection_lost) {
     if (session.server().show_deleted) {
       ldap::ReadOutcome deleted = session.read_deleted_keys(

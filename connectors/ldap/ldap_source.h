@@ -62,8 +62,9 @@ class LdapDirectorySource : public DirectorySource {
   explicit LdapDirectorySource(LdapOptions options, RetryEnvironment environment = {});
 
   // The snapshot is complete only if every page of every base ended in success, every ranged
-  // attribute was read to its end, and the count is plausible. Entries without a usable key
-  // or account are skipped and listed in last_warnings().
+  // attribute was read to its end, and the count is plausible. Entries without a usable key,
+  // account or DN are skipped; they and every refused value are in Snapshot::refused (and
+  // last_warnings()).
   FullRead read_full(const ReadHints& hints) override;
 
   // AD: employees with uSNChanged above the watermark, and users deleted since (tombstones;

@@ -115,18 +115,26 @@ bool valid_utf8(std::string_view text) {
   return true;
 }
 
-bool acceptable_value(std::string_view text) {
-  if (text.size() > kMaxValueBytes || !valid_utf8(text)) return false;
+std::optional<std::string> value_problem(std::string_view text) {
+  if (text.size() > kMaxValueBytes) {
+    return "longer than " + std::to_string(kMaxValueBytes) + " bytes (" +
+           std::to_string(text.size()) + ")";
+  }
+  if (!valid_utf8(text)) return "not valid UTF-8";
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) return false;
+    if (c < 0x20 || c == 0x7f) return "contains a control character";
     // C1 controls U+0080..U+009F are encoded as c2 80 .. c2 9f.
     if (c == 0xc2 && i + 1 < text.size()) {
       const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9f) return false;
+      if (next >= 0x80 && next <= 0x9f) return "contains a control character";
     }
   }
-  return true;
+  return std::nullopt;
+}
+
+bool acceptable_value(std::string_view text) {
+  return !value_problem(text);
 }
 
 }  // namespace valtuus::ldap

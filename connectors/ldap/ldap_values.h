@@ -44,4 +44,8 @@ bool valid_utf8(std::string_view text);
 // break a log line.
 bool acceptable_value(std::string_view text);
 
+// Why `text` is not acceptable ("contains a control character", "not valid UTF-8", "longer
+// than 4096 bytes (65536)"), or nullopt when it is. Never quotes the value.
+std::optional<std::string> value_problem(std::string_view text);
+
 }  // namespace valtuus::ldap

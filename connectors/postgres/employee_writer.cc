@@ -13,6 +13,8 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
   const std::set<std::string> leavers(plan.leavers.begin(), plan.leavers.end());
   const std::set<std::string> on_leave(plan.on_long_leave.begin(), plan.on_long_leave.end());
   const std::set<std::string> moved(plan.role_changed.begin(), plan.role_changed.end());
+  // People whose entry was refused were not read: their row keeps what the last good read saw.
+  const std::set<std::string> refused(plan.refused.begin(), plan.refused.end());
   txn.exec(
       "CREATE TEMPORARY TABLE employee_stage (key text, account text, dn text, given_name text, "
       "  surname text, display_name text, mail text, department text, title text, ou text, "
@@ -21,6 +23,7 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
   {
     pqxx::stream_to stream(txn, "employee_stage");
     for (const Employee& e : snapshot.employees) {
+      if (refused.count(e.key)) continue;
       const char* status = leavers.count(e.key)    ? "left"
                            : on_leave.count(e.key) ? "long_leave"
                                                    : "active";
@@ -57,11 +60,12 @@ void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot
       "  preferred_language = EXCLUDED.preferred_language, updated_at = now()",
       run_id);
   if (snapshot.complete) {
-    // Absent from a complete read: the person has left the directory.
+    // Absent from a complete read: the person has left the directory. Not so a refused one.
     txn.exec_params(
         "UPDATE employee SET status = 'left', left_at = coalesce(left_at, now()), "
-        "  updated_at = now() WHERE last_seen_run IS DISTINCT FROM $1 AND status <> 'left'",
-        run_id);
+        "  updated_at = now() WHERE last_seen_run IS DISTINCT FROM $1 AND status <> 'left' "
+        "  AND key <> ALL($2::text[])",
+        run_id, text_array_literal(plan.refused));
   }
 }
 

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "core/dn.h"
 
 namespace valtuus {
 
@@ -48,13 +49,11 @@ std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportF
       "SELECT e.account, e.display_name, e.department, "
       "  CASE WHEN e.last_seen_run IS NULL OR e.last_seen_run < lc.id THEN 'absent' "
       "       WHEN e.account_expires <= now() THEN 'expired' "
-      "       WHEN lower(btrim(e.ou)) IN (SELECT lower(btrim(o)) FROM unnest($3::text[]) o) "
-      "         THEN 'leavers_ou' "
       "       WHEN e.disabled THEN 'disabled' ELSE 'left' END, "
       "  to_char(coalesce(e.left_at, e.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
       "  extract(day FROM now() - coalesce(e.left_at, e.updated_at))::int AS days_open, "
       "  g.mandate_id, m.name_fi, coalesce(g.valid_until::text, ''), "
-      "  r.id, coalesce(r.state, ''), extract(day FROM now() - r.created_at)::int "
+      "  r.id, coalesce(r.state, ''), extract(day FROM now() - r.created_at)::int, e.dn "
       "FROM employee e CROSS JOIN last_complete lc "
       "JOIN grant_ledger g ON g.employee_key = e.key AND g.revoked_at IS NULL "
       "  AND (g.valid_until IS NULL OR g.valid_until >= current_date) "
@@ -65,10 +64,10 @@ std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportF
       "  ORDER BY c.id DESC LIMIT 1) r ON true "
       "WHERE e.status = 'left' " +
           filter_sql("g.mandate_id") +
-          "  AND ($4::date IS NULL OR coalesce(e.left_at, e.updated_at) >= "
-          "       ($4::date::timestamp AT TIME ZONE 'UTC')) "
+          "  AND ($3::date IS NULL OR coalesce(e.left_at, e.updated_at) >= "
+          "       ($3::date::timestamp AT TIME ZONE 'UTC')) "
           "ORDER BY days_open DESC, e.account, g.mandate_id",
-      filter.department, filter.theme, text_array_literal(leavers_ous), since);
+      filter.department, filter.theme, since);
   std::vector<LeaverRow> rows;
   rows.reserve(result.size());
   for (const auto& r : result) {
@@ -77,6 +76,15 @@ std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportF
     row.name = r[1].as<std::string>();
     row.department = r[2].as<std::string>();
     row.why = r[3].as<std::string>();
+    // The leavers' OU ranks after expiry and before a disabled account, as in reconcile(); it
+    // is a position in the tree (core/dn.h), which SQL does not compare.
+    if (row.why == "disabled" || row.why == "left") {
+      const std::string dn = r[12].as<std::string>();
+      if (std::any_of(leavers_ous.begin(), leavers_ous.end(),
+                      [&](const std::string& ou) { return dn_within(dn, ou); })) {
+        row.why = "leavers_ou";
+      }
+    }
     row.left_at = r[4].as<std::string>();
     row.days_open = r[5].as<int>();
     row.mandate = r[6].as<std::string>();

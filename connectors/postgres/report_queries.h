@@ -41,7 +41,7 @@ struct LeaverRow {
   std::string revoke_state;
   std::optional<int> revoke_age_days;
 };
-// `leavers_ous` are the configured reconcile.leavers_ou values, to name that reason.
+// `leavers_ous` are the configured reconcile.leavers_ou DNs, to name that reason.
 std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportFilter& filter,
                                       const std::optional<std::string>& since,
                                       const std::vector<std::string>& leavers_ous);

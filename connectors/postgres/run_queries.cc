@@ -19,7 +19,7 @@ const std::string& run_columns() {
       ", r.directory_source, r.entries_read, r.snapshot_complete, r.incomplete_reason, "
       "r.items_added, r.items_superseded, coalesce(r.held_reason, ''), " +
       utc("r.held_at") + ", " + utc("r.released_at") + ", coalesce(r.released_by, ''), " +
-      utc("r.discarded_at") + ", coalesce(r.discarded_by, '') ";
+      utc("r.discarded_at") + ", coalesce(r.discarded_by, ''), r.entries_refused ";
   return columns;
 }
 
@@ -40,6 +40,7 @@ RunRow read_run_row(const pqxx::row& r) {
   row.released_by = r[12].as<std::string>();
   row.discarded_at = r[13].as<std::string>();
   row.discarded_by = r[14].as<std::string>();
+  row.entries_refused = r[15].as<int>();
   return row;
 }
 
@@ -90,6 +91,12 @@ RunDetail load_run(pqxx::connection& connection, long long run_id) {
   };
   items("run_id", detail.items);
   items("superseded_by_run", detail.superseded);
+  for (const auto& r : txn.exec_params(
+           "SELECT dn, account, field, reason FROM refused_entry WHERE run_id = $1 ORDER BY id",
+           run_id)) {
+    detail.refused.push_back({r[0].as<std::string>(), r[1].as<std::string>(),
+                              r[2].as<std::string>(), r[3].as<std::string>()});
+  }
   return detail;
 }
 

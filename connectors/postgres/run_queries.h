@@ -27,6 +27,7 @@ struct RunRow {
   std::string held_at;
   std::string released_at, released_by;
   std::string discarded_at, discarded_by;
+  int entries_refused = 0;  // entries whose values the directory read refused
 
   bool held() const { return !held_reason.empty(); }
   // "", "held", "released" or "discarded"
@@ -39,8 +40,13 @@ std::vector<RunRow> list_runs(pqxx::connection& connection, bool held_only, int 
 // The run, the items it added and those it superseded (each in the order of the plan:
 // revocations first, then by department and name), read in one snapshot. Throws DataError when the
 // run does not exist.
+// A refused directory entry and field as the run recorded it (sql/007_refused_entries.sql).
+struct RefusedRow {
+  std::string dn, account, field, reason;
+};
 struct RunDetail {
   RunRow run;
+  std::vector<RefusedRow> refused;  // in the order read
   std::vector<ItemRow> items;       // the items the run added
   std::vector<ItemRow> superseded;  // the open items the run superseded
 };

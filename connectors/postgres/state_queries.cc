@@ -46,9 +46,10 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     item.fingerprint = row[5].as<std::string>();
     state.open_items.push_back(std::move(item));
   }
-  for (const auto& row : txn.exec(
-           "SELECT key, extract(epoch FROM left_at)::bigint, "
-           "  extract(epoch FROM role_changed_at)::bigint, department, title, ou FROM employee")) {
+  for (const auto& row :
+       txn.exec("SELECT key, extract(epoch FROM left_at)::bigint, "
+                "  extract(epoch FROM role_changed_at)::bigint, department, title, ou, dn, account "
+                "FROM employee")) {
     EmployeeHistory history;
     if (!row[1].is_null())
       history.left_at = TimePoint{std::chrono::seconds{row[1].as<long long>()}};
@@ -56,6 +57,8 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     history.department = row[3].as<std::string>();
     history.title = row[4].as<std::string>();
     history.ou = row[5].as<std::string>();
+    history.dn = row[6].as<std::string>();
+    history.account = row[7].as<std::string>();
     state.history.emplace(row[0].as<std::string>(), std::move(history));
   }
   // Rejected items stand as exceptions until their date, or until their values change.

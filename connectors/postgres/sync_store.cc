@@ -101,6 +101,22 @@ int keep_only_replacing_supersedes(Plan& plan, const ReconcileState& state) {
   return static_cast<int>(before - plan.supersede.size());
 }
 
+// Through the function that also writes the audit event; the daemon has no right on the table.
+void write_refused(pqxx::work& txn, long long run_id, const std::vector<RefusedValue>& refused) {
+  if (refused.empty()) return;
+  std::vector<std::string> dns, accounts, fields, reasons;
+  for (const RefusedValue& r : refused) {
+    dns.push_back(r.dn);
+    accounts.push_back(r.account);
+    fields.push_back(r.field);
+    reasons.push_back(r.reason);
+  }
+  txn.exec_params(
+      "SELECT record_refused_entries($1, $2::text[], $3::text[], $4::text[], $5::text[])", run_id,
+      text_array_literal(dns), text_array_literal(accounts), text_array_literal(fields),
+      text_array_literal(reasons));
+}
+
 }  // namespace
 
 RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
@@ -111,10 +127,10 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
   const ReconcileState state = load_reconcile_state(txn);
   record.plan = planner(state);
   // The ledger as loaded in this transaction, under the sync lock: the base the share is of.
-  const GuardVerdict verdict =
-      check_guard({record.plan, static_cast<long long>(state.ledger.size()), snapshot.complete,
-                   snapshot.incomplete_reason},
-                  guard);
+  const GuardVerdict verdict = check_guard(
+      {record.plan, static_cast<long long>(state.ledger.size()), snapshot.complete,
+       snapshot.incomplete_reason, static_cast<long long>(refused_entry_count(snapshot.refused))},
+      guard);
   record.held = verdict.held;
   record.held_reason = verdict.reason;
   if (verdict.held) record.supersedes_deferred = keep_only_replacing_supersedes(record.plan, state);
@@ -137,6 +153,7 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
              snapshot.incomplete_reason, stats.employees_read,
              static_cast<int>(record.plan.add.size()), stats.superseded, held_reason)[0]
           .as<long long>();
+  write_refused(txn, record.run_id, snapshot.refused);
   write_catalog(txn, policy);
   write_employees(txn, record.run_id, snapshot, record.plan);
   write_identity_codes(txn, snapshot, identity_);
@@ -149,7 +166,8 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
                             {"org_applies", stats.org_applies},
                             {"revokes", stats.revokes},
                             {"renews", stats.renews},
-                            {"superseded", stats.superseded}};
+                            {"superseded", stats.superseded},
+                            {"refused_people", stats.refused_people}};
   if (verdict.held) {
     details["held_reason"] = verdict.reason;
     details["supersedes_deferred"] = record.supersedes_deferred;

@@ -139,3 +139,30 @@ TEST(MergeChanges, WatermarkResetIsIncompleteEvenIfTheChangeReadSucceeded) {
 
 }  // namespace
 }  // namespace valtuus
+
+namespace valtuus {
+namespace {
+
+TEST(MergeChanges, RefusalsStandUntilTheEntryIsReadAgain) {
+  Snapshot base = base_snapshot();
+  base.refused = {{"CN=x,DC=t", "x", "", "account", "account: control character"},
+                  {"CN=a,DC=t", "a", "", "title", "title: too long"},
+                  {"CN=nokey,DC=t", "", "", "key", "objectGUID: not 16 bytes"}};
+  DirectoryChanges c = complete_changes();
+  Employee a = person("a", "Controller");
+  a.dn = "CN=a,DC=t";
+  c.changed = {a};  // a's title is good now
+  // The key-less entry is read again, still refused; y is refused for the first time.
+  c.refused = {{"cn=NOKEY,dc=t", "", "", "key", "objectGUID: not 16 bytes"},
+               {"CN=y,DC=t", "y", "", "department", "department: invalid UTF-8"}};
+  const Snapshot merged = merge_changes(base, c);
+  std::vector<std::string> dns;
+  for (const auto& r : merged.refused) dns.push_back(r.dn);
+  EXPECT_EQ(dns, (std::vector<std::string>{"CN=x,DC=t", "cn=NOKEY,dc=t", "CN=y,DC=t"}));
+  // x deleted since: its refusal goes with it.
+  c.deleted_keys = {"x"};
+  EXPECT_EQ(merge_changes(base, c).refused.size(), 2u);
+}
+
+}  // namespace
+}  // namespace valtuus

@@ -123,3 +123,24 @@ TEST(Guard, DisabledHoldsNothing) {
 
 }  // namespace
 }  // namespace valtuus
+
+namespace valtuus {
+namespace {
+
+TEST(GuardRefused, MoreRefusedEntriesThanTheLimitAreHeldWithTheFigures) {
+  const Plan plan;
+  GuardOptions options;
+  EXPECT_EQ(options.max_refused, 10);
+  options.max_refused = 3;
+  EXPECT_FALSE(check_guard({plan, 100, true, "", 3}, options).held);
+  const GuardVerdict verdict = check_guard({plan, 100, true, "", 4}, options);
+  EXPECT_TRUE(verdict.held);
+  EXPECT_NE(verdict.reason.find("4 directory entries were refused"), std::string::npos)
+      << verdict.reason;
+  EXPECT_NE(verdict.reason.find("guard.max_refused=3"), std::string::npos) << verdict.reason;
+  options.enabled = false;
+  EXPECT_FALSE(check_guard({plan, 100, true, "", 4}, options).held);
+}
+
+}  // namespace
+}  // namespace valtuus

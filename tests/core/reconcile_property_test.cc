@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 
 #include "core/matching.h"
 #include "core/reconcile.h"
@@ -82,6 +83,7 @@ class Generator {
       e.department = kDepartments[pick(kDepartments.size())];
       e.title = kTitles[pick(kTitles.size())];
       e.ou = kOus[pick(5) == 0 ? 1 + pick(2) : 0];
+      e.dn = "CN=" + e.key + ",OU=" + e.ou + ",DC=kunta,DC=example";
       if (pick(2) == 0) e.groups.push_back(kGroups[pick(kGroups.size())]);
       e.disabled = pick(8) == 0;
       if (pick(10) == 0) e.account_expires = kNow + days(static_cast<int>(pick(60)) - 30);
@@ -105,8 +107,8 @@ class Generator {
                                   w.policy.catalog[pick(themes)].id, "order form",
                                   kToday + days(static_cast<int>(pick(20)) - 5)});
     }
-    w.rules.long_leave_ous = {"Vapaalla"};
-    w.rules.leavers_ous = {"Lähteneet"};
+    w.rules.long_leave_ous = {"OU=Vapaalla,DC=kunta,DC=example"};
+    w.rules.leavers_ous = {"OU=Lähteneet,DC=kunta,DC=example"};
     w.rules.leaver_grace = days(pick(2) ? 0 : 7);
     w.rules.mover_grace = days(pick(2) ? 0 : 14);
     w.snapshot.complete = pick(5) != 0;
@@ -222,6 +224,39 @@ TEST(ReconcileProperty, IncompleteSnapshotYieldsNoRevoke) {
       ASSERT_NE(item.kind, ChangeKind::kRevoke) << "case " << c << ": " << describe(item);
     }
   }
+}
+
+// Invariant 9: whoever is refused (by key, read or not read) gets no item at all, and none of
+// their open items is superseded; the others' plan does not depend on the refusal.
+TEST(ReconcileProperty, ARefusedPersonGetsNoItemAndKeepsTheirOpenItems) {
+  Generator gen(909);
+  long long next_id = 1;
+  int protected_items = 0;
+  for (int c = 0; c < kCases / 3; ++c) {
+    World w = gen.make();
+    store_open(w, reconcile_world(w), next_id);  // open items to keep
+    w.snapshot.read_at = kNow;
+    std::set<std::string> refused;
+    for (const LedgerGrant& g : w.state.ledger) {
+      if (std::hash<std::string>{}(g.employee_key) % 3 == 0) refused.insert(g.employee_key);
+    }
+    for (const std::string& key : refused) {
+      w.snapshot.refused.push_back({"CN=" + key + ",DC=x", key, "", "department", "bad"});
+    }
+    const Plan plan = reconcile_world(w);
+    for (const ProposedItem& item : plan.add) {
+      ASSERT_FALSE(refused.count(item.employee_key)) << "case " << c << ": " << describe(item);
+    }
+    for (const OpenItem& item : w.state.open_items) {
+      if (!refused.count(item.employee_key)) continue;
+      ++protected_items;
+      ASSERT_EQ(std::count(plan.supersede.begin(), plan.supersede.end(), item.id), 0)
+          << "case " << c;
+    }
+    for (const std::string& key : plan.leavers) ASSERT_FALSE(refused.count(key));
+    for (const std::string& key : plan.role_changed) ASSERT_FALSE(refused.count(key));
+  }
+  EXPECT_GT(protected_items, 100);
 }
 
 TEST(ReconcileProperty, EveryProvenanceNamesAMapThatReallyMatches) {

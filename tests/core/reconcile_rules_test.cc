@@ -28,16 +28,16 @@ TEST_F(ReconcileRulesTest, DisabledOnLongLeaveKeepsMandatesButGetsNothingNew) {
 }
 
 TEST_F(ReconcileRulesTest, LongLeaveOuProtectsButExpiryAndLeaversOuStillMakeLeavers) {
-  rules.long_leave_ous = {"Vapaalla"};
-  rules.leavers_ous = {"Lähteneet"};
+  rules.long_leave_ous = {"OU=Vapaalla,DC=kunta,DC=example"};
+  rules.leavers_ous = {"ou=Lähteneet,dc=KUNTA,dc=example"};
   Employee e = person("p", "Elinkeinoasiat", "Omavalmentaja");
   e.disabled = true;
-  e.ou = "VAPAALLA";
+  e.dn = "CN=p,OU=VAPAALLA,DC=kunta,DC=example";
   EXPECT_EQ(employee_status(e, rules, kNow), EmployeeStatus::kLongLeave);
   e.account_expires = kNow - days(1);
   EXPECT_EQ(employee_status(e, rules, kNow), EmployeeStatus::kLeftExpired);
   Employee moved_out = person("q", "Elinkeinoasiat", "Omavalmentaja");
-  moved_out.ou = "lähteneet";
+  moved_out.dn = "CN=q,OU=2026,OU=LÄHTENEET,DC=kunta,DC=example";
   moved_out.long_leave_marker = "pitkä vapaa";
   EXPECT_EQ(employee_status(moved_out, rules, kNow), EmployeeStatus::kLeftOu);
   snapshot.employees = {moved_out};
@@ -46,6 +46,21 @@ TEST_F(ReconcileRulesTest, LongLeaveOuProtectsButExpiryAndLeaversOuStillMakeLeav
   const ProposedItem* revoke = find(plan, ChangeKind::kRevoke, "q", "te-tyonhakija");
   ASSERT_NE(revoke, nullptr);
   EXPECT_NE(revoke->reason.find("leavers' OU"), std::string::npos);
+}
+
+TEST_F(ReconcileRulesTest, LeaversOuIsMatchedByPositionNotByName) {
+  rules.leavers_ous = {"OU=Leavers,DC=kunta,DC=example"};
+  Employee e = person("p", "Elinkeinoasiat", "Omavalmentaja");
+  // An OU named Leavers elsewhere in the tree is another OU.
+  e.dn = "CN=p,OU=Leavers,OU=Projektit,DC=kunta,DC=example";
+  e.ou = "Leavers";
+  EXPECT_EQ(employee_status(e, rules, kNow), EmployeeStatus::kActive);
+  // Written with escapes and in another case, the configured OU still matches.
+  e.dn = "CN=Virtanen\\, Matti,OU=leavers,DC=Kunta,DC=EXAMPLE";
+  EXPECT_EQ(employee_status(e, rules, kNow), EmployeeStatus::kLeftOu);
+  rules.leavers_ous = {"OU=Sote\\2C vanhat,DC=x"};
+  e.dn = "CN=p,OU=SOTE\\, Vanhat,DC=x";
+  EXPECT_EQ(employee_status(e, rules, kNow), EmployeeStatus::kLeftOu);
 }
 
 TEST_F(ReconcileRulesTest, LeaverRevocationWaitsForTheGracePeriod) {

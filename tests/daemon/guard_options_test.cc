@@ -28,12 +28,15 @@ TEST(GuardOptions, DefaultsAreThoseOfTheGuard) {
   EXPECT_EQ(options.max_revokes, defaults.max_revokes);
   EXPECT_EQ(options.max_revoke_percent, defaults.max_revoke_percent);
   EXPECT_EQ(options.min_revokes_for_percent, defaults.min_revokes_for_percent);
+  EXPECT_EQ(options.max_refused, defaults.max_refused);
 }
 
 TEST(GuardOptions, ValuesAreRead) {
-  const GuardOptions options = guard_options_from(
-      parse({"--guard.enabled=false", "--guard.max_revokes=7", "--guard.max_revoke_percent=25",
-             "--guard.hold_incomplete=no", "--guard.min_revokes_for_percent=0"}));
+  const GuardOptions options =
+      guard_options_from(parse({"--guard.enabled=false", "--guard.max_revokes=7",
+                                "--guard.max_revoke_percent=25", "--guard.hold_incomplete=no",
+                                "--guard.min_revokes_for_percent=0", "--guard.max_refused=3"}));
+  EXPECT_EQ(options.max_refused, 3);
   EXPECT_FALSE(options.enabled);
   EXPECT_FALSE(options.hold_incomplete);
   EXPECT_EQ(options.max_revokes, 7);
@@ -45,7 +48,8 @@ TEST(GuardOptions, OutOfRangeValuesNameTheOption) {
   for (const auto& [arg, name] : std::vector<std::pair<std::string, std::string>>{
            {"--guard.max_revokes=-1", "guard.max_revokes: -1 is out of range"},
            {"--guard.max_revoke_percent=101", "guard.max_revoke_percent: 101 is out of range"},
-           {"--guard.min_revokes_for_percent=-3", "guard.min_revokes_for_percent: -3"}}) {
+           {"--guard.min_revokes_for_percent=-3", "guard.min_revokes_for_percent: -3"},
+           {"--guard.max_refused=-1", "guard.max_refused: -1 is out of range"}}) {
     try {
       guard_options_from(parse({arg}));
       ADD_FAILURE() << arg << " was accepted";

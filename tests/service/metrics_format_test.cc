@@ -148,6 +148,7 @@ RunMetrics sample_run() {
   run.held = true;
   run.full_read = false;
   run.entries_read = 1234;
+  run.entries_refused = 6;
   run.stats.grants = 7;
   run.stats.org_applies = 1;
   run.stats.revokes = 3;
@@ -167,6 +168,7 @@ TEST(MetricsFormatTest, LastRunFigures) {
   EXPECT_EQ(value_of(samples, "valtuus_last_run_held"), "1");
   EXPECT_EQ(value_of(samples, "valtuus_last_run_id"), "42");
   EXPECT_EQ(value_of(samples, "valtuus_last_run_entries_read"), "1234");
+  EXPECT_EQ(value_of(samples, "valtuus_last_run_entries_refused"), "6");
   EXPECT_EQ(value_of(samples, "valtuus_last_run_items_proposed", {{"kind", "grant"}}), "7");
   EXPECT_EQ(value_of(samples, "valtuus_last_run_items_proposed", {{"kind", "org_apply"}}), "1");
   EXPECT_EQ(value_of(samples, "valtuus_last_run_items_proposed", {{"kind", "revoke"}}), "3");

@@ -242,3 +242,96 @@ TEST(RequestedAttributes, FixedSetPlusConfiguredOnesWithoutDuplicates) {
 
 }  // namespace
 }  // namespace valtuus::ldap
+
+namespace valtuus::ldap {
+namespace {
+
+bool mentions(const RefusedValue& r, const std::string& text) {
+  return r.dn.find(text) != std::string::npos || r.account.find(text) != std::string::npos ||
+         r.key.find(text) != std::string::npos || r.reason.find(text) != std::string::npos;
+}
+
+TEST(MapEntryRefused, EachRefusedValueIsListedWithEntryFieldAndReasonNeverTheValue) {
+  RawEntry e = full_entry();
+  set(e, "givenName", {"Krist\xE4"});
+  set(e, "title", {"Johtaja\nrm -rf"});
+  set(e, "department", {std::string(65536, 'x')});
+  set(e, "valtuusIdentityCode", {"131052-308T\x1b"});
+  const MappedEntry m = map_entry(e, options());
+  ASSERT_TRUE(m.employee.has_value());
+  ASSERT_EQ(m.refused.size(), 4u);
+  std::vector<std::string> fields;
+  for (const RefusedValue& r : m.refused) {
+    fields.push_back(r.field);
+    EXPECT_EQ(r.dn, e.dn);
+    EXPECT_EQ(r.key, "35918bc9-196d-40ea-9779-889d79b753f0");
+    EXPECT_EQ(r.account, "kaijala");
+    EXPECT_FALSE(mentions(r, "131052")) << r.reason;
+    EXPECT_FALSE(mentions(r, "rm -rf")) << r.reason;
+    EXPECT_FALSE(mentions(r, "xxxx")) << r.reason;
+  }
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"given_name", "department", "title", "identity_code"}));
+  EXPECT_EQ(m.refused[0].reason, "givenName: not valid UTF-8");
+  EXPECT_EQ(m.refused[1].reason, "department: longer than 4096 bytes (65536)");
+  EXPECT_EQ(m.refused[2].reason, "title: contains a control character");
+}
+
+TEST(MapEntryRefused, ARefusedAccountRefusesTheEntryButKeepsItsKey) {
+  RawEntry e = full_entry();
+  set(e, "sAMAccountName", {"kai\x01jala"});
+  const MappedEntry m = map_entry(e, options());
+  EXPECT_FALSE(m.employee.has_value());
+  ASSERT_EQ(m.refused.size(), 1u);
+  EXPECT_EQ(m.refused[0].field, "account");
+  EXPECT_EQ(m.refused[0].key, "35918bc9-196d-40ea-9779-889d79b753f0");
+  EXPECT_EQ(m.refused[0].account, "");
+  EXPECT_EQ(m.refused[0].reason, "sAMAccountName: contains a control character");
+}
+
+TEST(MapEntryRefused, ARefusedKeyKeepsTheAccount) {
+  RawEntry e = full_entry();
+  set(e, "objectGUID", {"short"});
+  const MappedEntry m = map_entry(e, options());
+  EXPECT_FALSE(m.employee.has_value());
+  ASSERT_EQ(m.refused.size(), 1u);
+  EXPECT_EQ(m.refused[0].field, "key");
+  EXPECT_EQ(m.refused[0].key, "");
+  EXPECT_EQ(m.refused[0].account, "kaijala");
+  EXPECT_EQ(m.refused[0].reason, "objectGUID: not 16 bytes");
+}
+
+TEST(MapEntryRefused, SurroundingUnicodeWhiteSpaceIsTrimmedNotRefused) {
+  RawEntry e = full_entry();
+  set(e, "department", {"\tElinkeinoasiat\xC2\xA0"});
+  set(e, "title",
+      {"\xE3\x80\x80"
+       "Elinkeinojohtaja\r\n"});
+  set(e, "sAMAccountName", {"kaijala\t"});
+  const MappedEntry m = map_entry(e, options());
+  ASSERT_TRUE(m.employee.has_value());
+  EXPECT_TRUE(m.refused.empty());
+  EXPECT_EQ(m.employee->department, "Elinkeinoasiat");
+  EXPECT_EQ(m.employee->title, "Elinkeinojohtaja");
+  EXPECT_EQ(m.employee->account, "kaijala");
+  // Inside the value a TAB is still a control character.
+  set(e, "department", {"Elinkeino\tasiat"});
+  const MappedEntry inside = map_entry(e, options());
+  ASSERT_EQ(inside.refused.size(), 1u);
+  EXPECT_EQ(inside.refused[0].field, "department");
+  EXPECT_EQ(inside.employee->department, "");
+}
+
+TEST(MapEntryRefused, ADnWithAControlCharacterIsRefusedAndShownEscaped) {
+  RawEntry e = full_entry();
+  e.dn = "CN=Evil\nInjected: line,OU=Staff,DC=porvoo,DC=fi";
+  const MappedEntry m = map_entry(e, options());
+  EXPECT_FALSE(m.employee.has_value());
+  ASSERT_EQ(m.refused.size(), 1u);
+  EXPECT_EQ(m.refused[0].field, "dn");
+  EXPECT_EQ(m.refused[0].dn, "CN=Evil\\0AInjected: line,OU=Staff,DC=porvoo,DC=fi");
+  for (const auto& w : m.warnings) EXPECT_EQ(w.find('\n'), std::string::npos) << w;
+}
+
+}  // namespace
+}  // namespace valtuus::ldap

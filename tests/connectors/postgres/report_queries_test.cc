@@ -127,13 +127,22 @@ TEST_F(ReportQueriesTest, LeaversFilters) {
   EXPECT_TRUE(leavers({std::string("Nobody"), std::nullopt}).empty());
   // The leavers' OU names its reason when the person is still read and not disabled.
   pqxx::work txn(admin_);
-  txn.exec("UPDATE employee SET ou = 'Lähteneet', account_expires = NULL WHERE key = 'k-exp'");
+  txn.exec(
+      "UPDATE employee SET ou = 'Lähteneet', dn = 'CN=Exp,OU=2026,OU=Lähteneet,DC=kunta,DC=fi', "
+      "  account_expires = NULL WHERE key = 'k-exp'");
   txn.commit();
   const auto ou = in_snapshot([](auto& t) {
-    return leavers_report(t, {std::string("talous"), std::nullopt}, {}, {" lähteneet"});
+    return leavers_report(t, {std::string("talous"), std::nullopt}, {},
+                          {"ou=LÄHTENEET,dc=kunta,dc=fi"});
   });
   ASSERT_EQ(ou.size(), 1u);
   EXPECT_EQ(ou[0].why, "leavers_ou");
+  // A bare name matches nothing: the position in the tree decides.
+  const auto bare = in_snapshot([](auto& t) {
+    return leavers_report(t, {std::string("talous"), std::nullopt}, {}, {"Lähteneet"});
+  });
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_NE(bare[0].why, "leavers_ou");
 }
 
 TEST_F(ReportQueriesTest, SlaAgesAgainstTargetsOverdueFirstAndPercentiles) {
