@@ -5,6 +5,8 @@
 #include <string>
 
 #include "common/log.h"
+#include "connectors/postgres/audit_store.h"
+#include "core/audit_anchor.h"
 
 namespace valtuus {
 
@@ -54,6 +56,18 @@ void log_summary(const CycleResult& result) {
        {"VALTUUS_SUPERSEDED", std::to_string(stats.superseded)},
        {"VALTUUS_HELD", result.record.held ? "1" : "0"},
        {"VALTUUS_DURATION_MS", std::to_string(result.duration.count())}});
+}
+
+void log_audit_anchor(pqxx::connection& database) {
+  try {
+    pqxx::read_transaction txn(database);
+    const auto head = audit_head(txn);
+    if (!head) return;
+    log(LogLevel::kInfo, "audit anchor: " + format_audit_anchor(head->event, head->hash, head->at),
+        {{"VALTUUS_AUDIT_EVENT", std::to_string(head->event)}, {"VALTUUS_AUDIT_HASH", head->hash}});
+  } catch (const std::exception& e) {
+    log(LogLevel::kWarning, std::string("could not read the audit trail's head: ") + e.what());
+  }
 }
 
 RunMetrics metrics_of(const CycleResult* result) {
