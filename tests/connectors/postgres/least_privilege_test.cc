@@ -8,6 +8,7 @@
 #include <set>
 
 #include "connectors/postgres/migrations.h"
+#include "core/errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -126,6 +127,25 @@ TEST_F(LeastPrivilegeTest, EverythingBelongsToTheOwnerRoleWhichCannotLogIn) {
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("not permitted to log in"), std::string::npos) << e.what();
   }
+}
+
+// Migrations create cluster roles and give the schema to valtuus_owner: only a superuser may,
+// and any other login is told how to run them instead of failing halfway.
+TEST(Migrate, RefusesALoginThatIsNotASuperuserWithTheWayToRunIt) {
+  TestLogins logins;
+  TestDatabase fresh("migrate_as_login");
+  const std::string admin = logins.make("anna", "valtuus_admin");
+  pqxx::connection c(fresh.conninfo() + " user=" + admin);
+  try {
+    migrate(c);
+    ADD_FAILURE() << "a login that is not a superuser migrated";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sudo -u postgres valtuusctl db migrate"),
+              std::string::npos)
+        << e.what();
+  }
+  pqxx::read_transaction txn(c);
+  EXPECT_FALSE(txn.exec1("SELECT to_regclass('schema_version') IS NOT NULL")[0].as<bool>());
 }
 
 class ForgedDecisionTest : public LeastPrivilegeTest {
