@@ -285,6 +285,24 @@ BEGIN
 END;
 $$;
 
+-- An administrator sets the language of messages whose recipient's language is unknown,
+-- audited. Returns the language it replaced.
+CREATE FUNCTION outbox_set_default_language(p_language text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  before text;
+BEGIN
+  SELECT default_language INTO before FROM outbox_setting FOR UPDATE;
+  UPDATE outbox_setting SET default_language = p_language;
+  IF before IS DISTINCT FROM p_language THEN
+    INSERT INTO audit_event (action, details)
+      VALUES ('outbox_default_language_set',
+              jsonb_build_object('language', p_language, 'before', before));
+  END IF;
+  RETURN before;
+END;
+$$;
+
 -- An administrator erases a person's identity code (a data subject's request, the end of a
 -- leaver's retention), audited with the reason. Returns whether there was one.
 CREATE FUNCTION erase_identity_code(p_employee_key text, p_reason text) RETURNS boolean
@@ -307,11 +325,13 @@ $$;
 REVOKE EXECUTE ON FUNCTION
   import_grants(text, integer[], text[], text[], date[], date[], text[], text[]),
   outbox_claim(), outbox_mark_sent(bigint), outbox_mark_failed(bigint, text, double precision, integer),
-  outbox_channel_set(text, text, boolean), erase_identity_code(text, text)
+  outbox_channel_set(text, text, boolean), outbox_set_default_language(text),
+  erase_identity_code(text, text)
   FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   import_grants(text, integer[], text[], text[], date[], date[], text[], text[]),
-  outbox_channel_set(text, text, boolean), erase_identity_code(text, text)
+  outbox_channel_set(text, text, boolean), outbox_set_default_language(text),
+  erase_identity_code(text, text)
   TO valtuus_admin;
 GRANT EXECUTE ON FUNCTION outbox_claim(), outbox_mark_sent(bigint),
   outbox_mark_failed(bigint, text, double precision, integer) TO valtuus_notifier;

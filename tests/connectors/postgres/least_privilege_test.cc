@@ -257,7 +257,11 @@ TEST_F(ForgedDecisionTest, AdministratorsChangeChannelsAndEraseCodesOnlyThroughA
   EXPECT_TRUE(
       refused(try_sql(as(reviewer), "SELECT outbox_channel_set('reviewers', 'webhook', true)")));
   EXPECT_TRUE(refused(try_sql(as(reviewer), "SELECT erase_identity_code('k', 'asked')")));
+  EXPECT_TRUE(refused(try_sql(as(reviewer), "SELECT outbox_set_default_language('sv')")));
   EXPECT_EQ(try_sql(as(admin), "SELECT outbox_channel_set('reviewers', 'webhook', true)"), "");
+  EXPECT_EQ(try_sql(as(admin), "SELECT outbox_set_default_language('sv')"), "");
+  EXPECT_NE(try_sql(as(admin), "SELECT outbox_set_default_language('de')").find("check"),
+            std::string::npos);
   EXPECT_NE(try_sql(as(admin), "SELECT outbox_channel_set('employee', 'webhook', true)")
                 .find("outbox_channel_check"),
             std::string::npos)
@@ -274,10 +278,12 @@ TEST_F(ForgedDecisionTest, AdministratorsChangeChannelsAndEraseCodesOnlyThroughA
             1);
   EXPECT_EQ(txn.exec1("SELECT count(*) FROM identity_code")[0].as<int>(), 0);
   EXPECT_EQ(txn.exec_params1("SELECT count(*) FROM audit_event WHERE actor = $1 AND action IN "
-                             "('outbox_channel_added', 'identity_code_erased')",
+                             "('outbox_channel_added', 'identity_code_erased', "
+                             "'outbox_default_language_set')",
                              admin)[0]
                 .as<int>(),
-            2);
+            3);
+  EXPECT_EQ(txn.exec1("SELECT default_language FROM outbox_setting")[0].as<std::string>(), "sv");
 }
 
 }  // namespace
