@@ -5,6 +5,8 @@
 #include <string>
 
 #include "common/log.h"
+#include "connectors/postgres/audit_store.h"
+#include "core/audit_anchor.h"
 
 namespace valtuus {
 
@@ -59,6 +61,18 @@ void log_summary(const CycleResult& result) {
   // so that a broken export does not flood the journal.
   for (const std::string& line : refused_lines(result.refused)) {
     log(LogLevel::kWarning, line, {{"VALTUUS_RUN_ID", std::to_string(result.record.run_id)}});
+  }
+}
+
+void log_audit_anchor(pqxx::connection& database) {
+  try {
+    pqxx::read_transaction txn(database);
+    const auto head = audit_head(txn);
+    if (!head) return;
+    log(LogLevel::kInfo, "audit anchor: " + format_audit_anchor(head->event, head->hash, head->at),
+        {{"VALTUUS_AUDIT_EVENT", std::to_string(head->event)}, {"VALTUUS_AUDIT_HASH", head->hash}});
+  } catch (const std::exception& e) {
+    log(LogLevel::kWarning, std::string("could not read the audit trail's head: ") + e.what());
   }
 }
 

@@ -26,6 +26,11 @@ CycleResult run_cycle(Running& running, DirectorySource& directory, DirectoryMem
 // The summary line, with the fields a journal query wants. Counts only: no name, no value.
 void log_summary(const CycleResult& result);
 
+// Logs the audit trail's newest event as an anchor line ("audit anchor: EVENT_ID HASH AT",
+// docs/audit-anchors.md), so that a journal kept off the machine anchors the trail after every
+// run. A failure to read it is logged and ignored: it must not fail the run that was written.
+void log_audit_anchor(pqxx::connection& database);
+
 // The metrics of a run; of a failed one when `result` is null.
 RunMetrics metrics_of(const CycleResult* result);
 

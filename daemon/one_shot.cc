@@ -43,6 +43,7 @@ int run_one(Running& running, LoopSignals& signals) {
     return settings.daemon.mode == DaemonMode::kCheck ? kExitFailure : kExitOk;
   }
   log_summary(result);
+  if (writes) log_audit_anchor(*database);
   if (writes) write_metrics(settings, metrics_of(&result), database.get());
   if (settings.daemon.mode == DaemonMode::kDryRun) print_plan(std::cout, result.record);
   if (settings.daemon.mode != DaemonMode::kCheck) return kExitOk;

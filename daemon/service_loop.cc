@@ -130,6 +130,7 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
         if (result.full_read && result.complete) schedule.full_read_done(started);
         if (!memory.valid) schedule.forget();
         log_summary(result);
+        log_audit_anchor(*database);
         notifier.status(cycle_summary(result));
         metrics = metrics_of(&result);
         backoff.reset();

@@ -46,10 +46,12 @@ REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER
 -- the trigger anyway, so refusing them would protect nothing and break repairs.
 CREATE OR REPLACE FUNCTION change_item_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_user <> 'valtuus_owner'
-     AND NOT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) THEN
-    RAISE EXCEPTION 'item %: % may not change an item directly; decisions go through approve_item, reject_item, mark_item_done and the other functions',
-      OLD.id, current_user USING ERRCODE = 'insufficient_privilege';
+  -- Nested, so that the catalog is read only for a change from outside the functions.
+  IF current_user <> 'valtuus_owner' THEN
+    IF NOT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) THEN
+      RAISE EXCEPTION 'item %: % may not change an item directly; decisions go through approve_item, reject_item, mark_item_done and the other functions',
+        OLD.id, current_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
   END IF;
   IF NEW.version <> OLD.version + 1 THEN
     RAISE EXCEPTION 'item %: version must advance by one (% to %)', OLD.id, OLD.version, NEW.version
@@ -83,15 +85,15 @@ $$;
 -- approved or done in someone's name. Only a superuser (test data, repairs) is exempt.
 CREATE FUNCTION change_item_born_open() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) THEN
-    RETURN NEW;
-  END IF;
-  IF NEW.state NOT IN ('proposed', 'held') OR NEW.version <> 1
-     OR (NEW.decided_by, NEW.decided_at, NEW.applied_by, NEW.applied_at, NEW.executed_by,
-         NEW.executed_at, NEW.exception_until, NEW.superseded_by_run) IS DISTINCT FROM
-        (NULL::text, NULL::timestamptz, NULL::text, NULL::timestamptz, NULL::text,
-         NULL::timestamptz, NULL::timestamptz, NULL::bigint)
-     OR NEW.decision_note <> '' OR NEW.execution_note <> '' THEN
+  -- The catalog is read only for an item that is not born open (a bulk COPY of a run's items
+  -- pays nothing for the superuser's exemption).
+  IF (NEW.state NOT IN ('proposed', 'held') OR NEW.version <> 1
+      OR (NEW.decided_by, NEW.decided_at, NEW.applied_by, NEW.applied_at, NEW.executed_by,
+          NEW.executed_at, NEW.exception_until, NEW.superseded_by_run) IS DISTINCT FROM
+         (NULL::text, NULL::timestamptz, NULL::text, NULL::timestamptz, NULL::text,
+          NULL::timestamptz, NULL::timestamptz, NULL::bigint)
+      OR NEW.decision_note <> '' OR NEW.execution_note <> '')
+     AND NOT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) THEN
     RAISE EXCEPTION 'a new item is proposed or held, version 1, with no decision or execution recorded (% tried state %)',
       current_user, NEW.state USING ERRCODE = 'insufficient_privilege';
   END IF;
@@ -283,6 +285,24 @@ BEGIN
 END;
 $$;
 
+-- An administrator sets the language of messages whose recipient's language is unknown,
+-- audited. Returns the language it replaced.
+CREATE FUNCTION outbox_set_default_language(p_language text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  before text;
+BEGIN
+  SELECT default_language INTO before FROM outbox_setting FOR UPDATE;
+  UPDATE outbox_setting SET default_language = p_language;
+  IF before IS DISTINCT FROM p_language THEN
+    INSERT INTO audit_event (action, details)
+      VALUES ('outbox_default_language_set',
+              jsonb_build_object('language', p_language, 'before', before));
+  END IF;
+  RETURN before;
+END;
+$$;
+
 -- An administrator erases a person's identity code (a data subject's request, the end of a
 -- leaver's retention), audited with the reason. Returns whether there was one.
 CREATE FUNCTION erase_identity_code(p_employee_key text, p_reason text) RETURNS boolean
@@ -305,11 +325,13 @@ $$;
 REVOKE EXECUTE ON FUNCTION
   import_grants(text, integer[], text[], text[], date[], date[], text[], text[]),
   outbox_claim(), outbox_mark_sent(bigint), outbox_mark_failed(bigint, text, double precision, integer),
-  outbox_channel_set(text, text, boolean), erase_identity_code(text, text)
+  outbox_channel_set(text, text, boolean), outbox_set_default_language(text),
+  erase_identity_code(text, text)
   FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   import_grants(text, integer[], text[], text[], date[], date[], text[], text[]),
-  outbox_channel_set(text, text, boolean), erase_identity_code(text, text)
+  outbox_channel_set(text, text, boolean), outbox_set_default_language(text),
+  erase_identity_code(text, text)
   TO valtuus_admin;
 GRANT EXECUTE ON FUNCTION outbox_claim(), outbox_mark_sent(bigint),
   outbox_mark_failed(bigint, text, double precision, integer) TO valtuus_notifier;

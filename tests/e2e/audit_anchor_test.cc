@@ -13,8 +13,8 @@ class AuditAnchorTest : public E2eTest {
   void SetUp() override {
     E2eTest::SetUp();
     migrate_and_sync();
-    ProcessResult second = valtuusd({"--config", config_, "--once"});
-    ASSERT_EQ(second.exit_code, 0) << second.err;
+    second_ = valtuusd({"--config", config_, "--once"});
+    ASSERT_EQ(second_.exit_code, 0) << second_.err;
     ASSERT_GE(count("SELECT count(*) FROM audit_event"), 2);
     // Security keeps the anchors (docs/audit-anchors.md); it reads, it writes nothing.
     security_ = config_as(logins_.make("sami", "valtuus_security"));
@@ -37,7 +37,24 @@ class AuditAnchorTest : public E2eTest {
   }
 
   std::string security_, anchors_;
+  ProcessResult second_;
 };
+
+// Every run logs the head as an anchor line, so a journal shipped off the machine keeps anchors
+// without anyone remembering to take them.
+TEST_F(AuditAnchorTest, EveryRunLogsTheHeadAsAnAnchorLine) {
+  const std::string marker = "audit anchor: ";
+  const auto at = second_.err.find(marker);
+  ASSERT_NE(at, std::string::npos) << second_.err;
+  const std::string line =
+      second_.err.substr(at + marker.size(), second_.err.find('\n', at) - at - marker.size());
+  // The same event and hash as `audit anchor` printed after the run (nothing happened since).
+  const std::string anchor = ctl({"audit", "anchor"}).out;
+  EXPECT_EQ(line.substr(0, line.rfind(' ')), anchor.substr(0, anchor.rfind(' '))) << line;
+  const std::string file = dir_ + "/from-journal.txt";
+  write_file(file, line + "\n");
+  EXPECT_EQ(ctl({"audit", "verify", "--anchor", file}).exit_code, 0);
+}
 
 TEST_F(AuditAnchorTest, AnIntactTrailMatchesItsAnchor) {
   ProcessResult verified = ctl({"audit", "verify", "--anchor", anchors_});

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "connectors/postgres/migrations.h"
+#include "core/errors.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -128,6 +129,25 @@ TEST_F(LeastPrivilegeTest, EverythingBelongsToTheOwnerRoleWhichCannotLogIn) {
   }
 }
 
+// Migrations create cluster roles and give the schema to valtuus_owner: only a superuser may,
+// and any other login is told how to run them instead of failing halfway.
+TEST(Migrate, RefusesALoginThatIsNotASuperuserWithTheWayToRunIt) {
+  TestLogins logins;
+  TestDatabase fresh("migrate_as_login");
+  const std::string admin = logins.make("anna", "valtuus_admin");
+  pqxx::connection c(fresh.conninfo() + " user=" + admin);
+  try {
+    migrate(c);
+    ADD_FAILURE() << "a login that is not a superuser migrated";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sudo -u postgres valtuusctl db migrate"),
+              std::string::npos)
+        << e.what();
+  }
+  pqxx::read_transaction txn(c);
+  EXPECT_FALSE(txn.exec1("SELECT to_regclass('schema_version') IS NOT NULL")[0].as<bool>());
+}
+
 class ForgedDecisionTest : public LeastPrivilegeTest {
  protected:
   ForgedDecisionTest() {
@@ -237,7 +257,11 @@ TEST_F(ForgedDecisionTest, AdministratorsChangeChannelsAndEraseCodesOnlyThroughA
   EXPECT_TRUE(
       refused(try_sql(as(reviewer), "SELECT outbox_channel_set('reviewers', 'webhook', true)")));
   EXPECT_TRUE(refused(try_sql(as(reviewer), "SELECT erase_identity_code('k', 'asked')")));
+  EXPECT_TRUE(refused(try_sql(as(reviewer), "SELECT outbox_set_default_language('sv')")));
   EXPECT_EQ(try_sql(as(admin), "SELECT outbox_channel_set('reviewers', 'webhook', true)"), "");
+  EXPECT_EQ(try_sql(as(admin), "SELECT outbox_set_default_language('sv')"), "");
+  EXPECT_NE(try_sql(as(admin), "SELECT outbox_set_default_language('de')").find("check"),
+            std::string::npos);
   EXPECT_NE(try_sql(as(admin), "SELECT outbox_channel_set('employee', 'webhook', true)")
                 .find("outbox_channel_check"),
             std::string::npos)
@@ -254,10 +278,12 @@ TEST_F(ForgedDecisionTest, AdministratorsChangeChannelsAndEraseCodesOnlyThroughA
             1);
   EXPECT_EQ(txn.exec1("SELECT count(*) FROM identity_code")[0].as<int>(), 0);
   EXPECT_EQ(txn.exec_params1("SELECT count(*) FROM audit_event WHERE actor = $1 AND action IN "
-                             "('outbox_channel_added', 'identity_code_erased')",
+                             "('outbox_channel_added', 'identity_code_erased', "
+                             "'outbox_default_language_set')",
                              admin)[0]
                 .as<int>(),
-            2);
+            3);
+  EXPECT_EQ(txn.exec1("SELECT default_language FROM outbox_setting")[0].as<std::string>(), "sv");
 }
 
 }  // namespace
