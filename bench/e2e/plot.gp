@@ -28,6 +28,7 @@ unset logscale y
 set logscale x
 set ylabel "peak RSS, MB"
 set yrange [0:*]
+set key bottom right
 plot "e2e.dat" using 1:11 with linespoints lw 2 title "valtuusd --once (first sync)", \
      "" using 1:12 with linespoints lw 2 title "valtuusd looping", \
      "" using 1:13 with linespoints title "valtuusctl import grants", \
