@@ -171,22 +171,20 @@ def main():
                 revokes += len(set(held) - set(needs(i)))
 
     # 100 people in line, spread over the directory, move to a title that requires a theme.
-    step = count // CHANGED
-    changed = []
-    for k in range(CHANGED):
-        i = k * step
-        while not (in_line(i) and title_of(i) >= TITLE_THEMES):
-            i += 1
-        changed.append(i)
+    movable = [i for i in range(count) if in_line(i) and title_of(i) >= TITLE_THEMES]
+    if len(movable) < CHANGED:
+        sys.exit(f"make-world.py: only {len(movable)} people can change title; raise COUNT")
+    changed = [movable[k * len(movable) // CHANGED] for k in range(CHANGED)]
     write(f"{outdir}/change.ldif",
           "".join(modify(base, i, "title", TITLES[title_of(i) - TITLE_THEMES]) for i in changed))
     write(f"{outdir}/revert.ldif",
           "".join(modify(base, i, "title", TITLES[title_of(i)]) for i in changed))
 
     # The leaver: in line, holding two grants, not one of the 100.
-    leaver = count // 2
-    while not (in_line(leaver) and title_of(leaver) < TITLE_THEMES) or leaver in changed:
-        leaver += 1
+    moved = set(changed)
+    holders = [i for i in range(count)
+               if in_line(i) and title_of(i) < TITLE_THEMES and i not in moved]
+    leaver = holders[len(holders) // 2]
     write(f"{outdir}/leave.ldif", modify(base, leaver, "userAccountControl", 514))
     write(f"{outdir}/return.ldif", modify(base, leaver, "userAccountControl", 512))
 

@@ -1,4 +1,4 @@
-# The plot of bench/e2e/run, from e2e.dat (written by report.py); run in bench/e2e.
+# The plot of bench/e2e/run, from e2e.dat (written by report.py); run in the folder holding it.
 # Left: seconds against people, both axes logarithmic, so that linear growth is a line of slope 1
 # (the dotted line: ldapsearch's first figure grown in proportion). Right: peak memory.
 set terminal pngcairo size 1200,500 font ",10"
