@@ -110,7 +110,7 @@ def main():
         head, rest = text.split(BEGIN, 1)
         _, tail = rest.split(END, 1)
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
-        body = (f"\nMeasured {stamp}: median of {reps} repetitions, Release build, {transport}. "
+        body = (f"\nMeasured {stamp}: median of {reps} repetitions, Release build, {transport}.\n"
                 "Ratios are to the `ldapsearch` of the same run.\n\n" + table +
                 "\n![time and memory against the number of people](e2e/e2e.png)\n")
         with open(readme, "w", encoding="utf-8") as out:
