@@ -22,7 +22,17 @@ END
 $$;
 -- Whatever a site did to the role before: it never logs in and has no special powers, so it
 -- cannot be used except by SET ROLE of a superuser.
-ALTER ROLE valtuus_owner NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+-- Only when something differs: ALTER ROLE writes a cluster-wide catalog row, and two databases
+-- migrated at once (advisory locks are per database) would fail with "tuple concurrently updated".
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'valtuus_owner'
+             AND (rolcanlogin OR rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication
+                  OR rolbypassrls)) THEN
+    ALTER ROLE valtuus_owner NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+  END IF;
+END
+$$;
 -- PostgreSQL 15 lets only the database owner create in schema public; the owner of the
 -- schema's objects must be able to create them.
 GRANT USAGE, CREATE ON SCHEMA public TO valtuus_owner;
