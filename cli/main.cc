@@ -7,6 +7,8 @@
 #include "common/error_exit.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
+#include "connectors/postgres/permission_hint.h"
+#include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
 #include "daemon/settings.h"
 
@@ -81,7 +83,21 @@ int main(int argc, char* argv[]) {
                        {config.unrecognised.begin() + static_cast<long>(command->path.size()),
                         config.unrecognised.end()},
                        std::cout};
-    return command->run(ctx);
+    try {
+      return command->run(ctx);
+    } catch (const pqxx::insufficient_privilege& e) {
+      // A missing grant: say which role the login needs (asked on a connection of its own, as
+      // the command's own is gone with its transaction). A function's own refusal (four eyes)
+      // is also 42501 and is printed as it is.
+      std::unique_ptr<pqxx::connection> catalog;
+      try {
+        catalog = connect_database(database_options_from(config.values));
+      } catch (const std::exception&) {
+      }
+      std::cerr << "valtuusctl: refused: " << explain_permission_denied(e.what(), catalog.get())
+                << '\n';
+      return kExitFailure;
+    }
   } catch (const pqxx::broken_connection& e) {
     log_error(std::string("database connection lost: ") + e.what());
     return kExitTransient;

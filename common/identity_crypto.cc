@@ -113,6 +113,10 @@ std::unique_ptr<IdentityCrypto> load_identity_key_file(const std::string& path,
   if (path.empty()) throw ConfigError(option + ": no file given");
   require_sodium();
   const std::string resolved = resolve_credential_path(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(resolved, ec)) {
+    throw ConfigError(option + ": '" + resolved + "' is a folder, not a file");
+  }
   std::ifstream in(resolved, std::ios::binary);
   if (!in) {
     throw ConfigError(option + ": cannot read '" + resolved + "': " + std::strerror(errno));

@@ -69,6 +69,10 @@ bool stderr_is_journal() {
   return journal_stream_matches(std::getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino);
 }
 
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 void write_line(LogLevel level, std::string_view message) {
   std::fprintf(stderr, "%s: %s: %.*s\n", program_name.c_str(), level_name(level),
                static_cast<int>(message.size()), message.data());
@@ -122,6 +126,35 @@ bool journal_stream_matches(const char* journal_stream, unsigned long long dev,
          parse_number(text.substr(colon + 1), stream_ino) && stream_dev == dev && stream_ino == ino;
 }
 
+std::string one_line(std::string_view message) {
+  while (!message.empty() && is_blank(message.back())) message.remove_suffix(1);
+  while (!message.empty() && is_blank(message.front())) message.remove_prefix(1);
+  std::string out;
+  out.reserve(message.size());
+  std::size_t i = 0;
+  while (i < message.size()) {
+    const char c = message[i];
+    if (c == '\n' || c == '\r') {
+      // One separator for the break and the blanks around it (also for blank lines).
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+      while (i < message.size() && is_blank(message[i])) ++i;
+      out += "; ";
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+    ++i;
+  }
+  return out;
+}
+
 void set_log_program(std::string_view program) {
   std::lock_guard lock(log_mutex);
   program_name = program;
@@ -135,9 +168,10 @@ void set_log_threshold(LogLevel threshold) {
 void log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
   std::lock_guard lock(log_mutex);
   if (level < log_threshold) return;
+  const std::string line = one_line(message);
   // Should the journal refuse the entry, the line on stderr still reaches it (unstructured).
-  if (stderr_is_journal() && send_to_journal(level, message, fields)) return;
-  write_line(level, message);
+  if (stderr_is_journal() && send_to_journal(level, line, fields)) return;
+  write_line(level, line);
 }
 
 }  // namespace valtuus

@@ -37,6 +37,12 @@ bool is_valid_log_field_name(std::string_view name);
 bool journal_stream_matches(const char* journal_stream, unsigned long long dev,
                             unsigned long long ino);
 
+// `message` as one line, as log() writes it: PostgreSQL's multi-line errors ("ERROR: ...",
+// "DETAIL: ...", "HINT: ...") and any other line breaks become "; ", surrounding white space
+// of each line and the end is dropped, and other control characters are shown as \xNN, so
+// that one event is one line in a file or in grep and no value can forge another line.
+std::string one_line(std::string_view message);
+
 inline void log_info(std::string_view m) {
   log(LogLevel::kInfo, m);
 }

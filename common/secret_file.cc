@@ -24,6 +24,11 @@ std::string resolve_credential_path(const std::string& path) {
 std::string read_secret_file(const std::string& path, const std::string& option) {
   if (path.empty()) throw ConfigError(option + ": no file given");
   const std::string resolved = resolve_credential_path(path);
+  // An ifstream opens a folder and reads nothing from it, which would read as "empty".
+  std::error_code ec;
+  if (std::filesystem::is_directory(resolved, ec)) {
+    throw ConfigError(option + ": '" + resolved + "' is a folder, not a file");
+  }
   std::ifstream in(resolved, std::ios::binary);
   if (!in) {
     throw ConfigError(option + ": cannot read '" + resolved + "': " + std::strerror(errno));

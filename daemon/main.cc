@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string_view>
 
 #include "common/configuration.h"
@@ -12,8 +14,10 @@
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/privileges.h"
+#include "connectors/postgres/permission_hint.h"
 #include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
+#include "daemon/config_check.h"
 #include "daemon/loop_signals.h"
 #include "daemon/one_shot.h"
 #include "daemon/service_loop.h"
@@ -48,6 +52,7 @@ int main(int argc, char* argv[]) {
   const ConfigurationSources sources = configuration_sources();
   const int failure = check_mode(argc, argv) ? kExitFailure : 0;
   auto exit_code = [failure](int code) { return failure ? failure : code; };
+  std::optional<DatabaseOptions> database;  // known once the settings are read
   try {
     Configuration config = read_configuration(argc, argv, sources);
     if (config.values.count("help")) {
@@ -65,9 +70,10 @@ int main(int argc, char* argv[]) {
       return kExitOk;
     }
     const Settings settings = settings_from(config.values);
+    database = settings.database;
     if (config.values.count("check-config")) {
+      check_service_files(settings);
       load_policy_or_throw(settings.policy, true);
-      load_identity_or_warn(settings);
       std::cout << "configuration and policy are valid\n";
       return kExitOk;
     }
@@ -75,6 +81,15 @@ int main(int argc, char* argv[]) {
   } catch (const pqxx::broken_connection& e) {
     log_error(std::string("database connection lost: ") + e.what());
     return exit_code(kExitTransient);
+  } catch (const pqxx::insufficient_privilege& e) {
+    // A missing grant: which role the login needs, asked on a connection of its own.
+    std::unique_ptr<pqxx::connection> catalog;
+    try {
+      if (database) catalog = connect_database(*database);
+    } catch (const std::exception&) {
+    }
+    log_error(explain_permission_denied(e.what(), catalog.get()));
+    return exit_code(kExitFailure);
   } catch (const std::exception& e) {
     return exit_code(log_error_exit(e));
   }

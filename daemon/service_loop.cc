@@ -14,6 +14,7 @@
 #include "connectors/ldap/ldap_source.h"
 #include "connectors/postgres/leadership.h"
 #include "connectors/postgres/migrations.h"
+#include "connectors/postgres/permission_hint.h"
 #include "core/errors.h"
 #include "daemon/daemon_cycle.h"
 #include "daemon/schedule.h"
@@ -142,6 +143,16 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
       wait = backoff.next_delay();
       log_warning(fmt::format("database connection lost: {}; retrying in {:.1f} s", e.what(),
                               static_cast<double>(wait.count()) / 1000.0));
+      metrics = metrics_of(nullptr);
+    } catch (const pqxx::insufficient_privilege& e) {
+      // A missing grant does not heal by itself, but an administrator can fix it while the
+      // service waits: retried like any failure, with the role the login needs named.
+      if (signals.stop_requested()) break;
+      wait = backoff.next_delay();
+      const std::string why = explain_permission_denied(e.what(), database.get());
+      log_error(fmt::format("sync failed: {}; retrying in {:.1f} s", why,
+                            static_cast<double>(wait.count()) / 1000.0));
+      notifier.status("last run failed: " + why);
       metrics = metrics_of(nullptr);
     } catch (const std::exception& e) {
       // TransientError, a cancelled or failed query, a directory that vanished: the run did

@@ -41,16 +41,16 @@ Settings settings_from(const boost::program_options::variables_map& vm) {
                   metrics_options_from(vm), guard_options_from(vm)};
 }
 
-// The key for identity codes, when configured. Codes read without a key are dropped, which is
-// safe but probably not what the administrator meant: say so once at start.
-std::unique_ptr<IdentityCrypto> load_identity_or_warn(const Settings& settings) {
-  auto identity = load_identity_crypto(settings.identity);
-  if (!identity && !settings.directory.identity_code_attribute.empty()) {
-    log_warning(
-        "directory.identity_code_attribute is set but identity.key_file is not: identity "
-        "codes are read but not stored");
+// The key for identity codes, when configured. Reading codes without a key to store them would
+// drop every code read: refused, so that the administrator learns it at start, not from an
+// empty reveal months later.
+std::unique_ptr<IdentityCrypto> load_identity(const Settings& settings) {
+  if (!settings.directory.identity_code_attribute.empty() && settings.identity.key_file.empty()) {
+    throw ConfigError(
+        "directory.identity_code_attribute: set, but identity.key_file is not: identity codes "
+        "would be read and never stored (set identity.key_file, or leave the attribute empty)");
   }
-  return identity;
+  return load_identity_crypto(settings.identity);
 }
 
 // Errors are always logged one by one; warnings (such as a theme whose Suomi.fi URI is still
@@ -71,7 +71,7 @@ Policy load_policy_or_throw(const PolicyOptions& options, bool list_warnings) {
 
 Running load_running(const Settings& settings) {
   Policy policy = load_policy_or_throw(settings.policy, false);
-  auto identity = load_identity_or_warn(settings);
+  auto identity = load_identity(settings);
   log_info("policy: " + std::to_string(policy.catalog.size()) + " themes, " +
            std::to_string(policy.maps.size()) + " maps from " + settings.policy.dir);
   return Running{settings, std::move(policy), std::move(identity)};

@@ -41,9 +41,9 @@ ConfigurationSources configuration_sources();
 // Throws ConfigError naming the option when a value is out of range.
 Settings settings_from(const boost::program_options::variables_map& vm);
 
-// The identity-code key, when configured (nullptr when not); warns when codes are read but
-// cannot be stored. Throws ConfigError for a key that cannot be used.
-std::unique_ptr<IdentityCrypto> load_identity_or_warn(const Settings& settings);
+// The identity-code key, when configured (nullptr when not). Throws ConfigError for a key that
+// cannot be used, or when codes are read (directory.identity_code_attribute) without a key.
+std::unique_ptr<IdentityCrypto> load_identity(const Settings& settings);
 
 // The authorisation maps; errors are logged one by one and then thrown as one ConfigError.
 // Warnings are logged only with `list_warnings` (--check-config).

@@ -16,8 +16,11 @@
 #include "common/configuration.h"
 #include "common/error_exit.h"
 #include "common/exit_codes.h"
+#include "common/file_check.h"
 #include "common/log.h"
 #include "common/privileges.h"
+#include "common/secret_file.h"
+#include "connectors/postgres/permission_hint.h"
 #include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
 #include "notify/notify_options.h"
@@ -63,6 +66,25 @@ TemplateSet load_templates(const Settings& settings) {
     return TemplateSet::load(settings.template_dirs);
   } catch (const TemplateError& e) {
     throw ConfigError(std::string("templates: ") + e.what());
+  }
+}
+
+// --check-config: the files the sender opens only when it sends (or connects) are opened now,
+// so that a configuration that cannot work is refused before the start, naming the option.
+// The SMTP password and webhook token were already read by notify_options_from.
+void check_files(const Settings& settings) {
+  if (!settings.database.password_file.empty()) {
+    read_secret_file(settings.database.password_file, "database.password_file");
+  }
+  if (settings.notify.smtp && !settings.notify.smtp->ca_file.empty()) {
+    require_readable_file(settings.notify.smtp->ca_file, "notify.smtp_ca_file");
+  }
+  if (settings.notify.webhook && !settings.notify.webhook->ca_file.empty()) {
+    require_readable_file(settings.notify.webhook->ca_file, "notify.webhook_ca_file");
+  }
+  // A configured folder that is not there would silently fall back to the shipped templates.
+  if (!settings.notify.template_dir.empty()) {
+    require_readable_folder(settings.notify.template_dir, "notify.template_dir");
   }
 }
 
@@ -119,6 +141,12 @@ int run(int argc, const char* const argv[], Settings settings) {
       sender.reset();
       database.reset();
       if (owned->notify.once) return kExitTransient;
+    } catch (const pqxx::insufficient_privilege& e) {
+      // A missing grant: name the role the login needs (the connection is still usable).
+      log_error("database: " + explain_permission_denied(e.what(), database.get()));
+      sender.reset();
+      database.reset();
+      if (owned->notify.once) return kExitFailure;
     } catch (const pqxx::sql_error& e) {
       // A refused statement (a missing grant, an old schema): the connection may be unusable.
       log_error(std::string("database: ") + e.what());
@@ -179,6 +207,7 @@ int main(int argc, char* argv[]) {
     }
     Settings settings = load_settings(argc, argv, &config);
     if (config.values.count("check-config")) {
+      check_files(settings);
       load_templates(settings);
       std::cout << "configuration and templates are valid\n";
       return kExitOk;

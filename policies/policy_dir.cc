@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <system_error>
 
 #include "core/errors.h"
@@ -28,12 +29,15 @@ bool is_hidden(const fs::path& path) {
   return path.filename().string().starts_with(".");
 }
 
-std::string read_file(const fs::path& path) {
+// The file's text, or nullopt with `problem` saying why it cannot be read.
+std::optional<std::string> read_file(const fs::path& path, std::string& problem) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("cannot read " + path.string() + ": " + std::strerror(errno));
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) fail("cannot read " + path.string() + ": " + std::strerror(errno));
-  return text;
+  if (in) {
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (!in.bad()) return text;
+  }
+  problem = "cannot read " + path.string() + ": " + std::strerror(errno);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -67,7 +71,17 @@ std::vector<PolicyFile> read_policy_dir(const std::string& dir) {
             [](const fs::path& a, const fs::path& b) { return a.string() < b.string(); });
   std::vector<PolicyFile> files;
   files.reserve(paths.size());
-  for (const auto& path : paths) files.push_back({path.string(), read_file(path)});
+  // Every file that cannot be read is named at once, not one per attempt.
+  std::string problems;
+  for (const auto& path : paths) {
+    std::string problem;
+    if (auto text = read_file(path, problem)) {
+      files.push_back({path.string(), std::move(*text)});
+    } else {
+      problems += (problems.empty() ? "" : "; ") + problem;
+    }
+  }
+  if (!problems.empty()) fail(problems);
   return files;
 }
 

@@ -65,7 +65,7 @@ class Builder {
     std::size_t file_index;
   };
 
-  void read_file(YamlReader& reader);
+  void read_file(YamlReader& reader, bool may_define_mandates);
   void read_mandate(YamlReader& reader, const YAML::Node& node, const SourceLocation& fallback);
   void read_grant_right(YamlReader& reader, const Field& field, GrantRight& right);
   void read_map(YamlReader& reader, const YAML::Node& node, const SourceLocation& fallback);
@@ -107,15 +107,18 @@ std::pair<std::string, bool> Builder::read_id(YamlReader& reader, const Fields& 
   return {*id, ok};
 }
 
-void Builder::read_file(YamlReader& reader) {
+void Builder::read_file(YamlReader& reader, bool may_define_mandates) {
+  // A file that does not parse hides its mandates, so grants of them must not be called
+  // unknown; but a file whose text never says "mandates" defines none, and suppressing the
+  // other files' errors for it would show a person the errors of one file per round.
   const auto document = reader.load();
   if (!document) {
-    catalog_complete_ = false;
+    if (may_define_mandates) catalog_complete_ = false;
     return;
   }
   const auto top = reader.mapping(*document, reader.where(*document), "the top level");
   if (!top) {
-    catalog_complete_ = false;
+    if (may_define_mandates) catalog_complete_ = false;
     return;
   }
   if (!reader.check_keys(*top, kTopKeys, "the top level")) {
@@ -362,7 +365,7 @@ void Builder::read_grants(YamlReader& reader, const Field& field, const std::str
 PolicyLoadResult Builder::build(const std::vector<PolicyFile>& files) {
   for (std::size_t i = 0; i < files.size(); ++i) {
     YamlReader reader(files[i], i, findings_);
-    read_file(reader);
+    read_file(reader, files[i].text.find("mandates") != std::string::npos);
   }
   // Grants of unknown mandates; skipped when a broken file may have hidden the mandate.
   if (catalog_complete_) {

@@ -5,6 +5,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/log.h"
 #include "connectors/ldap/ldap_session.h"
 #include "connectors/ldap/ldap_values.h"
 #include "core/errors.h"
@@ -87,6 +88,11 @@ Result LdapDirectorySource::with_retries(Attempt attempt) {
     const auto delay = backoff.next_delay();
     retries.push_back("attempt " + std::to_string(attempts_) + " failed (" + failure +
                       "); retried after " + std::to_string(delay.count()) + " ms");
+    // Logged now, not only with the read's result: a read that keeps failing may take minutes
+    // of backoff, and the operator should see why while it happens.
+    log_warning("directory " + options_.uri + ": attempt " + std::to_string(attempts_) + " of " +
+                std::to_string(options_.retries + 1) + " failed (" + failure + "); retrying in " +
+                std::to_string(delay.count()) + " ms");
     sleep(delay);
     throw_if_stopped();
   }

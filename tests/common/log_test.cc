@@ -79,6 +79,26 @@ TEST_F(LogTest, WritesOneLinePerEventWithProgramAndLevel) {
             "valtuus-test: error: database connection lost\n");
 }
 
+TEST_F(LogTest, AMultiLinePostgresqlErrorIsOneLine) {
+  StderrCapture capture;
+  log_warning(
+      "sync failed: ERROR:  duplicate key value violates unique constraint \"x\"\n"
+      "DETAIL:  Key (id)=(1) already exists.\r\n"
+      "HINT:  none\n\n");
+  EXPECT_EQ(capture.text(),
+            "valtuus-test: warning: sync failed: ERROR:  duplicate key value violates unique "
+            "constraint \"x\"; DETAIL:  Key (id)=(1) already exists.; HINT:  none\n");
+}
+
+TEST(OneLineTest, ControlCharactersCannotForgeALine) {
+  EXPECT_EQ(one_line("a\x1b[31mb\x7f\tc"), "a\\x1b[31mb\\x7f\tc");
+  EXPECT_EQ(one_line("entry \nvaltuusd: info: forged"), "entry; valtuusd: info: forged");
+  EXPECT_EQ(one_line("  \n\n "), "");
+  EXPECT_EQ(one_line("plain"), "plain");
+  // UTF-8 is kept as it is.
+  EXPECT_EQ(one_line("Åström, Öhman"), "Åström, Öhman");
+}
+
 TEST_F(LogTest, FieldsAreNotPrintedOnStderr) {
   StderrCapture capture;
   log(LogLevel::kInfo, "run held", {{"VALTUUS_RUN_ID", "42"}, {"VALTUUS_HELD_REASON", "share"}});

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -358,6 +359,38 @@ TEST_F(NotifyE2e, RefusesRootBadOptionsAndRedactsNothingSecretInPrintConfig) {
   EXPECT_EQ(print.exit_code, 0) << print.err;
   EXPECT_NE(print.out.find("notify.smtp_url = smtp://"), std::string::npos) << print.out;
   expect_no_secret(print);
+}
+
+TEST_F(NotifyE2e, CheckConfigOpensEveryFileAndNamesTheOption) {
+  const std::string folder = dir_ + "/a-folder";
+  std::filesystem::create_directories(folder);
+  write_file(dir_ + "/empty", "");
+  const std::pair<std::string, std::string> cases[] = {
+      {"smtp_ca_file = " + dir_ + "/no-ca.pem", "notify.smtp_ca_file"},
+      {"webhook_ca_file = " + folder, "notify.webhook_ca_file"},
+      {"template_dir = " + dir_ + "/no-templates", "notify.template_dir"},
+      {"smtp_password_file = " + folder, "notify.smtp_password_file"},
+      {"webhook_token_file = " + dir_ + "/empty", "notify.webhook_token_file"},
+  };
+  for (const auto& [line, option] : cases) {
+    const ProcessResult result = notify({"--config", write_config({line}), "--check-config"});
+    EXPECT_EQ(result.exit_code, 78) << line << "\n" << result.err;
+    EXPECT_NE(result.err.find(option), std::string::npos) << line << "\n" << result.err;
+  }
+  const ProcessResult folder_secret =
+      notify({"--config", write_config({"smtp_password_file = " + folder}), "--check-config"});
+  EXPECT_NE(folder_secret.err.find("is a folder"), std::string::npos) << folder_secret.err;
+  // The database password is read only at connect time by the service: checked here.
+  const std::string config = write_config({});
+  std::ostringstream text;
+  text << std::ifstream(config).rdbuf();
+  std::string with_password = text.str();
+  with_password.insert(with_password.find("[database]\n") + 11,
+                       "password_file = " + dir_ + "/none\n");
+  write_file(config, with_password);
+  const ProcessResult db = notify({"--config", config, "--check-config"});
+  EXPECT_EQ(db.exit_code, 78) << db.err;
+  EXPECT_NE(db.err.find("database.password_file"), std::string::npos) << db.err;
 }
 
 TEST_F(NotifyE2e, WrongSmtpPasswordIsRetriedAndNeverLogged) {

@@ -79,14 +79,20 @@ fi
 
 # The example configuration names only real options, with valid values: as shipped, and with
 # every "#name = value" line switched on (then complete enough for --check-config, which also
-# loads the installed example maps). Secrets files are left out: there are none here.
+# loads the installed example maps and opens every file named, secrets from the credentials
+# folder as under systemd).
 if [ -x "$prefix/sbin/valtuusd" ]; then
   "$prefix/sbin/valtuusd" --config "$conf" --print-config >"$work/print.log" 2>&1 ||
     { cat "$work/print.log"; fail "valtuusd refuses the example configuration"; }
   sed 's/^#\([a-z][a-z0-9_.]*\) =/\1 =/' "$conf" |
     sed -e "s|^policy.dir = .*|policy.dir = $prefix/etc/valtuus/policy|" \
-      -e 's/^\(identity.key_file\|database.password_file\|directory.ca_file\) =/#&/' \
+      -e "s|^directory.ca_file = .*|directory.ca_file = $work/ca.pem|" \
       >"$work/all.conf"
+  mkdir -p "$work/credentials"
+  echo "ldap-secret" >"$work/credentials/ldap-password"
+  echo "db-secret" >"$work/credentials/database-password"
+  printf '%064d\n' 0 >"$work/credentials/identity-key"
+  echo "-----BEGIN CERTIFICATE-----" >"$work/ca.pem"
   grep -q '^directory.uri = ' "$work/all.conf" || fail "the example has no directory.uri line"
   # Complete: every option of the file (the dotted names of --help) is in the example.
   "$prefix/sbin/valtuusd" --help | grep -o -- '--[a-z0-9_]*\.[a-z0-9_.]*' | sed 's/^--//' | sort -u |
@@ -95,8 +101,16 @@ if [ -x "$prefix/sbin/valtuusd" ]; then
     done >"$work/undocumented"
   [ -s "$work/undocumented" ] &&
     fail "options missing from packaging/valtuusd.conf.example: $(tr '\n' ' ' <"$work/undocumented")"
-  "$prefix/sbin/valtuusd" --config "$work/all.conf" --check-config >"$work/check.log" 2>&1 ||
+  CREDENTIALS_DIRECTORY=$work/credentials \
+    "$prefix/sbin/valtuusd" --config "$work/all.conf" --check-config >"$work/check.log" 2>&1 ||
     { cat "$work/check.log"; fail "valtuusd --check-config refuses the example with every option set"; }
+  # Without the unit's credentials the service could not start: --check-config says so.
+  if CREDENTIALS_DIRECTORY=$work/nowhere \
+    "$prefix/sbin/valtuusd" --config "$work/all.conf" --check-config >"$work/nocreds.log" 2>&1 ||
+    ! grep -q 'directory.password_file' "$work/nocreds.log"; then
+    cat "$work/nocreds.log"
+    fail "valtuusd --check-config accepts the example without its password file"
+  fi
   # valtuusctl reads the same file: it must accept every option in it too.
   if [ -x "$prefix/bin/valtuusctl" ]; then
     "$prefix/bin/valtuusctl" --config "$work/all.conf" policy check >"$work/ctl.log" 2>&1 ||

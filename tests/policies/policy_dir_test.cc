@@ -105,6 +105,20 @@ TEST(PolicyDir, UnreadableFileIsAConfigError) {
   EXPECT_TRUE(message.starts_with("policy.dir: cannot read ")) << message;
 }
 
+TEST(PolicyDir, EveryUnreadableFileIsNamedAtOnce) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  TempDir dir;
+  dir.write("a.yaml", "mandates: []\n");
+  dir.write("b.yaml", "maps: []\n");
+  dir.write("c.yaml", "maps: []\n");
+  fs::permissions(dir.path() / "a.yaml", fs::perms::none);
+  fs::permissions(dir.path() / "c.yaml", fs::perms::none);
+  const std::string message = config_error_of(dir.path().string());
+  EXPECT_NE(message.find("a.yaml"), std::string::npos) << message;
+  EXPECT_NE(message.find("c.yaml"), std::string::npos) << message;
+  EXPECT_EQ(message.find("b.yaml"), std::string::npos) << message;
+}
+
 TEST(PolicyDir, LoadReadsAndParses) {
   TempDir dir;
   dir.write("a/catalog.yaml", testing::minimal_catalog().text);

@@ -410,6 +410,20 @@ TEST(PolicyErrors, ABrokenFileDoesNotCauseFollowOnErrors) {
   EXPECT_EQ(result.errors[0].where.file, "catalog.yaml");
 }
 
+TEST(PolicyErrors, ABrokenMapFileDoesNotHideTheOtherFilesErrors) {
+  // The broken file cannot define mandates (its text never says so): an unknown mandate in
+  // another file is reported in the same round, not after the first file is fixed.
+  const auto result = parse_policy(
+      {minimal_catalog(),
+       {"a.yaml", "maps:\n  - {id: m, match: {department: [\"x\"], grants: []}\n"},
+       {"b.yaml", "maps:\n  - {id: n, match: all, grants: [{mandate: no-such, why: x}]}\n"}});
+  EXPECT_FALSE(result.policy);
+  ASSERT_EQ(result.errors.size(), 2u) << dump(result);
+  EXPECT_EQ(result.errors[0].where.file, "a.yaml");
+  EXPECT_TRUE(has(result.errors, "b.yaml:2:", "grant of unknown mandate `no-such`"))
+      << dump(result);
+}
+
 TEST(PolicyErrors, MisspeltMandatesKeyDoesNotCauseFollowOnErrors) {
   const auto result =
       parse_policy({minimal_catalog(),

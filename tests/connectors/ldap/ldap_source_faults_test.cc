@@ -93,7 +93,15 @@ TEST_F(LdapFaultTest, ConnectionCutOnceIsRetriedAndTheReadCompletes) {
   proxy_.set_fault(TcpProxy::Fault::cut, whole_read_bytes_ / 2, 1);  // only the first connection
   options_.retries = 2;
   LdapDirectorySource s = source();
+  ::testing::internal::CaptureStderr();
   const Snapshot snapshot = s.read_all();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  // The retry is logged when it happens, with the server and the error.
+  EXPECT_NE(log.find("warning: directory " + options_.uri +
+                     ": attempt 1 of 3 failed (connection lost during the read); retrying in "
+                     "1000 ms"),
+            std::string::npos)
+      << log;
   EXPECT_TRUE(snapshot.complete) << snapshot.incomplete_reason;
   EXPECT_EQ(snapshot.employees.size(), static_cast<std::size_t>(kUsers));  // not 1.5 times
   EXPECT_EQ(s.last_attempts(), 2);
@@ -121,7 +129,15 @@ TEST_F(LdapFaultTest, UnreachableAfterRetriesIsTransientError) {
   options_.retries = 3;
   options_.retry_max_delay_s = 3;
   LdapDirectorySource s = source();
+  ::testing::internal::CaptureStderr();
   EXPECT_THROW(s.read_all(), TransientError);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  // Every failed attempt but the last (whose error the caller reports) is logged with its error.
+  for (const char* attempt :
+       {"attempt 1 of 4 failed (", "attempt 2 of 4 failed (", "attempt 3 of 4 failed ("}) {
+    EXPECT_NE(log.find(attempt), std::string::npos) << attempt << " in " << log;
+  }
+  EXPECT_EQ(log.find("attempt 4 of 4"), std::string::npos) << log;
   EXPECT_EQ(s.last_attempts(), 4);
   EXPECT_EQ(waits_,
             (std::vector<std::chrono::milliseconds>{
