@@ -17,8 +17,9 @@ namespace valtuus::testing {
 
 using namespace std::chrono_literals;
 
-// Each run logs one summary line, and only it says "(complete)".
-inline constexpr const char* kRunLine = "(complete)";
+// Each run logs one summary line, and only it says "(complete" (followed by ")" or by the count
+// of refused entries).
+inline constexpr const char* kRunLine = "(complete";
 
 class DaemonTest : public E2eTest {
  protected:

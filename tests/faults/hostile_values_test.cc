@@ -103,9 +103,12 @@ TEST_F(HostileValuesTest, MetacharactersAreDataAndA64KiBValueIsRefused) {
                              "o'brien")[0]
                 .as<long long>(),
             0);
-  // The 64 KiB value never reaches the database whole.
+  // The 64 KiB value never reaches the database: its entry is refused and listed, not stored.
   EXPECT_EQ(txn.exec("SELECT count(*) FROM employee WHERE length(title) > 4096")[0][0].as<int>(),
             0);
+  EXPECT_GE(txn.exec("SELECT count(*) FROM refused_entry WHERE field = 'title' "
+                     "AND account = 'longtitle'")[0][0].as<int>(),
+            1);
   // The tables the SQL meant to harm are intact.
   EXPECT_EQ(txn.exec("SELECT count(*) FROM grant_ledger")[0][0].as<int>(), 1);
   txn.commit();
