@@ -99,7 +99,7 @@ struct Plan {
   std::vector<std::string> role_changed;   // keys whose department, title or OU changed now
   // Keys of people whose entry or a deciding value was refused in this read (refuses_person):
   // treated as not read: never leavers or movers, their items kept, their stored row unchanged.
-  std::vector<std::string> refused;
+  std::vector<std::string> refused{};
   PlanStats stats;
 
   bool empty() const { return add.empty() && supersede.empty(); }

@@ -81,7 +81,7 @@ struct DirectoryChanges {
   Watermark next;   // taken before this read began: pass it to the next read_changes
   // Values refused in the entries read (Snapshot::refused); an entry refused as a whole is in
   // `refused` only, not in `changed`.
-  std::vector<RefusedValue> refused;
+  std::vector<RefusedValue> refused{};
   TimePoint read_at{};
   std::string source;  // which directory (URI), for provenance
 };

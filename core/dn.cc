@@ -36,7 +36,7 @@ class DnParser {
 
   std::optional<std::vector<NormalizedRdn>> run() {
     std::vector<NormalizedRdn> rdns;
-    if (fold(dn_).empty()) return std::nullopt;
+    if (trim_space(dn_).empty()) return std::nullopt;
     NormalizedRdn rdn;
     for (;;) {
       auto type = read_type();
@@ -61,7 +61,7 @@ class DnParser {
   std::optional<std::string> read_type() {
     const auto eq = dn_.find('=', pos_);
     if (eq == std::string_view::npos) return std::nullopt;
-    std::string type = lower_ascii(fold(dn_.substr(pos_, eq - pos_)));
+    std::string type = lower_ascii(trim_space(dn_.substr(pos_, eq - pos_)));
     if (type.empty() || type.find_first_of(",+;\\\"") != std::string::npos) return std::nullopt;
     if (type.rfind("oid.", 0) == 0) type.erase(0, 4);
     pos_ = eq + 1;
@@ -131,11 +131,35 @@ std::optional<std::vector<NormalizedRdn>> parse_dn(std::string_view dn) {
   return DnParser(dn).run();
 }
 
+namespace {
+
+bool under(const std::vector<NormalizedRdn>& entry, const std::vector<NormalizedRdn>& root) {
+  return root.size() <= entry.size() && std::equal(root.rbegin(), root.rend(), entry.rbegin());
+}
+
+}  // namespace
+
 bool dn_within(std::string_view dn, std::string_view base) {
   const auto entry = parse_dn(dn);
   const auto root = parse_dn(base);
-  if (!entry || !root || root->size() > entry->size()) return false;
-  return std::equal(root->rbegin(), root->rend(), entry->rbegin());
+  return entry && root && under(*entry, *root);
+}
+
+OuSet::OuSet(const std::vector<std::string>& ous) {
+  for (const std::string& ou : ous) {
+    if (auto parsed = parse_dn(ou)) ous_.push_back(std::move(*parsed));
+  }
+}
+
+bool OuSet::contains(std::string_view dn) const {
+  if (ous_.empty()) return false;
+  const auto entry = parse_dn(dn);
+  return entry && contains(*entry);
+}
+
+bool OuSet::contains(const std::vector<NormalizedRdn>& entry) const {
+  return std::any_of(ous_.begin(), ous_.end(),
+                     [&](const std::vector<NormalizedRdn>& ou) { return under(entry, ou); });
 }
 
 std::optional<std::string> dn_problem(std::string_view text) {

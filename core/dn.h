@@ -26,6 +26,21 @@ std::optional<std::vector<NormalizedRdn>> parse_dn(std::string_view dn);
 // regard to case and values as core/text_fold.h folds them. False when either does not parse.
 bool dn_within(std::string_view dn, std::string_view base);
 
+// Configured OUs, parsed once, to ask of many entries whether they are in or under one of them
+// (dn_within for each, with every entry's DN parsed once). An OU that does not parse matches
+// nothing.
+class OuSet {
+ public:
+  explicit OuSet(const std::vector<std::string>& ous);
+  bool empty() const { return ous_.empty(); }
+  bool contains(std::string_view dn) const;
+  // For an entry already parsed (parse_dn), when several sets are asked about one entry.
+  bool contains(const std::vector<NormalizedRdn>& entry) const;
+
+ private:
+  std::vector<std::vector<NormalizedRdn>> ous_;
+};
+
 // Why `text` cannot be used as a configured DN (e.g. a bare OU name), or nullopt when it can.
 std::optional<std::string> dn_problem(std::string_view text);
 

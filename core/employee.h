@@ -61,7 +61,7 @@ struct Snapshot {
   TimePoint read_at{};
   std::string source;  // which directory (URI), for provenance
   // Every value the connector refused in this read, one per entry and field.
-  std::vector<RefusedValue> refused;
+  std::vector<RefusedValue> refused{};
 };
 
 // Entries (distinct DNs, compared without regard to case) with a refused value.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -25,9 +26,28 @@ bool folded_in(const std::vector<std::string>& values, std::string_view actual) 
                      [&](const std::string& v) { return folded_equal(v, actual); });
 }
 
-bool within_any(const std::vector<std::string>& ous, std::string_view dn) {
-  return std::any_of(ous.begin(), ous.end(),
-                     [&](const std::string& ou) { return dn_within(dn, ou); });
+// The configured OUs, parsed once per reconcile rather than once per employee.
+struct LeaverOus {
+  explicit LeaverOus(const LeaverRules& rules)
+      : leavers(rules.leavers_ous), long_leave(rules.long_leave_ous) {}
+  OuSet leavers, long_leave;
+};
+
+// employee_status with the OUs parsed, and the entry's DN parsed once for both.
+EmployeeStatus status_of(const Employee& e, const LeaverRules& rules, const LeaverOus& ous,
+                         TimePoint now) {
+  if (e.account_expires && *e.account_expires <= now) return EmployeeStatus::kLeftExpired;
+  std::optional<std::vector<NormalizedRdn>> position;
+  if (!ous.leavers.empty() || !ous.long_leave.empty()) position = parse_dn(e.dn);
+  if (position && ous.leavers.contains(*position)) return EmployeeStatus::kLeftOu;
+  const bool marked_on_leave =
+      !e.long_leave_marker.empty() &&
+      (rules.long_leave_values.empty() || folded_in(rules.long_leave_values, e.long_leave_marker));
+  if (marked_on_leave || (position && ous.long_leave.contains(*position))) {
+    return EmployeeStatus::kLongLeave;
+  }
+  if (e.disabled) return EmployeeStatus::kLeftDisabled;
+  return EmployeeStatus::kActive;
 }
 
 const char* leave_text(EmployeeStatus status) {
@@ -98,7 +118,7 @@ bool role_changed(const EmployeeHistory& h, const Employee& e) {
 class Reconciler {
  public:
   explicit Reconciler(const ReconcileInput& in)
-      : in_(in), today_(std::chrono::floor<days>(in.now)), compiled_(in.policy) {}
+      : in_(in), today_(std::chrono::floor<days>(in.now)), compiled_(in.policy), ous_(in.rules) {}
 
   Plan run() {
     resolve_refused();
@@ -176,7 +196,7 @@ class Reconciler {
     needs_.reserve(in_.snapshot.employees.size() * 2);
     for (const Employee& e : in_.snapshot.employees) {
       if (refused_.count(e.key)) continue;  // as if not read
-      const EmployeeStatus status = employee_status(e, in_.rules, in_.now);
+      const EmployeeStatus status = status_of(e, in_.rules, ous_, in_.now);
       employees_.emplace(e.key, std::make_pair(&e, status));
       if (is_leaver(status)) plan_.leavers.push_back(e.key);
       if (status == EmployeeStatus::kLongLeave) plan_.on_long_leave.push_back(e.key);
@@ -447,6 +467,7 @@ class Reconciler {
   const ReconcileInput& in_;
   const sys_days today_;
   const CompiledPolicy compiled_;
+  const LeaverOus ous_;
   Plan plan_;
   std::unordered_map<std::string_view, std::pair<const Employee*, EmployeeStatus>> employees_;
   std::vector<Need> needs_;
@@ -468,14 +489,7 @@ class Reconciler {
 }  // namespace
 
 EmployeeStatus employee_status(const Employee& e, const LeaverRules& rules, TimePoint now) {
-  if (e.account_expires && *e.account_expires <= now) return EmployeeStatus::kLeftExpired;
-  if (within_any(rules.leavers_ous, e.dn)) return EmployeeStatus::kLeftOu;
-  const bool marked_on_leave =
-      !e.long_leave_marker.empty() &&
-      (rules.long_leave_values.empty() || folded_in(rules.long_leave_values, e.long_leave_marker));
-  if (marked_on_leave || within_any(rules.long_leave_ous, e.dn)) return EmployeeStatus::kLongLeave;
-  if (e.disabled) return EmployeeStatus::kLeftDisabled;
-  return EmployeeStatus::kActive;
+  return status_of(e, rules, LeaverOus(rules), now);
 }
 
 bool is_leaver(EmployeeStatus status) {

@@ -42,10 +42,10 @@ struct CycleResult {
   bool full_read = true;
   bool complete = false;
   std::string incomplete_reason;
-  int entries_read = 0;               // employees in the snapshot the run planned from
-  int changes_read = 0;               // incremental runs: entries changed since the last read
-  int entries_refused = 0;            // entries with a refused value (refused_entry_count)
-  std::vector<RefusedValue> refused;  // what was refused, for the log (never a value)
+  int entries_read = 0;                 // employees in the snapshot the run planned from
+  int changes_read = 0;                 // incremental runs: entries changed since the last read
+  int entries_refused = 0;              // entries with a refused value (refused_entry_count)
+  std::vector<RefusedValue> refused{};  // what was refused, for the log (never a value)
   bool stopped = false;  // a stop was requested during or after the read: nothing was written
   std::chrono::milliseconds duration{0};
 };

@@ -31,7 +31,7 @@ struct MappedEntry {
   std::optional<Employee> employee;
   std::vector<std::string> warnings;
   // Every refused value (also of an entry refused as a whole), for Snapshot::refused.
-  std::vector<RefusedValue> refused;
+  std::vector<RefusedValue> refused{};
 };
 
 // The attributes a search must request for map_entry: those of options.attributes, the key

@@ -18,9 +18,9 @@ namespace valtuus::ldap {
 
 // How a read over a session ended. Complete when `reasons` is empty.
 struct ReadOutcome {
-  std::vector<std::string> reasons;   // one line each, naming the server and the base
-  bool connection_lost = false;       // a retry on a new connection may succeed
-  std::vector<RefusedValue> refused;  // values and entries map_entry refused (Snapshot::refused)
+  std::vector<std::string> reasons;     // one line each, naming the server and the base
+  bool connection_lost = false;         // a retry on a new connection may succeed
+  std::vector<RefusedValue> refused{};  // values and entries map_entry refused (Snapshot::refused)
 };
 
 class Session {

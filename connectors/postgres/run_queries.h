@@ -46,9 +46,9 @@ struct RefusedRow {
 };
 struct RunDetail {
   RunRow run;
-  std::vector<RefusedRow> refused;  // in the order read
-  std::vector<ItemRow> items;       // the items the run added
-  std::vector<ItemRow> superseded;  // the open items the run superseded
+  std::vector<RefusedRow> refused{};  // in the order read
+  std::vector<ItemRow> items;         // the items the run added
+  std::vector<ItemRow> superseded;    // the open items the run superseded
 };
 RunDetail load_run(pqxx::connection& connection, long long run_id);
 

@@ -62,3 +62,20 @@ TEST(Dn, ProblemShowsTheDnFormForABareName) {
 
 }  // namespace
 }  // namespace valtuus
+
+namespace valtuus {
+namespace {
+
+TEST(OuSet, ContainsWhatDnWithinSaysForAnyOfItsOus) {
+  const OuSet ous({"OU=Leavers,DC=x", "not a dn", "OU=Old\\, staff,DC=x"});
+  EXPECT_FALSE(ous.empty());
+  EXPECT_TRUE(ous.contains("CN=a,OU=LEAVERS,DC=x"));
+  EXPECT_TRUE(ous.contains("CN=a,OU=2026,OU=old\\2C Staff,DC=x"));
+  EXPECT_FALSE(ous.contains("CN=a,OU=People,DC=x"));
+  EXPECT_FALSE(ous.contains("not a dn"));
+  EXPECT_TRUE(OuSet({}).empty());
+  EXPECT_FALSE(OuSet({}).contains("CN=a,OU=Leavers,DC=x"));
+}
+
+}  // namespace
+}  // namespace valtuus
