@@ -141,9 +141,18 @@ class Reconciler {
         plan_.role_changed.push_back(e.key);
       }
     }
+    if (in_.snapshot.complete) add_absent_leavers();
     plan_.stats.employees_read = static_cast<int>(in_.snapshot.employees.size());
     plan_.stats.leavers = static_cast<int>(plan_.leavers.size());
     plan_.stats.on_long_leave = static_cast<int>(plan_.on_long_leave.size());
+  }
+
+  // Only after a complete read (invariant 5): a stored person it did not find has left the
+  // directory. Those already recorded as absent are not counted again.
+  void add_absent_leavers() {
+    for (const auto& [key, history] : in_.state.history) {
+      if (!history.absent && !employees_.count(key)) plan_.leavers.push_back(key);
+    }
   }
 
   Need& need_for(const Employee& e, const MandateIssue& mandate, std::size_t first_of_employee) {

@@ -1,5 +1,6 @@
 #include "connectors/postgres/state_queries.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "connectors/postgres/pg_arrays.h"
@@ -46,10 +47,13 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     item.fingerprint = row[5].as<std::string>();
     state.open_items.push_back(std::move(item));
   }
-  for (const auto& row : txn.exec(
-           "SELECT key, extract(epoch FROM left_at)::bigint, "
-           "  extract(epoch FROM role_changed_at)::bigint, department, title, ou FROM employee")) {
+  for (const auto& row :
+       txn.exec("SELECT key, extract(epoch FROM left_at)::bigint, "
+                "  extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
+                "  absent_since_run IS NOT NULL, coalesce(row_digest, 0) FROM employee")) {
     EmployeeHistory history;
+    history.absent = row[6].as<bool>();
+    history.stored_digest = static_cast<std::uint64_t>(row[7].as<long long>());
     if (!row[1].is_null())
       history.left_at = TimePoint{std::chrono::seconds{row[1].as<long long>()}};
     history.role_changed_at = TimePoint{std::chrono::seconds{row[2].as<long long>()}};
@@ -106,7 +110,7 @@ Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
            "SELECT key, account, dn, given_name, surname, display_name, mail, department, title, "
            "  ou, groups, disabled, extract(epoch FROM account_expires)::bigint, "
            "  long_leave_marker, manager_dn, preferred_language FROM employee "
-           "WHERE last_seen_run = (SELECT max(id) FROM sync_run) ORDER BY key")) {
+           "WHERE last_seen_run IS NOT NULL AND absent_since_run IS NULL ORDER BY key")) {
     Employee e;
     e.key = row[0].as<std::string>();
     e.account = row[1].as<std::string>();
@@ -127,6 +131,14 @@ Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
     snapshot.employees.push_back(std::move(e));
   }
   return snapshot;
+}
+
+std::optional<std::chrono::seconds> last_full_read_age(pqxx::transaction_base& txn) {
+  const pqxx::result rows = txn.exec(
+      "SELECT greatest(extract(epoch FROM now() - started_at), 0)::bigint FROM sync_run "
+      "WHERE snapshot_complete AND full_read ORDER BY id DESC LIMIT 1");
+  if (rows.empty()) return std::nullopt;
+  return std::chrono::seconds{rows[0][0].as<long long>()};
 }
 
 }  // namespace valtuus
