@@ -89,5 +89,7 @@ struct DirectoryChanges {
 // reset; the reason names each cause. read_at and source come from `changes`: an employee that
 // did not change since base's read is still current at the change read. Pure.
 Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes);
+// The same, taking base's employees instead of copying them (one snapshot in memory, not two).
+Snapshot merge_changes(Snapshot&& base, const DirectoryChanges& changes);
 
 }  // namespace valtuus
