@@ -2,9 +2,10 @@
 // history), the change set read since one, and merging a change set into the last snapshot.
 // Plain values and pure functions: no I/O, no clock; safe to copy between threads.
 // The connector fills them (connectors/ldap/ldap_source.h). The daemon keeps the watermark and
-// the last snapshot in memory only (daemon/sync_cycle.h): it reads fully at start, on becoming
-// leader and on reload. Only the last complete read's employee count comes from the database
-// (the sync_run rows), for ReadHints.
+// the last snapshot in memory, and stores the watermark with each complete run
+// (sync_run.watermark): at start, on becoming leader and on reload it continues from the
+// database's last complete run and the employees as stored (daemon/sync_cycle.h). The last
+// complete read's employee count also comes from the database, for ReadHints.
 #pragma once
 
 #include <cstddef>
