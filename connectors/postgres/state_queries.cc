@@ -57,9 +57,9 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
       "  absent_since_run IS NOT NULL, coalesce(row_digest, 0) FROM employee)");
   std::tuple<std::string, long long, long long, std::string, std::string, std::string, bool,
              long long>
-      row;
-  while (stream >> row) {
-    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest] = row;
+      person;
+  while (stream >> person) {
+    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest] = person;
     EmployeeHistory history;
     if (left_at >= 0) history.left_at = TimePoint{std::chrono::seconds{left_at}};
     history.role_changed_at = TimePoint{std::chrono::seconds{role_changed_at}};

@@ -80,7 +80,9 @@ class SyncWatermarkTest : public ::testing::Test {
   // One cycle as a freshly started daemon would run it: no memory of earlier reads.
   CycleResult cycle_after_restart(bool full_read) {
     DirectoryMemory memory;
-    return run_sync_cycle(directory_, memory, policy_, rules_, connection_, {full_read});
+    CycleOptions options;
+    options.full_read = full_read;
+    return run_sync_cycle(directory_, memory, policy_, rules_, connection_, options);
   }
 
   std::string text(const std::string& sql) {
