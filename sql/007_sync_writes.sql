@@ -291,3 +291,71 @@ GRANT EXECUTE ON FUNCTION
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON sync_run, employee, mandate_issue, change_item,
   audit_event, identity_code FROM valtuus_daemon;
 REVOKE USAGE ON ALL SEQUENCES IN SCHEMA public FROM valtuus_daemon;
+
+-- "Grant proposed" notices for a statement's new items in one set-based insert: the same rows
+-- outbox_item_to_people() writes for each item (same recipients, languages, payloads and keys,
+-- in item order), without three nested function calls per item. At 25,000 new items the
+-- row-level trigger of version 6 cost tens of seconds of the run.
+CREATE FUNCTION outbox_items_proposed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  WITH cfg AS (SELECT * FROM outbox_setting LIMIT 1),
+  items AS (
+    SELECT i.*, CASE WHEN i.waits_for_org_apply THEN 2 ELSE 1 END AS path
+    FROM new_items i
+    WHERE i.state = 'proposed' AND i.kind IN ('grant', 'renew') AND i.employee_key IS NOT NULL
+  ),
+  targets AS (
+    SELECT i.*, p AS person, 'employee' AS audience, p AS target, 1 AS audience_order
+    FROM items i JOIN employee p ON p.key = i.employee_key
+    WHERE p.status <> 'left'
+    UNION ALL
+    SELECT i.*, p AS person, 'manager', l.manager AS target, 2
+    FROM items i JOIN employee p ON p.key = i.employee_key
+    CROSS JOIN LATERAL (
+      SELECT e AS manager FROM employee e
+      WHERE p.manager_dn <> '' AND lower(e.dn) = lower(p.manager_dn) AND e.mail <> ''
+      ORDER BY (e.status = 'left'), e.updated_at DESC LIMIT 1) l
+  ),
+  messages AS (
+    SELECT t.*, coalesce(nullif((t.target).preferred_language, ''), cfg.default_language) AS lang,
+           cfg.instance, cfg.default_language, th AS theme
+    FROM targets t CROSS JOIN cfg JOIN mandate_issue th ON th.id = t.mandate_id
+    WHERE coalesce((t.target).mail, '') <> ''
+  )
+  INSERT INTO outbox (event, channel, audience, recipient, language, language_from_person,
+                      payload, idempotency_key, run_id, item_id)
+  SELECT 'grant_proposed', ch.channel, m.audience, (m.target).mail,
+         coalesce(nullif((m.target).preferred_language, ''), m.default_language),
+         coalesce((m.target).preferred_language, '') <> '',
+         jsonb_build_object(
+           'item_id', m.id,
+           'kind', m.kind,
+           'employee_name', outbox_person_name(m.person),
+           'account', (m.person).account,
+           'recipient_name', outbox_person_name(m.target),
+           'mandate_id', (m.theme).id,
+           'mandate_name', CASE m.lang
+                             WHEN 'sv' THEN coalesce(nullif((m.theme).name_sv, ''), (m.theme).name_fi)
+                             WHEN 'en' THEN coalesce(nullif((m.theme).name_en, ''), (m.theme).name_fi)
+                             ELSE (m.theme).name_fi END,
+           'service', (m.theme).service,
+           'reason', m.reason,
+           'path', m.path,
+           'handling_time', outbox_handling_time(m.path, m.lang),
+           'valid_until', '',
+           'executed_at', coalesce(to_char(m.executed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), '')),
+         'valtuus.' || m.instance || '.grant_proposed.' || m.id || '.' || m.audience
+           || CASE WHEN ch.channel = 'mail' THEN '' ELSE '.' || ch.channel END,
+         m.run_id, m.id
+  FROM messages m JOIN outbox_channel ch ON ch.audience = m.audience
+  ORDER BY m.id, m.audience_order, ch.channel
+  ON CONFLICT (idempotency_key) DO NOTHING;
+  RETURN NULL;
+END;
+$$;
+DROP TRIGGER change_item_outbox_insert ON change_item;
+CREATE TRIGGER change_item_outbox_insert AFTER INSERT ON change_item
+  REFERENCING NEW TABLE AS new_items
+  FOR EACH STATEMENT EXECUTE FUNCTION outbox_items_proposed();
+REVOKE EXECUTE ON FUNCTION outbox_items_proposed() FROM PUBLIC;
