@@ -93,8 +93,10 @@ struct PlanStats {
 // The result of one reconcile: items to add and open items to supersede.
 struct Plan {
   std::vector<ProposedItem> add;
-  std::vector<long long> supersede;        // ids of open items no longer wanted as they are
-  std::vector<std::string> leavers;        // employee keys seen as leavers in this snapshot
+  std::vector<long long> supersede;  // ids of open items no longer wanted as they are
+  // Employee keys seen as leavers in this snapshot, and, after a complete read, the stored
+  // people it did not find (not yet recorded as absent). The store marks exactly these left.
+  std::vector<std::string> leavers;
   std::vector<std::string> on_long_leave;  // employee keys on long leave
   std::vector<std::string> role_changed;   // keys whose department, title or OU changed now
   // Keys of people whose entry or a deciding value was refused in this read (refuses_person):

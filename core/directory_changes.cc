@@ -70,31 +70,33 @@ std::optional<std::string> implausible_count(std::size_t count, const ReadHints&
   return std::nullopt;
 }
 
-Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes) {
+Snapshot merge_changes(Snapshot&& base, const DirectoryChanges& changes) {
+  // In place: base's employees are taken over, so a large directory is in memory once.
   Snapshot merged;
   merged.read_at = changes.read_at;
   merged.source = changes.source.empty() ? base.source : changes.source;
+  merged.employees = std::move(base.employees);
+  std::vector<Employee>& employees = merged.employees;
 
   const std::unordered_set<std::string_view> deleted(changes.deleted_keys.begin(),
                                                      changes.deleted_keys.end());
   std::unordered_map<std::string_view, const Employee*> changed;
   for (const auto& e : changes.changed) changed[e.key] = &e;
 
-  merged.employees.reserve(base.employees.size() + changes.changed.size());
+  if (!deleted.empty()) {
+    std::erase_if(employees, [&](const Employee& e) { return deleted.contains(e.key); });
+  }
   std::unordered_set<std::string_view> replaced;
-  for (const auto& e : base.employees) {
-    if (deleted.contains(e.key)) continue;
+  for (Employee& e : employees) {
     if (auto it = changed.find(e.key); it != changed.end()) {
-      merged.employees.push_back(*it->second);
-      replaced.insert(e.key);
-    } else {
-      merged.employees.push_back(e);
+      replaced.insert(it->first);  // views the change set, not the entry being replaced
+      e = *it->second;
     }
   }
   for (const auto& e : changes.changed) {
     // A new employee; a key in both lists was re-created (reanimated) after the deletion.
     // Inserting also keeps a key listed twice (overlapping bases) from being added twice.
-    if (replaced.insert(e.key).second) merged.employees.push_back(*changed.at(e.key));
+    if (replaced.insert(e.key).second) employees.push_back(*changed.at(e.key));
   }
 
   // Base's refusals stand for the entries this read did not see again.
@@ -124,6 +126,10 @@ Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes) {
   merged.complete = reasons.empty();
   merged.incomplete_reason = reasons;
   return merged;
+}
+
+Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes) {
+  return merge_changes(Snapshot(base), changes);
 }
 
 }  // namespace valtuus

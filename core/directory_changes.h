@@ -2,9 +2,10 @@
 // history), the change set read since one, and merging a change set into the last snapshot.
 // Plain values and pure functions: no I/O, no clock; safe to copy between threads.
 // The connector fills them (connectors/ldap/ldap_source.h). The daemon keeps the watermark and
-// the last snapshot in memory only (daemon/sync_cycle.h): it reads fully at start, on becoming
-// leader and on reload. Only the last complete read's employee count comes from the database
-// (the sync_run rows), for ReadHints.
+// the last snapshot in memory, and stores the watermark with each complete run
+// (sync_run.watermark): at start, on becoming leader and on reload it continues from the
+// database's last complete run and the employees as stored (daemon/sync_cycle.h). The last
+// complete read's employee count also comes from the database, for ReadHints.
 #pragma once
 
 #include <cstddef>
@@ -94,5 +95,7 @@ struct DirectoryChanges {
 // of `changes`, and those of base for entries not read again (by key, else DN) nor deleted:
 // an entry that has not changed is still refused. Pure.
 Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes);
+// The same, taking base's employees instead of copying them (one snapshot in memory, not two).
+Snapshot merge_changes(Snapshot&& base, const DirectoryChanges& changes);
 
 }  // namespace valtuus

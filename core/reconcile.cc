@@ -106,8 +106,7 @@ struct Need {
   const AuthorisationMap* map = nullptr;   // the first map, or nullptr for a request
   const MapGrant* grant = nullptr;         // its grant line
   const ManualRequest* request = nullptr;  // the first request when no map requires it
-  std::vector<std::pair<std::string, std::string>> matched;  // of the first map
-  Fingerprinter sources;
+  Fingerprinter sources;  // the values the first map matched are found again for an item
 };
 
 bool role_changed(const EmployeeHistory& h, const Employee& e) {
@@ -205,16 +204,25 @@ class Reconciler {
         plan_.role_changed.push_back(e.key);
       }
     }
+    if (in_.snapshot.complete) add_absent_leavers();
     plan_.stats.employees_read = static_cast<int>(in_.snapshot.employees.size());
     plan_.stats.leavers = static_cast<int>(plan_.leavers.size());
     plan_.stats.on_long_leave = static_cast<int>(plan_.on_long_leave.size());
+  }
+
+  // Only after a complete read (invariant 5): a stored person it did not find has left the
+  // directory. Those already recorded as absent are not counted again.
+  void add_absent_leavers() {
+    for (const auto& [key, history] : in_.state.history) {
+      if (!history.absent && !employees_.count(key)) plan_.leavers.push_back(key);
+    }
   }
 
   Need& need_for(const Employee& e, const MandateIssue& mandate, std::size_t first_of_employee) {
     for (std::size_t i = first_of_employee; i < needs_.size(); ++i) {
       if (needs_[i].mandate == &mandate) return needs_[i];  // an employee needs only a few
     }
-    needs_.push_back(Need{&e, &mandate, nullptr, nullptr, nullptr, {}, {}});
+    needs_.push_back(Need{&e, &mandate, nullptr, nullptr, nullptr, {}});
     return needs_.back();
   }
 
@@ -251,7 +259,6 @@ class Reconciler {
           if (need.map == nullptr) {
             need.map = &map;
             need.grant = &grant;
-            need.matched = match.result.matched;
           }
           need.sources.add(map.id);
           for (const auto& [attribute, value] : match.result.matched) {
@@ -271,6 +278,16 @@ class Reconciler {
     }
   }
 
+  // The values the need's first map matched, found again: only the few needs that become items
+  // want them, so no need keeps a copy (at 100,000 people that copy was tens of megabytes).
+  std::vector<std::pair<std::string, std::string>> matched_by_map(const Need& need) const {
+    const FoldedEmployee folded(*need.employee);
+    for (CompiledPolicy::Match& match : compiled_.matching_maps(folded)) {
+      if (&match.map->map() == need.map) return std::move(match.result.matched);
+    }
+    return {};
+  }
+
   ProposedItem item_from(Need& need, ChangeKind kind, std::string_view extra = {}) {
     ProposedItem item;
     item.kind = kind;
@@ -278,7 +295,7 @@ class Reconciler {
     item.mandate = need.mandate->id;
     if (need.map != nullptr) {
       item.reason = need.grant->why;
-      item.provenance = {need.map->id, need.grant->location, std::move(need.matched)};
+      item.provenance = {need.map->id, need.grant->location, matched_by_map(need)};
     } else {
       item.reason = need.request->why;
       item.provenance.map_id = "request:" + std::to_string(need.request->id);

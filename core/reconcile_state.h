@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +23,11 @@ struct EmployeeHistory {
   std::optional<TimePoint> role_changed_at;  // department, title or OU last changed
   std::string department, title, ou;         // as last stored, to see a change in this read
   std::string dn{}, account{};  // as last stored: whom a refused entry without a key is
+  // Stored as absent from an earlier complete read (already counted as having left then).
+  bool absent = false;
+  // The store's digest of the row as last written (0: unknown), so that it rewrites only the
+  // rows whose values changed. The reconcile does not look at it.
+  std::uint64_t stored_digest = 0;
 };
 
 // A rejected item: the same change is not proposed again while the values it came from (its

@@ -32,7 +32,12 @@ class Schedule {
   // A complete full read finished that began at `started`: incremental reads may follow.
   void full_read_done(Time started) { last_full_read_ = started; }
 
-  // The in-memory watermark and snapshot are no longer trustworthy: the next read is full.
+  // Whether the time of the last full read is known (after full_read_done since the last
+  // forget). The loop otherwise takes it from the database's runs.
+  bool knows_last_full_read() const { return last_full_read_.has_value(); }
+
+  // The time of the last full read is no longer known: until full_read_done, every read is
+  // full.
   void forget() { last_full_read_.reset(); }
 
  private:

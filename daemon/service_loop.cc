@@ -15,6 +15,7 @@
 #include "connectors/postgres/leadership.h"
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/permission_hint.h"
+#include "connectors/postgres/state_queries.h"
 #include "core/errors.h"
 #include "daemon/daemon_cycle.h"
 #include "daemon/schedule.h"
@@ -43,6 +44,31 @@ void sleep_watched(std::chrono::milliseconds delay, LoopSignals& signals, Servic
   }
 }
 
+// What decides which entries a read returns and how they are mapped: when a reload changes it,
+// the stored snapshot is no base for an incremental read.
+std::string read_signature(const LdapOptions& o) {
+  std::string signature = o.uri + '\n' + o.filter + '\n' + o.key_attribute + '\n' +
+                          o.long_leave_attribute + '\n' + o.identity_code_attribute + '\n' +
+                          o.member_of + '\n';
+  for (const std::string& base : o.bases) signature += base + '\n';
+  const AttributeMap& a = o.attributes;
+  for (const std::string* name :
+       {&a.account, &a.given_name, &a.surname, &a.display_name, &a.mail, &a.department, &a.title,
+        &a.groups, &a.manager, &a.language, &a.account_control, &a.account_expires}) {
+    signature += *name + '\n';
+  }
+  return signature;
+}
+
+// The schedule of full reads continues from the last complete full read in the database, so a
+// restart or a new leader reads incrementally until a full read is due.
+void seed_schedule(Schedule& schedule, pqxx::connection& database,
+                   std::chrono::steady_clock::time_point now) {
+  if (schedule.knows_last_full_read()) return;
+  pqxx::read_transaction txn(database);
+  if (const auto age = last_full_read_age(txn)) schedule.full_read_done(now - *age);
+}
+
 }  // namespace
 
 int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& signals) {
@@ -68,12 +94,14 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
   auto leadership = std::make_unique<Leadership>(running.settings.database);
   std::unique_ptr<pqxx::connection> database;
   DirectoryMemory memory;
+  bool force_full = false;  // the directory settings changed: the next read is full
   enum class Role { kUnknown, kLeader, kFollower };
   Role role = Role::kUnknown;  // unknown until the first poll, so that either is logged
   bool ready = false;
   for (;;) {
     if (signals.stop_requested()) break;
     const DatabaseOptions database_before = running.settings.database;
+    const LdapOptions directory_before = running.settings.directory;
     bool reloaded = false;
     if (signals.take_reload()) {
       // RELOADING=1 ... READY=1 around it, once the service has said it is ready at all.
@@ -84,6 +112,9 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
     if (reloaded) {
       // New servers or credentials take effect now; the next read is a full one.
       schedule = schedule_of(running.settings.daemon);
+      if (read_signature(running.settings.directory) != read_signature(directory_before)) {
+        force_full = true;
+      }
       directory = directory_of(running.settings.directory);
       memory = {};
       if (running.settings.database.conninfo != database_before.conninfo ||
@@ -117,7 +148,8 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
           require_current_schema(*database);
         }
         const auto started = std::chrono::steady_clock::now();
-        const bool full = schedule.full_read_due(started);
+        seed_schedule(schedule, *database, started);
+        const bool full = force_full || schedule.full_read_due(started);
         CycleResult result = run_cycle(running, *directory, memory, *database,
                                        {full, false, running.settings.guard}, signals);
         if (result.stopped) {
@@ -128,7 +160,10 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
           notifier.ready();  // both servers answered
           ready = true;
         }
-        if (result.full_read && result.complete) schedule.full_read_done(started);
+        if (result.full_read && result.complete) {
+          schedule.full_read_done(started);
+          force_full = false;
+        }
         if (!memory.valid) schedule.forget();
         log_summary(result);
         log_audit_anchor(*database);

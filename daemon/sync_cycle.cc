@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "connectors/postgres/state_queries.h"
 #include "core/errors.h"
 #include "core/reconcile.h"
 #include "core/text_fold.h"
@@ -23,35 +24,65 @@ ReadHints hints_from(pqxx::connection& database) {
   return hints;
 }
 
-Snapshot read_fully(DirectorySource& directory, DirectoryMemory& memory,
-                    pqxx::connection& database) {
+// Reads the whole directory. A complete read with a watermark becomes the memory (moved, not
+// copied) and is what the run plans from; anything else goes to `scratch`.
+const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory,
+                           pqxx::connection& database, Snapshot& scratch) {
   FullRead read = directory.read_full(hints_from(database));
   memory.valid = read.snapshot.complete && !read.watermark.empty();
   memory.watermark = read.watermark;
-  memory.last = memory.valid ? read.snapshot : Snapshot{};
-  return std::move(read.snapshot);
+  if (!memory.valid) {
+    memory.last = Snapshot{};
+    scratch = std::move(read.snapshot);
+    return scratch;
+  }
+  memory.last = std::move(read.snapshot);
+  return memory.last;
+}
+
+// The base of an incremental read after a start, a reload or a change of leader: the watermark
+// of the last complete run and the employees as stored. False when there is none.
+bool restore_memory(pqxx::connection& database, DirectoryMemory& memory) {
+  pqxx::read_transaction txn(database);
+  const pqxx::result last =
+      txn.exec("SELECT watermark FROM sync_run WHERE snapshot_complete ORDER BY id DESC LIMIT 1");
+  if (last.empty()) return false;
+  const std::optional<Watermark> watermark = decode_watermark(last[0][0].as<std::string>());
+  if (!watermark || watermark->empty()) return false;
+  Snapshot stored = load_last_snapshot(txn);
+  stored.complete = true;  // as of the complete run whose watermark this is
+  stored.incomplete_reason.clear();
+  memory.valid = true;
+  memory.watermark = *watermark;
+  memory.last = std::move(stored);
+  return true;
 }
 
 // The snapshot to plan from: the changes since the last read merged into it, or a full read.
-// Cancelled passes through (memory is then unchanged).
-void read_snapshot(DirectorySource& directory, DirectoryMemory& memory, pqxx::connection& database,
-                   CycleResult& result, Snapshot& snapshot) {
-  if (!result.full_read) {
-    DirectoryChanges changes = directory.read_changes(memory.watermark);
-    if (changes.watermark_reset) {
-      result.full_read = true;  // another server, or a restored one: start again
-    } else {
-      result.changes_read = static_cast<int>(changes.changed.size());
-      snapshot = merge_changes(memory.last, changes);
-      if (snapshot.complete) {
-        memory.watermark = changes.next;
-        memory.last = snapshot;
-      } else {
-        memory = {};  // an incomplete change set is not a base: read fully next time
-      }
-    }
+// Cancelled passes through (memory is then unchanged, or reset when it was being merged).
+const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memory,
+                              pqxx::connection& database, CycleResult& result, Snapshot& scratch) {
+  if (!result.full_read && !memory.valid && !restore_memory(database, memory)) {
+    result.full_read = true;
   }
-  if (result.full_read) snapshot = read_fully(directory, memory, database);
+  if (result.full_read) return read_fully(directory, memory, database, scratch);
+  DirectoryChanges changes = directory.read_changes(memory.watermark);
+  if (changes.watermark_reset) {
+    result.full_read = true;  // another server, or a restored one: start again
+    return read_fully(directory, memory, database, scratch);
+  }
+  result.changes_read = static_cast<int>(changes.changed.size());
+  memory.valid = false;  // the base is taken over by the merge
+  Snapshot merged = merge_changes(std::move(memory.last), changes);
+  if (!merged.complete) {
+    memory = {};  // an incomplete change set is not a base: read fully next time
+    scratch = std::move(merged);
+    return scratch;
+  }
+  memory.valid = true;
+  memory.watermark = changes.next;
+  memory.last = std::move(merged);
+  return memory.last;
 }
 
 }  // namespace
@@ -64,15 +95,17 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   const auto started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
   CycleResult result;
-  Snapshot snapshot;
-  result.full_read = options.full_read || !memory.valid;
+  Snapshot scratch;
+  result.full_read = options.full_read;
+  const Snapshot* read = nullptr;
   try {
-    read_snapshot(directory, memory, database, result, snapshot);
+    read = &read_snapshot(directory, memory, database, result, scratch);
   } catch (const Cancelled&) {
     // Stopped mid-read (the daemon is shutting down): not a failure, and nothing to write.
     result.stopped = true;
     return result;
   }
+  const Snapshot& snapshot = *read;
   result.complete = snapshot.complete;
   result.incomplete_reason = snapshot.incomplete_reason;
   result.entries_read = static_cast<int>(snapshot.employees.size());
@@ -85,12 +118,13 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   SyncStore store(database, identity);
   // The clock is read here, outside the pure core: the snapshot's read time is "now".
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
-  result.record = store.sync(
-      snapshot, policy,
-      [&](const ReconcileState& state) {
-        return reconcile({snapshot, policy, state, rules, now});
-      },
-      started_at, options.dry_run, options.guard);
+  result.record =
+      store.sync(snapshot, policy,
+                 [&](const ReconcileState& state) {
+                   return reconcile({snapshot, policy, state, rules, now});
+                 },
+                 started_at, options.dry_run, options.guard,
+                 {memory.valid ? encode(memory.watermark) : std::string(), result.full_read});
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   return result;

@@ -20,19 +20,20 @@
 
 namespace valtuus {
 
-// What the loop remembers of the directory between runs. In memory only: a daemon that
-// starts (or becomes leader) reads fully, which also covers a watermark that another instance
-// advanced meanwhile. Keeping it in the database would let a restart skip one full read, at
-// the price of trusting a snapshot written by another process; the full read is cheap enough
-// (≈1 s per 100,000 entries) not to.
+// What the loop remembers of the directory between runs: the watermark of the last complete
+// read and the snapshot as of it, the base of the next incremental read. The watermark is also
+// stored with each complete run (sync_run.watermark), so a daemon that starts, reloads or
+// becomes leader without a valid memory takes the base from the database instead (the
+// employees as the runs stored them) and continues incrementally; a watermark that belongs to
+// another server makes the read a full one (DirectoryChanges::watermark_reset).
 struct DirectoryMemory {
   bool valid = false;  // watermark and last describe a complete read
   Watermark watermark;
-  Snapshot last;  // the directory as of `watermark` (identity codes included: memory only)
+  Snapshot last;  // the directory as of `watermark` (identity codes included when read here)
 };
 
 struct CycleOptions {
-  bool full_read = true;  // false: incremental, when `memory` allows it
+  bool full_read = true;  // false: incremental, from `memory` or else the database's last run
   bool dry_run = false;   // plan, roll back, write nothing
   GuardOptions guard;     // the limits that hold a run for a person
 };

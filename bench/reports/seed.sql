@@ -14,12 +14,12 @@ INSERT INTO mandate_issue (id, name_fi, service, organisation_holds, max_validit
   FROM generate_series(0, 49) t;
 
 INSERT INTO employee (key, account, given_name, surname, display_name, department, title,
-                      status, disabled, left_at, last_seen_run)
+                      status, disabled, left_at, last_seen_run, absent_since_run)
   SELECT 'emp-' || n, 'user' || n, 'Etu' || n, 'Suku' || n, 'Etu' || n || ' Suku' || n,
          'Toimiala ' || (n % 120), 'Nimike ' || (n % 400),
          CASE WHEN n % 20 = 0 THEN 'left' ELSE 'active' END, n % 20 = 0,
          CASE WHEN n % 20 = 0 THEN now() - make_interval(days => n % 400) END,
-         CASE WHEN n % 200 = 0 THEN 1 ELSE 2 END
+         CASE WHEN n % 200 = 0 THEN 1 ELSE 2 END, CASE WHEN n % 200 = 0 THEN 2 END
   FROM generate_series(0, 99999) n;
 
 -- Grant g: employee g mod 100000; the second 50,000 get a theme 25 away from their first.

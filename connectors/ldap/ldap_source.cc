@@ -115,6 +115,11 @@ FullRead LdapDirectorySource::read_full_once(const ReadHints& hints, bool& conne
   ldap::Session session(options_, bind_, warnings_, stop_);
   // Taken before the first search: whatever changes during the read is after it.
   read.watermark = session.watermark(snapshot.read_at);
+  // Room for the last complete read and some growth: a vector that doubles while it fills
+  // holds a large directory twice for a moment.
+  if (hints.last_complete_count) {
+    snapshot.employees.reserve(*hints.last_complete_count + *hints.last_complete_count / 32 + 64);
+  }
   ldap::ReadOutcome outcome =
       session.read_employees(ldap::employee_filter(options_), snapshot.employees);
   connection_lost = outcome.connection_lost;

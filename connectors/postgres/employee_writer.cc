@@ -1,72 +1,113 @@
 #include "connectors/postgres/employee_writer.h"
 
-#include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
+#include <vector>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/pg_stage.h"
 #include "connectors/postgres/pg_time.h"
+#include "core/fingerprint.h"
 
 namespace valtuus {
 
-void write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
-                     const Plan& plan) {
-  const std::set<std::string> leavers(plan.leavers.begin(), plan.leavers.end());
-  const std::set<std::string> on_leave(plan.on_long_leave.begin(), plan.on_long_leave.end());
-  const std::set<std::string> moved(plan.role_changed.begin(), plan.role_changed.end());
+namespace {
+
+using KeySet = std::unordered_set<std::string_view>;
+
+KeySet key_set(const std::vector<std::string>& keys) {
+  return KeySet(keys.begin(), keys.end());
+}
+
+// As the database stores it (sql/006_outbox.sql): an unknown language is ''.
+std::string_view stored_language(const std::string& language) {
+  return language == "fi" || language == "sv" || language == "en" ? std::string_view(language)
+                                                                  : std::string_view();
+}
+
+const char* status_of(const Employee& e, const KeySet& leavers, const KeySet& on_leave) {
+  return leavers.count(e.key) ? "left" : on_leave.count(e.key) ? "long_leave" : "active";
+}
+
+}  // namespace
+
+std::uint64_t employee_row_digest(const Employee& e, const std::string& status) {
+  Fingerprinter f;
+  f.add("employee-row-1");  // the layout's version: a new layout rewrites every row once
+  f.add(e.key).add(e.account).add(e.dn).add(e.given_name).add(e.surname).add(e.display_name);
+  f.add(e.mail).add(e.department).add(e.title).add(e.ou);
+  f.add(static_cast<std::uint64_t>(e.groups.size()));
+  for (const std::string& group : e.groups) f.add(group);
+  f.add(e.disabled ? 1 : 0);
+  f.add(e.account_expires
+            ? static_cast<std::uint64_t>(e.account_expires->time_since_epoch().count())
+            : ~std::uint64_t{0});
+  f.add(e.long_leave_marker).add(status).add(e.manager).add(stored_language(e.preferred_language));
+  return f.value() == 0 ? 1 : f.value();
+}
+
+EmployeeWriteStats write_employees(
+    pqxx::work& txn, long long run_id, const Snapshot& snapshot, const Plan& plan,
+    const std::unordered_map<std::string, EmployeeHistory>& history) {
+  const KeySet leavers = key_set(plan.leavers);
+  const KeySet on_leave = key_set(plan.on_long_leave);
+  const KeySet moved = key_set(plan.role_changed);
   // People whose entry was refused were not read: their row keeps what the last good read saw.
-  const std::set<std::string> refused(plan.refused.begin(), plan.refused.end());
-  txn.exec(
-      "CREATE TEMPORARY TABLE employee_stage (key text, account text, dn text, given_name text, "
-      "  surname text, display_name text, mail text, department text, title text, ou text, "
-      "  groups text, disabled boolean, account_expires text, long_leave_marker text, "
-      "  status text, moved boolean, manager_dn text, preferred_language text) ON COMMIT DROP");
+  const KeySet refused = key_set(plan.refused);
+  EmployeeWriteStats stats;
+  struct Staged {
+    const Employee* employee;
+    const char* status;
+    std::uint64_t digest;
+  };
+  std::vector<Staged> staged;
+  KeySet read;  // a key read twice is written once, as first read (as the reconcile sees it)
+  read.reserve(snapshot.employees.size());
+  for (const Employee& e : snapshot.employees) {
+    if (refused.count(e.key) || !read.insert(e.key).second) continue;
+    const char* status = status_of(e, leavers, on_leave);
+    const std::uint64_t digest = employee_row_digest(e, status);
+    const auto stored = history.find(e.key);
+    if (stored != history.end() && stored->second.stored_digest == digest &&
+        !stored->second.absent) {
+      ++stats.unchanged;
+      continue;
+    }
+    staged.push_back({&e, status, digest});
+  }
+  std::vector<std::string> absent;
+  for (const std::string& key : plan.leavers) {
+    if (!read.count(key) && !refused.count(key)) absent.push_back(key);
+  }
+  stats.staged = static_cast<int>(staged.size());
+  stats.absent = static_cast<int>(absent.size());
+  if (staged.empty() && absent.empty()) return stats;  // nothing changed: not one statement
+  create_stage(txn, "employee_stage",
+               "key text, account text, dn text, given_name text, surname text, "
+               "display_name text, mail text, department text, title text, ou text, "
+               "groups text, disabled boolean, account_expires text, long_leave_marker text, "
+               "status text, moved boolean, manager_dn text, preferred_language text, "
+               "digest bigint");
   {
     pqxx::stream_to stream(txn, "employee_stage");
-    for (const Employee& e : snapshot.employees) {
-      if (refused.count(e.key)) continue;
-      const char* status = leavers.count(e.key)    ? "left"
-                           : on_leave.count(e.key) ? "long_leave"
-                                                   : "active";
+    for (const Staged& s : staged) {
+      const Employee& e = *s.employee;
       // An empty text stands for "never expires" (NULL in the table).
       stream << std::make_tuple(
           e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail, e.department,
           e.title, e.ou, text_array_literal(e.groups), e.disabled,
           e.account_expires ? pg_timestamp(*e.account_expires) : std::string(), e.long_leave_marker,
-          std::string(status), moved.count(e.key) > 0, e.manager, e.preferred_language);
+          std::string(s.status), moved.count(e.key) > 0, e.manager, e.preferred_language,
+          static_cast<long long>(s.digest));
     }
     stream.complete();
   }
-  txn.exec_params(
-      "INSERT INTO employee (key, account, dn, given_name, surname, display_name, mail, "
-      "  department, title, ou, groups, disabled, account_expires, long_leave_marker, status, "
-      "  left_at, first_seen_run, last_seen_run, manager_dn, preferred_language) "
-      "SELECT DISTINCT ON (key) key, account, dn, given_name, surname, display_name, mail, "
-      "  department, title, ou, groups::text[], disabled, "
-      "  nullif(account_expires, '')::timestamptz, long_leave_marker, status, "
-      "  CASE WHEN status = 'left' THEN now() END, $1, $1, manager_dn, "
-      "  CASE WHEN preferred_language IN ('fi', 'sv', 'en') THEN preferred_language ELSE '' END "
-      "FROM employee_stage "
-      "ON CONFLICT (key) DO UPDATE SET account = EXCLUDED.account, dn = EXCLUDED.dn, "
-      "  given_name = EXCLUDED.given_name, surname = EXCLUDED.surname, "
-      "  display_name = EXCLUDED.display_name, mail = EXCLUDED.mail, "
-      "  department = EXCLUDED.department, title = EXCLUDED.title, ou = EXCLUDED.ou, "
-      "  groups = EXCLUDED.groups, disabled = EXCLUDED.disabled, "
-      "  account_expires = EXCLUDED.account_expires, "
-      "  long_leave_marker = EXCLUDED.long_leave_marker, status = EXCLUDED.status, "
-      "  left_at = CASE WHEN EXCLUDED.status = 'left' THEN coalesce(employee.left_at, now()) END, "
-      "  role_changed_at = CASE WHEN (SELECT s.moved FROM employee_stage s "
-      "    WHERE s.key = EXCLUDED.key LIMIT 1) THEN now() ELSE employee.role_changed_at END, "
-      "  last_seen_run = EXCLUDED.last_seen_run, manager_dn = EXCLUDED.manager_dn, "
-      "  preferred_language = EXCLUDED.preferred_language, updated_at = now()",
-      run_id);
-  if (snapshot.complete) {
-    // Absent from a complete read: the person has left the directory. Not so a refused one.
-    txn.exec_params(
-        "UPDATE employee SET status = 'left', left_at = coalesce(left_at, now()), "
-        "  updated_at = now() WHERE last_seen_run IS DISTINCT FROM $1 AND status <> 'left' "
-        "  AND key <> ALL($2::text[])",
-        run_id, text_array_literal(plan.refused));
-  }
+  analyse_stage(txn, "employee_stage");
+  stats.written = txn.exec_params1("SELECT sync_write_employees($1, $2::text[])", run_id,
+                                   text_array_literal(absent))[0]
+                      .as<int>();
+  return stats;
 }
 
 }  // namespace valtuus

@@ -1,17 +1,27 @@
 #include "connectors/postgres/identity_store.h"
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/log.h"
+#include "connectors/postgres/pg_stage.h"
 #include "core/identity_code.h"
 
 namespace valtuus {
 
 namespace {
 
-pqxx::binarystring binary(const Bytes& bytes) {
-  return pqxx::binarystring(bytes.data(), bytes.size());
+// bytea's hex input form (\x0a1b...); the COPY stream escapes the backslash.
+std::string bytea_text(const Bytes& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text = "\\x";
+  text.reserve(2 + 2 * bytes.size());
+  for (unsigned char b : bytes) {
+    text += kHex[b >> 4];
+    text += kHex[b & 0x0f];
+  }
+  return text;
 }
 
 // The stored keyed hashes by employee key: only changed codes are encrypted and written, so
@@ -26,11 +36,12 @@ std::map<std::string, std::string> stored_hashes(pqxx::work& txn) {
 
 }  // namespace
 
-IdentityWriteStats write_identity_codes(pqxx::work& txn, const Snapshot& snapshot,
+IdentityWriteStats write_identity_codes(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
                                         const IdentityCrypto* crypto) {
   IdentityWriteStats stats;
   if (crypto == nullptr) return stats;
   const auto hashes = stored_hashes(txn);
+  std::optional<pqxx::stream_to> stream;
   for (const Employee& e : snapshot.employees) {
     if (e.identity_code.empty()) continue;
     const IdentityCodeCheck check = check_identity_code(e.identity_code);
@@ -47,19 +58,20 @@ IdentityWriteStats write_identity_codes(pqxx::work& txn, const Snapshot& snapsho
       ++stats.unchanged;
       continue;
     }
+    if (!stream) {
+      create_stage(txn, "identity_stage",
+                   "employee_key text, ciphertext bytea, nonce bytea, match_hash bytea, "
+                   "masked text");
+      stream.emplace(txn, "identity_stage");
+    }
     const SealedIdentityCode sealed = crypto->seal(e.key, e.identity_code);
-    txn.exec_params(
-        "INSERT INTO identity_code (employee_key, ciphertext, nonce, match_hash, masked) "
-        "VALUES ($1, $2, $3, $4, $5) "
-        // The parameters again, not EXCLUDED.*: reading EXCLUDED.ciphertext would need SELECT
-        // on the ciphertext, which the daemon is deliberately not granted.
-        "ON CONFLICT (employee_key) DO UPDATE SET ciphertext = $2, nonce = $3, match_hash = $4, "
-        "  masked = $5, updated_at = now() "
-        "WHERE identity_code.match_hash IS DISTINCT FROM $4",
-        e.key, binary(sealed.ciphertext), binary(sealed.nonce), binary(hash),
-        mask_identity_code(e.identity_code));
+    *stream << std::make_tuple(e.key, bytea_text(sealed.ciphertext), bytea_text(sealed.nonce),
+                               bytea_text(hash), mask_identity_code(e.identity_code));
     ++stats.stored;
   }
+  if (!stream) return stats;
+  stream->complete();
+  txn.exec_params1("SELECT sync_write_identity_codes($1)", run_id);
   return stats;
 }
 

@@ -16,9 +16,11 @@ struct IdentityWriteStats {
 };
 
 // For each employee with a non-empty identity code: validates it, and writes it sealed with
-// its keyed hash and masked form when the hash differs from the stored one. With no key
-// (`crypto` == nullptr) nothing is written: codes are never stored in the clear.
-IdentityWriteStats write_identity_codes(pqxx::work& txn, const Snapshot& snapshot,
+// its keyed hash and masked form when the hash differs from the stored one; the changed ones go
+// to the database together (COPY into a staging table, then sync_write_identity_codes() of run
+// `run_id`, which must have been started in `txn`). With no key (`crypto` == nullptr) nothing
+// is written: codes are never stored in the clear.
+IdentityWriteStats write_identity_codes(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
                                         const IdentityCrypto* crypto);
 
 }  // namespace valtuus

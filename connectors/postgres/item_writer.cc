@@ -2,15 +2,21 @@
 
 #include <nlohmann/json.hpp>
 #include <tuple>
+#include <vector>
+
+#include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/pg_stage.h"
 
 namespace valtuus {
 
 namespace {
 
-const std::vector<std::string> kColumns{
-    "run_id",       "kind",        "mandate_id", "reason",      "map_id",
-    "policy_file",  "policy_line", "matched",    "fingerprint", "waits_for_org_apply",
-    "employee_key", "request_id",  "state"};
+// The columns of change_item a run decides, in the order of copy_item's tuples; `ord` keeps
+// the plan's order (the item ids follow it).
+constexpr const char* kStageColumns =
+    "ord bigint, kind text, mandate_id text, reason text, map_id text, policy_file text, "
+    "policy_line integer, matched text, fingerprint text, waits_for_org_apply boolean, "
+    "employee_key text, request_id bigint";
 
 std::string matched_json(const Provenance& provenance) {
   nlohmann::json matched = nlohmann::json::array();
@@ -22,21 +28,19 @@ std::string matched_json(const Provenance& provenance) {
 
 // COPY rows are typed tuples; a NULL is a std::nullptr_t element, so each combination of the
 // two nullable columns (employee_key, request_id) has its own tuple shape.
-void copy_item(pqxx::stream_to& stream, long long run_id, const ProposedItem& item,
-               const std::string& state) {
+void copy_item(pqxx::stream_to& stream, long long ord, const ProposedItem& item) {
   auto common =
-      std::make_tuple(run_id, to_string(item.kind), item.mandate, item.reason,
-                      item.provenance.map_id, item.provenance.rule.file, item.provenance.rule.line,
+      std::make_tuple(ord, to_string(item.kind), item.mandate, item.reason, item.provenance.map_id,
+                      item.provenance.rule.file, item.provenance.rule.line,
                       matched_json(item.provenance), item.fingerprint, item.waits_for_org_apply);
   if (item.employee_key.empty()) {  // org_apply: the organisation, no person
-    stream << std::tuple_cat(common, std::make_tuple(nullptr, nullptr, state));
+    stream << std::tuple_cat(common, std::make_tuple(nullptr, nullptr));
   } else if (item.provenance.map_id.rfind("request:", 0) == 0) {
     // An order form's grant keeps its request, so that four eyes apply to it.
     stream << std::tuple_cat(
-        common,
-        std::make_tuple(item.employee_key, std::stoll(item.provenance.map_id.substr(8)), state));
+        common, std::make_tuple(item.employee_key, std::stoll(item.provenance.map_id.substr(8))));
   } else {
-    stream << std::tuple_cat(common, std::make_tuple(item.employee_key, nullptr, state));
+    stream << std::tuple_cat(common, std::make_tuple(item.employee_key, nullptr));
   }
 }
 
@@ -44,15 +48,21 @@ void copy_item(pqxx::stream_to& stream, long long run_id, const ProposedItem& it
 
 void write_plan_items(pqxx::work& txn, long long run_id, const Plan& plan,
                       ItemState initial_state) {
-  for (long long id : plan.supersede) {
-    // Through the database's own function: the daemon may supersede, never decide.
-    txn.exec_params("SELECT supersede_item($1, $2)", id, run_id);
+  if (!plan.supersede.empty()) {
+    // Through supersede_item(): the daemon may supersede, never decide.
+    std::vector<long long> ids(plan.supersede.begin(), plan.supersede.end());
+    txn.exec_params1("SELECT sync_supersede_items($1, $2::bigint[])", run_id,
+                     number_array_literal(ids));
   }
   if (plan.add.empty()) return;
-  const std::string state = to_string(initial_state);
-  pqxx::stream_to stream(txn, "change_item", kColumns);
-  for (const ProposedItem& item : plan.add) copy_item(stream, run_id, item, state);
-  stream.complete();
+  create_stage(txn, "item_stage", kStageColumns);
+  {
+    pqxx::stream_to stream(txn, "item_stage");
+    long long ord = 0;
+    for (const ProposedItem& item : plan.add) copy_item(stream, ++ord, item);
+    stream.complete();
+  }
+  txn.exec_params1("SELECT sync_add_items($1, $2)", run_id, to_string(initial_state));
 }
 
 }  // namespace valtuus

@@ -16,6 +16,24 @@ std::string text_array_literal(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+std::string bool_array_literal(const std::vector<bool>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += values[i] ? 't' : 'f';
+  }
+  return out + "}";
+}
+
+std::string number_array_literal(const std::vector<long long>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(values[i]);
+  }
+  return out + "}";
+}
+
 std::vector<std::string> parse_text_array(const std::string& literal) {
   std::vector<std::string> values;
   if (literal.size() < 2) return values;

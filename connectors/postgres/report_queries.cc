@@ -41,20 +41,18 @@ ReportClock report_clock(pqxx::transaction_base& txn) {
 std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportFilter& filter,
                                       const std::optional<std::string>& since,
                                       const std::vector<std::string>& leavers_ous) {
-  // Why the person counts as a leaver, in the order reconcile() decides it: absence from the
-  // last complete read first (a person never read, such as an imported stub, is absent too).
+  // Why the person counts as a leaver, in the order reconcile() decides it: absence from a
+  // complete read first (a person never read, such as an imported stub, is absent too).
   const auto result = txn.exec_params(
-      "WITH last_complete AS ("
-      "  SELECT coalesce(max(id), 0) AS id FROM sync_run WHERE snapshot_complete) "
       "SELECT e.account, e.display_name, e.department, "
-      "  CASE WHEN e.last_seen_run IS NULL OR e.last_seen_run < lc.id THEN 'absent' "
+      "  CASE WHEN e.last_seen_run IS NULL OR e.absent_since_run IS NOT NULL THEN 'absent' "
       "       WHEN e.account_expires <= now() THEN 'expired' "
       "       WHEN e.disabled THEN 'disabled' ELSE 'left' END, "
       "  to_char(coalesce(e.left_at, e.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
       "  extract(day FROM now() - coalesce(e.left_at, e.updated_at))::int AS days_open, "
       "  g.mandate_id, m.name_fi, coalesce(g.valid_until::text, ''), "
       "  r.id, coalesce(r.state, ''), extract(day FROM now() - r.created_at)::int, e.dn "
-      "FROM employee e CROSS JOIN last_complete lc "
+      "FROM employee e "
       "JOIN grant_ledger g ON g.employee_key = e.key AND g.revoked_at IS NULL "
       "  AND (g.valid_until IS NULL OR g.valid_until >= current_date) "
       "JOIN mandate_issue m ON m.id = g.mandate_id "

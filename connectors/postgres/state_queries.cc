@@ -1,6 +1,8 @@
 #include "connectors/postgres/state_queries.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <tuple>
 
 #include "connectors/postgres/pg_arrays.h"
 
@@ -46,21 +48,32 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     item.fingerprint = row[5].as<std::string>();
     state.open_items.push_back(std::move(item));
   }
-  for (const auto& row :
-       txn.exec("SELECT key, extract(epoch FROM left_at)::bigint, "
-                "  extract(epoch FROM role_changed_at)::bigint, department, title, ou, dn, account "
-                "FROM employee")) {
+  // Streamed (COPY), not a result set: at 100,000 people a result would hold every row twice
+  // in memory while the history is built from it.
+  pqxx::stream_from stream(
+      txn,
+      "(SELECT key, coalesce(extract(epoch FROM left_at)::bigint, -1), "
+      "  extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
+      "  absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account FROM employee)");
+  std::tuple<std::string, long long, long long, std::string, std::string, std::string, bool,
+             long long, std::string, std::string>
+      person;
+  while (stream >> person) {
+    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account] =
+        person;
     EmployeeHistory history;
-    if (!row[1].is_null())
-      history.left_at = TimePoint{std::chrono::seconds{row[1].as<long long>()}};
-    history.role_changed_at = TimePoint{std::chrono::seconds{row[2].as<long long>()}};
-    history.department = row[3].as<std::string>();
-    history.title = row[4].as<std::string>();
-    history.ou = row[5].as<std::string>();
-    history.dn = row[6].as<std::string>();
-    history.account = row[7].as<std::string>();
-    state.history.emplace(row[0].as<std::string>(), std::move(history));
+    if (left_at >= 0) history.left_at = TimePoint{std::chrono::seconds{left_at}};
+    history.role_changed_at = TimePoint{std::chrono::seconds{role_changed_at}};
+    history.department = std::move(department);
+    history.title = std::move(title);
+    history.ou = std::move(ou);
+    history.absent = absent;
+    history.stored_digest = static_cast<std::uint64_t>(digest);
+    history.dn = std::move(dn);  // whom a refused entry without a key is
+    history.account = std::move(account);
+    state.history.emplace(std::move(key), std::move(history));
   }
+  stream.complete();
   // Rejected items stand as exceptions until their date, or until their values change.
   for (const auto& row : txn.exec(
            "SELECT kind, coalesce(employee_key, ''), mandate_id, fingerprint, "
@@ -105,31 +118,54 @@ Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
   snapshot.incomplete_reason = last[0][1].as<std::string>();
   snapshot.source = last[0][2].as<std::string>();
   snapshot.read_at = from_epoch(last[0][3]);
-  for (const auto& row : txn.exec(
-           "SELECT key, account, dn, given_name, surname, display_name, mail, department, title, "
-           "  ou, groups, disabled, extract(epoch FROM account_expires)::bigint, "
-           "  long_leave_marker, manager_dn, preferred_language FROM employee "
-           "WHERE last_seen_run = (SELECT max(id) FROM sync_run) ORDER BY key")) {
+  // Streamed (COPY) into a vector of the right size: the base of an incremental read after a
+  // restart is the whole directory, and a result set would hold it a second time.
+  const std::string present = "last_seen_run IS NOT NULL AND absent_since_run IS NULL";
+  snapshot.employees.reserve(
+      txn.exec1("SELECT count(*) FROM employee WHERE " + present)[0].as<std::size_t>());
+  pqxx::stream_from stream(
+      txn,
+      "(SELECT key, account, dn, given_name, surname, display_name, mail, department, title, "
+      "  ou, groups, disabled, coalesce(extract(epoch FROM account_expires)::bigint, -1), "
+      "  account_expires IS NOT NULL, long_leave_marker, manager_dn, preferred_language "
+      "FROM employee WHERE " +
+          present + " ORDER BY key)");
+  std::tuple<std::string, std::string, std::string, std::string, std::string, std::string,
+             std::string, std::string, std::string, std::string, std::string, bool, long long, bool,
+             std::string, std::string, std::string>
+      row;
+  while (stream >> row) {
+    auto& [key, account, dn, given_name, surname, display_name, mail, department, title, ou, groups,
+           disabled, expires, expires_known, long_leave, manager, language] = row;
     Employee e;
-    e.key = row[0].as<std::string>();
-    e.account = row[1].as<std::string>();
-    e.dn = row[2].as<std::string>();
-    e.given_name = row[3].as<std::string>();
-    e.surname = row[4].as<std::string>();
-    e.display_name = row[5].as<std::string>();
-    e.mail = row[6].as<std::string>();
-    e.department = row[7].as<std::string>();
-    e.title = row[8].as<std::string>();
-    e.ou = row[9].as<std::string>();
-    e.groups = parse_text_array(row[10].as<std::string>());
-    e.disabled = row[11].as<bool>();
-    if (!row[12].is_null()) e.account_expires = from_epoch(row[12]);
-    e.long_leave_marker = row[13].as<std::string>();
-    e.manager = row[14].as<std::string>();
-    e.preferred_language = row[15].as<std::string>();
+    e.key = std::move(key);
+    e.account = std::move(account);
+    e.dn = std::move(dn);
+    e.given_name = std::move(given_name);
+    e.surname = std::move(surname);
+    e.display_name = std::move(display_name);
+    e.mail = std::move(mail);
+    e.department = std::move(department);
+    e.title = std::move(title);
+    e.ou = std::move(ou);
+    e.groups = parse_text_array(groups);
+    e.disabled = disabled;
+    if (expires_known) e.account_expires = TimePoint{std::chrono::seconds{expires}};
+    e.long_leave_marker = std::move(long_leave);
+    e.manager = std::move(manager);
+    e.preferred_language = std::move(language);
     snapshot.employees.push_back(std::move(e));
   }
+  stream.complete();
   return snapshot;
+}
+
+std::optional<std::chrono::seconds> last_full_read_age(pqxx::transaction_base& txn) {
+  const pqxx::result rows = txn.exec(
+      "SELECT greatest(extract(epoch FROM now() - started_at), 0)::bigint FROM sync_run "
+      "WHERE snapshot_complete AND full_read ORDER BY id DESC LIMIT 1");
+  if (rows.empty()) return std::nullopt;
+  return std::chrono::seconds{rows[0][0].as<long long>()};
 }
 
 }  // namespace valtuus

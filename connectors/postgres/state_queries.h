@@ -2,6 +2,8 @@
 // state (ledger, open items, history) and the last directory snapshot as stored.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <pqxx/pqxx>
 
 #include "core/employee.h"
@@ -11,8 +13,14 @@ namespace valtuus {
 
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn);
 
-// The employees as the last sync run read them (leavers included), for
-// `policy explain` and `policy preview`. Complete when the last run's read was complete.
+// The employees as the sync runs last read them (leavers included; people a complete read no
+// longer found excluded), for `policy explain` and `policy preview`, and as the base of an
+// incremental read after a restart. Complete when the last run's read was complete.
 Snapshot load_last_snapshot(pqxx::transaction_base& txn);
+
+// How long ago the last complete full read began, by the database's clock; nullopt when no
+// run read the whole directory completely yet. The daemon's schedule of full reads starts
+// from it, so that a restart neither reads fully at once nor postpones the next full read.
+std::optional<std::chrono::seconds> last_full_read_age(pqxx::transaction_base& txn);
 
 }  // namespace valtuus

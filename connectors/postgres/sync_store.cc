@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "connectors/postgres/catalog_writer.h"
 #include "connectors/postgres/employee_writer.h"
 #include "connectors/postgres/identity_store.h"
 #include "connectors/postgres/item_writer.h"
@@ -21,38 +22,6 @@ namespace {
 
 // Serialises sync runs, so that two daemons never plan against the same open items at once.
 constexpr long long kSyncLock = 0x56414c5455555302LL;  // "VALTUUS" 02
-
-std::string location_text(const SourceLocation& location) {
-  return location.file.empty() ? "" : location.file + ":" + std::to_string(location.line);
-}
-
-void write_catalog(pqxx::work& txn, const Policy& policy) {
-  for (const MandateIssue& m : policy.catalog) {
-    txn.exec_params(
-        "INSERT INTO mandate_issue (id, suomifi_code, name_fi, name_sv, name_en, service, "
-        "  mandate_type, organisation_holds, max_validity_days, renewal_notice_days, "
-        "  policy_location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-        "ON CONFLICT (id) DO UPDATE SET suomifi_code = EXCLUDED.suomifi_code, "
-        "  name_fi = EXCLUDED.name_fi, name_sv = EXCLUDED.name_sv, name_en = EXCLUDED.name_en, "
-        "  service = EXCLUDED.service, mandate_type = EXCLUDED.mandate_type, "
-        "  organisation_holds = EXCLUDED.organisation_holds, "
-        "  max_validity_days = EXCLUDED.max_validity_days, "
-        "  renewal_notice_days = EXCLUDED.renewal_notice_days, "
-        "  policy_location = EXCLUDED.policy_location, updated_at = now() "
-        "WHERE (mandate_issue.suomifi_code, mandate_issue.name_fi, mandate_issue.name_sv, "
-        "  mandate_issue.name_en, mandate_issue.service, mandate_issue.mandate_type, "
-        "  mandate_issue.organisation_holds, mandate_issue.max_validity_days, "
-        "  mandate_issue.renewal_notice_days, mandate_issue.policy_location) "
-        "  IS DISTINCT FROM (EXCLUDED.suomifi_code, EXCLUDED.name_fi, EXCLUDED.name_sv, "
-        "  EXCLUDED.name_en, EXCLUDED.service, EXCLUDED.mandate_type, "
-        "  EXCLUDED.organisation_holds, EXCLUDED.max_validity_days, "
-        "  EXCLUDED.renewal_notice_days, EXCLUDED.policy_location)",
-        m.id, m.suomifi_code, m.name_fi, m.name_sv, m.name_en, m.service,
-        m.type == MandateType::kEdustamisvaltuus ? "edustamisvaltuus" : "asiointivaltuus",
-        m.organisation_holds, m.max_validity_days, m.renewal_notice_days,
-        location_text(m.location));
-  }
-}
 
 // What a dry run's printed plan needs besides the plan: the open items it supersedes, and who
 // the people it names are (from the read, else as last stored).
@@ -120,7 +89,8 @@ void write_refused(pqxx::work& txn, long long run_id, const std::vector<RefusedV
 }  // namespace
 
 RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
-                          TimePoint started_at, bool dry_run, const GuardOptions& guard) {
+                          TimePoint started_at, bool dry_run, const GuardOptions& guard,
+                          const ReadMark& mark) {
   pqxx::work txn(connection_);
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kSyncLock);
   RunRecord record;
@@ -142,26 +112,9 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
   const PlanStats& stats = record.plan.stats;
   const std::optional<std::string> held_reason =
       verdict.held ? std::optional<std::string>(verdict.reason) : std::nullopt;
-  record.run_id =
-      txn.exec_params1(
-             "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
-             "  incomplete_reason, entries_read, items_added, items_superseded, held_reason, "
-             "  held_at) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text, "
-             "  CASE WHEN $8::text IS NULL THEN NULL ELSE now() END) RETURNING id",
-             pg_timestamp(started_at), snapshot.source, snapshot.complete,
-             snapshot.incomplete_reason, stats.employees_read,
-             static_cast<int>(record.plan.add.size()), stats.superseded, held_reason)[0]
-          .as<long long>();
-  write_refused(txn, record.run_id, snapshot.refused);
-  write_catalog(txn, policy);
-  write_employees(txn, record.run_id, snapshot, record.plan);
-  write_identity_codes(txn, snapshot, identity_);
-  // A held run's new items wait in state 'held'; its supersedes are only those replacing.
-  write_plan_items(txn, record.run_id, record.plan,
-                   verdict.held ? ItemState::kHeld : ItemState::kProposed);
   nlohmann::json details = {{"entries_read", stats.employees_read},
                             {"complete", snapshot.complete},
+                            {"full_read", mark.full_read},
                             {"grants", stats.grants},
                             {"org_applies", stats.org_applies},
                             {"revokes", stats.revokes},
@@ -172,9 +125,23 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
     details["held_reason"] = verdict.reason;
     details["supersedes_deferred"] = record.supersedes_deferred;
   }
-  txn.exec_params(
-      "INSERT INTO audit_event (action, run_id, details) VALUES ('sync_run', $1, $2::jsonb)",
-      record.run_id, details.dump());
+  // Every write below goes through a function of sql/007_sync_writes.sql that checks it and
+  // writes its audit event; the daemon's role holds no write privilege on the tables.
+  record.run_id =
+      txn.exec_params1(
+             "SELECT sync_run_insert($1, $2, $3, $4, $5, $6, $7, $8::text, $9, $10, $11::jsonb)",
+             pg_timestamp(started_at), snapshot.source, snapshot.complete,
+             snapshot.incomplete_reason, stats.employees_read,
+             static_cast<int>(record.plan.add.size()), stats.superseded, held_reason,
+             snapshot.complete ? mark.watermark : std::string(), mark.full_read, details.dump())[0]
+          .as<long long>();
+  write_refused(txn, record.run_id, snapshot.refused);
+  write_catalog(txn, record.run_id, policy);
+  write_employees(txn, record.run_id, snapshot, record.plan, state.history);
+  write_identity_codes(txn, record.run_id, snapshot, identity_);
+  // A held run's new items wait in state 'held'; its supersedes are only those replacing.
+  write_plan_items(txn, record.run_id, record.plan,
+                   verdict.held ? ItemState::kHeld : ItemState::kProposed);
   txn.commit();
   return record;
 }

@@ -43,6 +43,13 @@ struct RunRecord {
 
 using Planner = std::function<Plan(const ReconcileState&)>;
 
+// How the run's snapshot was read, stored with the run so that a restarted daemon continues
+// where the last complete read left off (sync_run.watermark, sync_run.full_read).
+struct ReadMark {
+  std::string watermark;  // encode(Watermark) of a complete read; "" when there is none
+  bool full_read = true;  // the whole directory was read (false: changes merged into the last)
+};
+
 class SyncStore {
  public:
   // `connection` (and `identity`, when given) must outlive the store. Not thread-safe: one store
@@ -58,7 +65,8 @@ class SyncStore {
   // planning and judging. Throws pqxx errors on failure, after which nothing of the run is in
   // the database.
   RunRecord sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
-                 TimePoint started_at, bool dry_run, const GuardOptions& guard = GuardOptions{});
+                 TimePoint started_at, bool dry_run, const GuardOptions& guard = GuardOptions{},
+                 const ReadMark& mark = ReadMark{});
 
  private:
   pqxx::connection& connection_;

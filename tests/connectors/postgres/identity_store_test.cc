@@ -80,9 +80,17 @@ class IdentityStoreTest : public ::testing::Test {
   IdentityWriteStats write_as_daemon() {
     pqxx::connection daemon(as(daemon_));
     pqxx::work txn(daemon);
-    const IdentityWriteStats stats = write_identity_codes(txn, snapshot_, crypto_.get());
+    const IdentityWriteStats stats =
+        write_identity_codes(txn, start_run(txn), snapshot_, crypto_.get());
     txn.commit();
     return stats;
+  }
+
+  // A run of the daemon's in `txn`: the identity codes are written as part of one.
+  static long long start_run(pqxx::work& txn) {
+    return txn
+        .exec1("SELECT sync_run_insert(now(), 'test', true, '', 2, 0, 0, NULL, '', true, '{}')")[0]
+        .as<long long>();
   }
 
   long long item_of(const std::string& key) {
@@ -129,7 +137,7 @@ TEST_F(IdentityStoreTest, DaemonStoresValidCodesOnlyAndRewritesOnlyChangedOnes) 
   // Without a key nothing is written, whatever the directory holds.
   pqxx::connection daemon(as(daemon_));
   pqxx::work txn(daemon);
-  EXPECT_EQ(write_identity_codes(txn, snapshot_, nullptr).stored, 0);
+  EXPECT_EQ(write_identity_codes(txn, start_run(txn), snapshot_, nullptr).stored, 0);
 }
 
 TEST_F(IdentityStoreTest, NoRoleReadsTheCiphertextDirectly) {

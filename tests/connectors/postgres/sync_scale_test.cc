@@ -1,0 +1,206 @@
+// The cost of a sync run grows with what changed, not with the staff: counted from PostgreSQL's
+// own row versions (xmin) and from the statements libpq sends, so a fast machine cannot fool it.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "connectors/postgres/employee_writer.h"
+#include "connectors/postgres/migrations.h"
+#include "connectors/postgres/state_queries.h"
+#include "connectors/postgres/sync_store.h"
+#include "core/reconcile.h"
+#include "tests/support/test_database.h"
+
+namespace valtuus {
+namespace {
+
+using testing::TestDatabase;
+
+const TimePoint kNow =
+    std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 11 / 24}};
+
+Employee person(int n) {
+  Employee e;
+  e.key = "key-" + std::to_string(n);
+  e.account = "user" + std::to_string(n);
+  e.dn = "CN=" + e.account + ",OU=People,DC=kunta,DC=example";
+  e.display_name = "Person " + std::to_string(n);
+  e.department = n % 4 == 0 ? "Elinkeinoasiat" : "Talous";  // a quarter need the theme
+  e.title = "Yritysneuvoja";
+  e.ou = "People";
+  e.groups = {"CN=Staff,DC=kunta,DC=example"};
+  e.disabled = n % 50 == 0;  // some leavers, still in the directory
+  return e;
+}
+
+class SyncScaleTest : public ::testing::Test {
+ protected:
+  SyncScaleTest() : db_("sync_scale"), connection_(db_.conninfo()) { migrate(connection_); }
+
+  void SetUp() override {
+    MandateIssue kela;
+    kela.id = "kela-etuustiedot";
+    kela.name_fi = "Etuustietojen katselu";
+    kela.service = "Kela";
+    kela.location = {"catalog.yaml", 3, 5};
+    policy_.catalog = {kela};
+    AuthorisationMap map;
+    map.id = "elinkeinoasiat";
+    map.match.department = {"Elinkeinoasiat"};
+    map.grants = {{"kela-etuustiedot", "Registers Kela payment claims", {"maps/e.yaml", 6, 9}}};
+    policy_.maps = {map};
+    snapshot_.complete = true;
+    snapshot_.read_at = kNow;
+    snapshot_.source = "ldaps://test";
+  }
+
+  void staff(int size) {
+    snapshot_.employees.clear();
+    for (int n = 0; n < size; ++n) snapshot_.employees.push_back(person(n));
+  }
+
+  RunRecord sync(TimePoint started_at = kNow) {
+    SyncStore store(connection_);
+    return store.sync(
+        snapshot_, policy_,
+        [&](const ReconcileState& state) {
+          return reconcile({snapshot_, policy_, state, rules_, started_at});
+        },
+        started_at, false);
+  }
+
+  // Every row's version: a row updated, locked for update or inserted changes the text.
+  std::string row_versions(const std::string& table) {
+    pqxx::read_transaction txn(connection_);
+    return txn
+        .exec1(
+            "SELECT coalesce(string_agg(ctid::text || xmin::text || xmax::text, ',' "
+            "ORDER BY ctid), '') FROM " +
+            table)[0]
+        .as<std::string>();
+  }
+
+  long long count(const std::string& sql) {
+    pqxx::read_transaction txn(connection_);
+    return txn.exec1(sql)[0].as<long long>();
+  }
+
+  // Statements sent by write_employees for the current snapshot with everyone new (the first
+  // run) or as stored: Query and Parse messages in libpq's trace of the call alone.
+  int employee_write_statements(pqxx::connection& connection) {
+    pqxx::work txn(connection);
+    const ReconcileState state = load_reconcile_state(txn);
+    const Plan plan = reconcile({snapshot_, policy_, state, rules_, kNow});
+    const long long run =
+        txn.exec1(
+               "SELECT sync_run_insert(now(), 'test', true, '', 0, 0, 0, NULL, '', true, "
+               "'{}')")[0]
+            .as<long long>();
+    const std::string path = ::testing::TempDir() + "sync_scale_trace.txt";
+    std::FILE* trace = std::fopen(path.c_str(), "w");
+    EXPECT_NE(trace, nullptr);
+    connection.trace(trace);
+    write_employees(txn, run, snapshot_, plan, state.history);
+    connection.trace(nullptr);
+    std::fclose(trace);
+    txn.commit();
+    std::ifstream in(path);
+    int statements = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\tF\t") == std::string::npos) continue;  // from the client only
+      if (line.find("\tQuery\t") != std::string::npos ||
+          line.find("\tParse\t") != std::string::npos) {
+        ++statements;
+      }
+    }
+    std::remove(path.c_str());
+    return statements;
+  }
+
+  TestDatabase db_;
+  pqxx::connection connection_;
+  Policy policy_;
+  Snapshot snapshot_;
+  LeaverRules rules_;
+};
+
+TEST_F(SyncScaleTest, AnUnchangedCycleOver5000PeopleRewritesNoRowAndAddsNoItem) {
+  staff(5000);
+  const RunRecord first = sync();
+  ASSERT_GT(first.plan.add.size(), 1000u);  // the first run did write: the test can fail
+  const std::string employees = row_versions("employee");
+  const std::string items = row_versions("change_item");
+  const std::string catalog = row_versions("mandate_issue");
+  const long long events = count("SELECT count(*) FROM audit_event");
+
+  const RunRecord second = sync(kNow + std::chrono::hours{1});
+  EXPECT_TRUE(second.plan.empty());
+  EXPECT_EQ(row_versions("employee"), employees);
+  EXPECT_EQ(row_versions("change_item"), items);
+  EXPECT_EQ(row_versions("mandate_issue"), catalog);
+  // Nothing but the run and its own audit event.
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_event"), events + 1);
+
+  // One person changed: exactly one row is written, with the run's start as the move time.
+  snapshot_.employees[7].title = "Controller";
+  const TimePoint third_start = kNow + std::chrono::hours{2};
+  const RunRecord third = sync(third_start);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM employee WHERE last_seen_run = " + std::to_string(third.run_id)),
+      1);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key = 'key-7' AND role_changed_at = "
+                  "'2026-11-24 02:00:00+00'"),
+            1);
+}
+
+TEST_F(SyncScaleTest, LeftAtIsTheRunsStartAndOnlyThePlansLeaversAreLeft) {
+  staff(20);
+  sync();
+  // key-0 was disabled in the first read: left as of that run's start.
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left' AND left_at = "
+                  "'2026-11-24 00:00:00+00'"),
+            1);
+  snapshot_.employees.pop_back();  // key-19 leaves the directory
+  const RunRecord second = sync(kNow + std::chrono::hours{3});
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key = 'key-19' AND status = 'left' AND "
+                  "left_at = '2026-11-24 03:00:00+00' AND absent_since_run = " +
+                  std::to_string(second.run_id)),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left'"), 2);
+  // An incomplete read finds key-18 missing too, and marks nobody.
+  snapshot_.employees.pop_back();
+  snapshot_.complete = false;
+  snapshot_.incomplete_reason = "timeout";
+  sync(kNow + std::chrono::hours{4});
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left'"), 2);
+  // The one absent is not written again by later complete runs.
+  snapshot_.complete = true;
+  snapshot_.incomplete_reason.clear();
+  snapshot_.employees.push_back(person(18));
+  const std::string before = row_versions("employee");
+  sync(kNow + std::chrono::hours{5});
+  EXPECT_EQ(row_versions("employee"), before);
+}
+
+TEST_F(SyncScaleTest, TheEmployeeWriteIsAFixedNumberOfStatementsWhateverTheStaffSize) {
+  staff(10);
+  const int small_first = employee_write_statements(connection_);
+  const int small_unchanged = employee_write_statements(connection_);
+  TestDatabase other("sync_scale_large");
+  pqxx::connection large(other.conninfo());
+  migrate(large);
+  staff(3000);
+  const int large_first = employee_write_statements(large);
+  const int large_unchanged = employee_write_statements(large);
+  EXPECT_GT(small_first, 0);
+  EXPECT_LE(small_first, 5);
+  EXPECT_EQ(large_first, small_first);
+  EXPECT_EQ(small_unchanged, 0);
+  EXPECT_EQ(large_unchanged, 0);
+}
+
+}  // namespace
+}  // namespace valtuus
