@@ -211,10 +211,13 @@ class Reconciler {
   }
 
   // Only after a complete read (invariant 5): a stored person it did not find has left the
-  // directory. Those already recorded as absent are not counted again.
+  // directory. Those already recorded as absent are not counted again, and a person whose entry
+  // was refused was not read at all (invariant 9).
   void add_absent_leavers() {
     for (const auto& [key, history] : in_.state.history) {
-      if (!history.absent && !employees_.count(key)) plan_.leavers.push_back(key);
+      if (!history.absent && !employees_.count(key) && !refused_.count(key)) {
+        plan_.leavers.push_back(key);
+      }
     }
   }
 
