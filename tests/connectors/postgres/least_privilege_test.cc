@@ -210,10 +210,21 @@ TEST_F(ForgedDecisionTest, TheStateMachineRefusesAChangeOutsideTheDecisionFuncti
   EXPECT_EQ(state(), "approved");
 }
 
-// The daemon may insert items (its run's proposals) but not one already decided in a person's
-// name: an item is born proposed or held.
+// The daemon writes items only through its functions; even a daemon login given INSERT on the
+// table by mistake cannot insert one already decided in a person's name: an item is born
+// proposed or held.
 TEST_F(ForgedDecisionTest, TheDaemonCannotInsertAnItemAlreadyDecided) {
   const std::string daemon = logins_.make("valtuus", "valtuus_daemon");
+  EXPECT_NE(try_sql(as(daemon), "INSERT INTO change_item (run_id) VALUES (1)")
+                .find("permission denied"),
+            std::string::npos);
+  {
+    pqxx::connection c(db_.conninfo());
+    pqxx::work txn(c);
+    txn.exec("GRANT INSERT ON change_item TO " + txn.quote_name(daemon));
+    txn.exec("GRANT USAGE ON SEQUENCE change_item_id_seq TO " + txn.quote_name(daemon));
+    txn.commit();
+  }
   const auto insert = [&](const std::string& columns, const std::string& values) {
     return try_sql(as(daemon),
                    "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, "
