@@ -1,0 +1,20 @@
+// valtuus-web's settings: its own web.* options, and the directory and database options it
+// shares with valtuusd (valtuus-web.conf uses the same names), from the command line, the
+// environment and /etc/valtuus/valtuus-web.conf.
+#pragma once
+
+#include "common/configuration.h"
+#include "web/web_options.h"
+
+namespace valtuus {
+
+struct WebSettings {
+  WebOptions web;
+};
+
+ConfigurationSources web_configuration_sources();
+
+// Throws ConfigError naming the option at fault.
+WebSettings web_settings_from(const boost::program_options::variables_map& vm);
+
+}  // namespace valtuus
