@@ -5,11 +5,17 @@
 #include <boost/beast/http.hpp>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace valtuus {
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+// Beast's string_view (Boost's) as the standard one.
+inline std::string_view to_std(boost::beast::string_view text) {
+  return {text.data(), text.size()};
+}
 
 // What the server knows about a request besides its text.
 struct RequestInfo {

@@ -12,8 +12,9 @@
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/privileges.h"
+#include "web/console.h"
 #include "web/http_server.h"
-#include "web/web_app.h"
+#include "web/ldap_authenticator.h"
 #include "web/web_settings.h"
 
 using namespace valtuus;
@@ -30,7 +31,12 @@ int serve(const WebSettings& settings) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  HttpServer server(settings.web, handle_web_request);
+  LdapAuthenticator authenticator(settings.directory);
+  WebStore store(settings.database);
+  Console console(settings.console, authenticator, store);
+  HttpServer server(settings.web, [&console](const HttpRequest& request, const RequestInfo& info) {
+    return console.handle(request, info);
+  });
   server.start();
   log_info("listening on " + settings.web.listen_address + ":" + std::to_string(server.port()) +
            (settings.web.tls_cert_file.empty() ? " (HTTP)" : " (HTTPS)"));

@@ -1,5 +1,7 @@
 #include "web/web_settings.h"
 
+#include "web/console_options.h"
+
 namespace po = boost::program_options;
 
 namespace valtuus {
@@ -15,13 +17,17 @@ ConfigurationSources web_configuration_sources() {
       ("check-config", "validate the configuration, then exit")
       ("print-config", "print the effective configuration (secrets redacted) and exit");
   // clang-format on
-  sources.shared.add(web_options_description());
+  sources.shared.add(web_options_description())
+      .add(console_options_description())
+      .add(ldap_options_description())
+      .add(database_options_description());
   sources.default_config_file = "/etc/valtuus/valtuus-web.conf";
   return sources;
 }
 
 WebSettings web_settings_from(const po::variables_map& vm) {
-  return WebSettings{web_options_from(vm)};
+  return WebSettings{web_options_from(vm), console_options_from(vm), ldap_options_from(vm),
+                     database_options_from(vm)};
 }
 
 }  // namespace valtuus

@@ -4,12 +4,18 @@
 #pragma once
 
 #include "common/configuration.h"
+#include "connectors/ldap/ldap_options.h"
+#include "connectors/postgres/postgres_options.h"
+#include "web/console.h"
 #include "web/web_options.h"
 
 namespace valtuus {
 
 struct WebSettings {
   WebOptions web;
+  ConsoleOptions console;
+  LdapOptions directory;
+  DatabaseOptions database;
 };
 
 ConfigurationSources web_configuration_sources();

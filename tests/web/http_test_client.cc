@@ -66,4 +66,51 @@ std::string http_get(unsigned short port, const std::string& path) {
   return client.read_until_closed();
 }
 
+std::string HttpReply::header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+std::optional<std::string> HttpReply::set_cookie(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == "set-cookie" && value.rfind(name + "=", 0) == 0) {
+      return value.substr(name.size() + 1, value.find(';') - name.size() - 1);
+    }
+  }
+  return std::nullopt;
+}
+
+HttpReply http_request(unsigned short port, const std::string& method, const std::string& target,
+                       const std::string& cookies, const std::string& form) {
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  if (!cookies.empty()) request += "Cookie: " + cookies + "\r\n";
+  if (method == "POST") {
+    request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+               std::to_string(form.size()) + "\r\n";
+  }
+  request += "\r\n" + form;
+  RawClient client(port);
+  client.send(request);
+  const std::string text = client.read_until_closed();
+  HttpReply reply;
+  const auto head_end = text.find("\r\n\r\n");
+  if (text.size() < 12 || head_end == std::string::npos) return reply;
+  reply.status = std::stoi(text.substr(9, 3));
+  std::size_t at = text.find("\r\n") + 2;
+  while (at < head_end) {
+    const auto end = text.find("\r\n", at);
+    const std::string line = text.substr(at, end - at);
+    const auto colon = line.find(':');
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers.emplace_back(name, line.substr(line.find_first_not_of(' ', colon + 1)));
+    at = end + 2;
+  }
+  reply.body = text.substr(head_end + 4);
+  return reply;
+}
+
 }  // namespace valtuus::testing

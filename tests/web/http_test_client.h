@@ -3,7 +3,10 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace valtuus::testing {
 
@@ -27,5 +30,19 @@ class RawClient {
 
 // One HTTP/1.1 request with "Connection: close"; returns the whole response text.
 std::string http_get(unsigned short port, const std::string& path);
+
+struct HttpReply {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::string header(const std::string& name) const;  // the first, or ""
+  // The value of cookie `name` in a Set-Cookie header, or nullopt when none sets it.
+  std::optional<std::string> set_cookie(const std::string& name) const;
+};
+
+// A browser's request, reduced: `cookies` as the Cookie header ("a=1; b=2"), a body sent as
+// an urlencoded form when not empty.
+HttpReply http_request(unsigned short port, const std::string& method, const std::string& target,
+                       const std::string& cookies = "", const std::string& form = "");
 
 }  // namespace valtuus::testing
