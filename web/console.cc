@@ -168,7 +168,11 @@ HttpResponse Console::route(Request& request) {
 HttpResponse Console::login_page(Request& request, const std::string& error) {
   // The login form's own CSRF token (double submit): a cookie only this site can set, and the
   // same value in the form, so another site cannot log a browser in under its account.
-  const std::string token = random_token();
+  // The token already in the browser is kept: another page loaded meanwhile (the favicon,
+  // a second tab) must not invalidate the form on screen.
+  std::string token =
+      cookie_value(to_std(request.raw[http::field::cookie]), kLoginCsrfCookie).value_or("");
+  if (token.size() != random_token().size()) token = random_token();
   data values;
   values.set("csrf", token);
   values.set("account", request.field("account"));

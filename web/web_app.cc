@@ -39,6 +39,8 @@ std::optional<HttpResponse> handle_public_request(const HttpRequest& request) {
     return get ? text(http::status::ok, "ok\n", request.version())
                : text(http::status::method_not_allowed, "Method not allowed\n", request.version());
   }
+  if (path == "/favicon.ico")
+    return text(http::status::not_found, "Not found\n", request.version());
   if (path.starts_with("/static/")) {
     const auto& files = embedded_files();
     const auto file = files.find(std::string(path.substr(1)));

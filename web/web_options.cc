@@ -16,7 +16,8 @@ po::options_description web_options_description() {
   options.add_options()
       ("web.listen_address", po::value<std::string>()->default_value("127.0.0.1"),
        "address to listen on (a loopback address unless web.allow_non_loopback)")
-      ("web.port", po::value<int>()->default_value(8443), "TCP port (1 to 65535)")
+      ("web.port", po::value<int>()->default_value(8443),
+       "TCP port (1 to 65535; 0: any free port, logged at start)")
       ("web.allow_non_loopback", po::value<bool>()->default_value(false),
        "allow listening on an address other than loopback (serve TLS then)")
       ("web.max_header_bytes", po::value<int>()->default_value(16 * 1024),
@@ -63,7 +64,7 @@ WebOptions web_options_from(const po::variables_map& vm) {
         "proxy, or set web.allow_non_loopback = true",
         options.listen_address));
   }
-  options.port = static_cast<unsigned short>(in_range(vm, "web.port", 1, 65535));
+  options.port = static_cast<unsigned short>(in_range(vm, "web.port", 0, 65535));
   options.max_header_bytes =
       static_cast<std::size_t>(in_range(vm, "web.max_header_bytes", 1024, 1 << 20));
   options.max_body_bytes =
