@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "core/errors.h"
+#include "web/execution_steps_text.h"
 #include "web/http_forms.h"
 #include "web/page_renderer.h"
 #include "web/random_token.h"
@@ -331,6 +332,15 @@ HttpResponse Console::item_page(Request& request, long long id, const std::strin
   values.set("reason", row.reason);
   values.set("rule", row.rule);
   values.set("version", std::to_string(row.version));
+  if (row.state == "proposed" || row.state == "approved" || row.state == "applied") {
+    data steps{data::type::list};
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    for (const std::string& step : execution_steps_text(*item, request.language, today)) {
+      steps.push_back(step);
+    }
+    values.set("steps", steps);
+    values.set("has_steps", true);
+  }
   values.set("can_approve", decides && row.state == "proposed");
   values.set("can_record", decides && (row.state == "approved" || row.state == "applied"));
   std::string shown_notice = notice;

@@ -38,6 +38,14 @@ bool LoginLimiter::allowed(const std::string& account, const std::string& peer) 
 void LoginLimiter::record_failure(const std::string& account, const std::string& peer) {
   const auto now = now_();
   std::lock_guard lock(mutex_);
+  // Made-up account names must not grow the maps without end: past a size, forget every
+  // entry whose failures have all run out (the rest still count).
+  for (auto* map : {&by_account_, &by_peer_}) {
+    if (map->size() < 10000) continue;
+    std::erase_if(*map, [&](auto& entry) {
+      return entry.second.empty() || now - entry.second.back() >= window_;
+    });
+  }
   by_account_[fold(account)].push_back(now);
   by_peer_[peer].push_back(now);
 }

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "connectors/postgres/migrations.h"
+#include "core/calendar.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 #include "tests/web/http_test_client.h"
@@ -138,6 +139,12 @@ TEST_F(ConsoleTest, AReviewerApprovesRecordsDoneAndTheItemLeavesTheQueue) {
   HttpReply item = get("/items/1");
   ASSERT_EQ(item.status, 200);
   EXPECT_NE(item.body.find("Anna Aalto"), std::string::npos);
+  // The execution steps in the person's language, with the concrete end date to type.
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  EXPECT_NE(item.body.find("type the end date " + format_iso_date(today + std::chrono::days{730})),
+            std::string::npos)
+      << item.body;
+  EXPECT_NE(item.body.find("Sign in to Suomi.fi e-Authorizations"), std::string::npos);
   const std::string csrf = csrf_of(item);
   ASSERT_FALSE(csrf.empty());
   HttpReply approved = post("/items/1/approve", "csrf=" + csrf + "&version=1");
