@@ -100,7 +100,7 @@ TEST(HttpServer, ASlowRequestIsDisconnectedAfterTheRequestTimeout) {
   EXPECT_TRUE(client.closed_within(3s));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, 400ms);
-  EXPECT_LT(took, 2s);
+  EXPECT_LT(took, 3s);  // generous: CI runs sanitizers with every core busy
   EXPECT_EQ(counting.calls.load(), 0);
 }
 
@@ -174,7 +174,7 @@ TEST(HttpServer, StopClosesIdleConnectionsAtOnceAndFinishesTheOneInFlight) {
   while (!in_handler) std::this_thread::sleep_for(5ms);
   const auto start = std::chrono::steady_clock::now();
   server.stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   EXPECT_TRUE(idle.closed_within(1s));
   const std::string answer = busy.read_until_closed(1s);
   EXPECT_NE(answer.find("finished"), std::string::npos) << answer;
