@@ -22,6 +22,9 @@ class Authenticator {
   // (the same answer for both). Throws TransientError when the directory cannot be reached.
   virtual std::optional<DirectoryPerson> authenticate(const std::string& account,
                                                       const std::string& password) = 0;
+  // The person as the directory has them, for a login the reverse proxy already checked
+  // (single sign-on); nullopt for an unknown, ambiguous or disabled account.
+  virtual std::optional<DirectoryPerson> lookup(const std::string& account) = 0;
 };
 
 }  // namespace valtuus

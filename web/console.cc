@@ -141,6 +141,16 @@ HttpResponse Console::route(Request& request) {
   if (path == "/language" && get) return language(request);
   if (path == "/login" && get) return login_page(request, "");
   if (path == "/login" && post) return login(request);
+  if (!request.session && !options_.trusted_header.empty()) {
+    const std::string named(to_std(request.raw[options_.trusted_header]));
+    if (!named.empty() && request.info.peer_address == options_.trusted_proxy) {
+      return proxy_login(request, named);
+    }
+    if (!named.empty()) {
+      log_warning(fmt::format("web: ignored {} from {}, which is not the trusted proxy",
+                              options_.trusted_header, request.info.peer_address));
+    }
+  }
   if (!request.session) {
     if (get) return request.redirect("/login");
     return request.message_page(http::status::forbidden, request.t("forbidden"), "/login");
@@ -205,19 +215,38 @@ HttpResponse Console::login(Request& request) {
     return login_page(request, request.t("login_failed"));
   }
   limiter_.record_success(account);
-  const auto roles = roles_from_groups(person->groups, options_.role_groups);
-  const std::string stored = store_.record_login(
-      {person->account, person->display_name, roles, options_.sessions.absolute});
-  std::string language = person->language;
-  if (auto code = cookie_value(to_std(request.raw[http::field::cookie]), kLanguageCookie))
+  HttpResponse response = start_session(request, *person, "/");
+  response.insert(http::field::set_cookie, cookie(kLoginCsrfCookie, "", "; Max-Age=0"));
+  return response;
+}
+
+HttpResponse Console::proxy_login(Request& request, const std::string& account) {
+  const auto person = authenticator_.lookup(account);
+  if (!person) {
+    log_warning(fmt::format("web: the proxy named {}, whom the directory does not know", account));
+    return request.message_page(http::status::forbidden, request.t("not_allowed"), "/login");
+  }
+  // After the session exists the request is made again, now with its cookie; a form sent
+  // without a session would lack the session's CSRF token anyway.
+  const bool get = request.raw.method() == http::verb::get;
+  return start_session(request, *person, get ? std::string(to_std(request.raw.target())) : "/");
+}
+
+HttpResponse Console::start_session(Request& request, const DirectoryPerson& person,
+                                    const std::string& location) {
+  const auto roles = roles_from_groups(person.groups, options_.role_groups);
+  const std::string stored =
+      store_.record_login({person.account, person.display_name, roles, options_.sessions.absolute});
+  std::string language = person.language;
+  if (auto code = cookie_value(to_std(request.raw[http::field::cookie]), kLanguageCookie)) {
     language = *code;
+  }
   if (!language_from_code(language)) language = "fi";
   if (request.session) sessions_.erase(request.session->token);
-  const WebSession session = sessions_.create(stored, person->display_name, roles, language);
-  log_info(fmt::format("web: {} logged in from {}", stored, peer));
-  HttpResponse response = request.redirect("/");
+  const WebSession session = sessions_.create(stored, person.display_name, roles, language);
+  log_info(fmt::format("web: {} logged in from {}", stored, request.info.peer_address));
+  HttpResponse response = request.redirect(location);
   response.insert(http::field::set_cookie, cookie(kSessionCookie, session.token, ""));
-  response.insert(http::field::set_cookie, cookie(kLoginCsrfCookie, "", "; Max-Age=0"));
   return response;
 }
 

@@ -22,6 +22,10 @@ struct ConsoleOptions {
   int login_max_failures = 5;
   std::chrono::seconds login_failure_window{15 * 60};
   int page_size = 50;
+  // Single sign-on: the reverse proxy names the person in this header; accepted only from
+  // this address. Both empty: logins by password only.
+  std::string trusted_header;
+  std::string trusted_proxy;
 };
 
 class Console {
@@ -38,6 +42,10 @@ class Console {
   HttpResponse route(Request& request);
   HttpResponse login_page(Request& request, const std::string& error);
   HttpResponse login(Request& request);
+  HttpResponse proxy_login(Request& request, const std::string& account);
+  // The session made for a person the directory (or the proxy) vouched for.
+  HttpResponse start_session(Request& request, const DirectoryPerson& person,
+                             const std::string& location);
   HttpResponse logout(Request& request);
   HttpResponse language(Request& request);
   HttpResponse me(Request& request);

@@ -26,7 +26,12 @@ po::options_description console_options_description() {
        "failed logins per account within web.login_failure_window before further tries are "
        "refused (1 to 100); an address gets ten times as many")
       ("web.login_failure_window", po::value<int>()->default_value(900),
-       "seconds a failed login counts (60 to 86400)");
+       "seconds a failed login counts (60 to 86400)")
+      ("web.trusted_header", po::value<std::string>()->default_value(""),
+       "single sign-on: the header in which the reverse proxy names the logged-in account "
+       "(e.g. X-Remote-User); with web.trusted_proxy")
+      ("web.trusted_proxy", po::value<std::string>()->default_value(""),
+       "the proxy's IP address: the only client whose web.trusted_header is believed");
   // clang-format on
   return options;
 }
@@ -54,6 +59,12 @@ ConsoleOptions console_options_from(const po::variables_map& vm) {
   options.login_max_failures = in_range(vm, "web.login_max_failures", 1, 100);
   options.login_failure_window =
       std::chrono::seconds{in_range(vm, "web.login_failure_window", 60, 86400)};
+  options.trusted_header = vm["web.trusted_header"].as<std::string>();
+  options.trusted_proxy = vm["web.trusted_proxy"].as<std::string>();
+  if (options.trusted_header.empty() != options.trusted_proxy.empty()) {
+    throw ConfigError(
+        "web.trusted_header and web.trusted_proxy: set both (single sign-on) or neither");
+  }
   return options;
 }
 

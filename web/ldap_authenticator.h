@@ -11,6 +11,7 @@ class LdapAuthenticator : public Authenticator {
   explicit LdapAuthenticator(LdapOptions options) : login_(std::move(options)) {}
   std::optional<DirectoryPerson> authenticate(const std::string& account,
                                               const std::string& password) override;
+  std::optional<DirectoryPerson> lookup(const std::string& account) override;
 
  private:
   ldap::LdapLogin login_;

@@ -96,4 +96,9 @@ std::optional<LoginPerson> LdapLogin::check(const std::string& account,
   return person;
 }
 
+std::optional<LoginPerson> LdapLogin::find(const std::string& account) const {
+  if (account.empty()) return std::nullopt;
+  return find_person(options_, account);
+}
+
 }  // namespace valtuus::ldap

@@ -31,6 +31,10 @@ class LdapLogin {
   // reached and ConfigError when the service account cannot search.
   std::optional<LoginPerson> check(const std::string& account, const std::string& password) const;
 
+  // The entry of `account` without a password, for a login a trusted reverse proxy checked;
+  // nullopt when unknown, ambiguous or disabled.
+  std::optional<LoginPerson> find(const std::string& account) const;
+
  private:
   LdapOptions options_;
 };

@@ -35,11 +35,16 @@ class FixedDirectory : public Authenticator {
     }
     return std::nullopt;
   }
+  std::optional<DirectoryPerson> lookup(const std::string& account) override {
+    if (account == "rauno") return DirectoryPerson{"rauno", "Rauno Reviewer", "en", {kReviewers}};
+    return std::nullopt;
+  }
 };
 
 class ConsoleTest : public ::testing::Test {
  protected:
-  ConsoleTest() : db_("webconsole"), admin_(db_.conninfo()) {
+  explicit ConsoleTest(const std::string& trusted_proxy = "")
+      : db_("webconsole"), admin_(db_.conninfo()) {
     migrate(admin_);
     const std::string login = logins_.make("console", "valtuus_console");
     pqxx::work txn(admin_);
@@ -62,6 +67,10 @@ class ConsoleTest : public ::testing::Test {
     ConsoleOptions options;
     options.role_groups.reviewer = kReviewers;
     options.login_max_failures = 3;
+    if (!trusted_proxy.empty()) {
+      options.trusted_header = "X-Remote-User";
+      options.trusted_proxy = trusted_proxy;
+    }
     console_ = std::make_unique<Console>(options, directory_, *store_);
     WebOptions web;
     web.port = 0;
@@ -237,6 +246,38 @@ TEST_F(ConsoleTest, TheLanguageSwitchChangesThePages) {
   const HttpReply queue = get("/");
   EXPECT_NE(queue.body.find("lang=\"sv\""), std::string::npos);
   EXPECT_NE(queue.body.find("Öppna ändringar"), std::string::npos);
+}
+
+class ProxyLoginTest : public ConsoleTest {
+ protected:
+  ProxyLoginTest() : ConsoleTest("127.0.0.1") {}
+};
+
+TEST_F(ProxyLoginTest, TheTrustedProxysHeaderLogsThePersonIn) {
+  const HttpReply first =
+      http_request(server_->port(), "GET", "/items/1", "", "", "X-Remote-User: rauno\r\n");
+  ASSERT_EQ(first.status, 303) << first.body;
+  EXPECT_EQ(first.header("location"), "/items/1");
+  const auto session = first.set_cookie("valtuus_session");
+  ASSERT_TRUE(session);
+  cookies_ = "valtuus_session=" + *session;
+  EXPECT_EQ(get("/items/1").status, 200);
+  // Someone the directory does not know is not let in, whatever the proxy says.
+  EXPECT_EQ(http_request(server_->port(), "GET", "/", "", "", "X-Remote-User: mallory\r\n").status,
+            403);
+}
+
+class UntrustedProxyTest : public ConsoleTest {
+ protected:
+  UntrustedProxyTest() : ConsoleTest("10.9.9.9") {}
+};
+
+TEST_F(UntrustedProxyTest, TheHeaderFromAnyOtherAddressIsIgnored) {
+  const HttpReply reply =
+      http_request(server_->port(), "GET", "/", "", "", "X-Remote-User: rauno\r\n");
+  EXPECT_EQ(reply.status, 303);
+  EXPECT_EQ(reply.header("location"), "/login");
+  EXPECT_FALSE(reply.set_cookie("valtuus_session"));
 }
 
 }  // namespace

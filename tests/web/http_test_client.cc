@@ -83,10 +83,12 @@ std::optional<std::string> HttpReply::set_cookie(const std::string& name) const 
 }
 
 HttpReply http_request(unsigned short port, const std::string& method, const std::string& target,
-                       const std::string& cookies, const std::string& form) {
+                       const std::string& cookies, const std::string& form,
+                       const std::string& extra_headers) {
   std::string request =
       method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   if (!cookies.empty()) request += "Cookie: " + cookies + "\r\n";
+  request += extra_headers;
   if (method == "POST") {
     request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
                std::to_string(form.size()) + "\r\n";

@@ -43,6 +43,7 @@ struct HttpReply {
 // A browser's request, reduced: `cookies` as the Cookie header ("a=1; b=2"), a body sent as
 // an urlencoded form when not empty.
 HttpReply http_request(unsigned short port, const std::string& method, const std::string& target,
-                       const std::string& cookies = "", const std::string& form = "");
+                       const std::string& cookies = "", const std::string& form = "",
+                       const std::string& extra_headers = "");  // "Name: value\r\n" each
 
 }  // namespace valtuus::testing

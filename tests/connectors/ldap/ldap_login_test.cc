@@ -62,5 +62,14 @@ TEST_F(LdapLoginTest, ADisabledAccountCannotLogIn) {
   EXPECT_FALSE(check("ville", "disabled one"));
 }
 
+TEST_F(LdapLoginTest, SingleSignOnFindsThePersonWithoutAPassword) {
+  const ldap::LdapLogin login(dir_.reader_options());
+  ASSERT_TRUE(login.find("anna"));
+  EXPECT_EQ(login.find("anna")->display_name, "Anna Aalto");
+  EXPECT_FALSE(login.find("ville"));  // disabled
+  EXPECT_FALSE(login.find("*"));
+  EXPECT_FALSE(login.find(""));
+}
+
 }  // namespace
 }  // namespace valtuus
