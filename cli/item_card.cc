@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/execution_steps.h"
+
 namespace valtuus {
 
 namespace {
@@ -21,40 +23,62 @@ std::string person_line(const ItemDetail& d) {
          ", personal identity code (valtuusctl reveal " + std::to_string(d.row.id) + ")";
 }
 
+// The steps of core/execution_steps.h in English, with valtuusctl's commands.
 void print_steps(std::ostream& out, const ItemDetail& d) {
-  const std::string& kind = d.row.kind;
   out << "Steps, by a person with the right to give mandates for the organisation:\n";
   int step = 1;
   auto say = [&](const std::string& text) { out << "  " << step++ << ". " << text << '\n'; };
-  if (kind == "org_apply") {
-    say("Apply to DVV for the right to grant " + theme_line(d) +
-        " (the official-authorisation service, virkailijavaltuuttaminen), naming the staff who "
-        "will give the mandates. DVV's handling takes 2-6 weeks.");
-    say("When the application is sent: valtuusctl applied " + ref(d) + " --note 'DVV reference'");
-    say("When DVV has granted it: valtuusctl done " + std::to_string(d.row.id) +
-        "@<version> --note 'decision'; the waiting grants then become executable.");
-    return;
-  }
-  if (d.row.waits_for_org_apply && !d.organisation_obtained) {
-    say("Wait: the organisation must first obtain the right to grant this theme (its org_apply "
-        "item, path 2). Until then this cannot be done in Suomi.fi.");
-  }
-  say("Sign in to Suomi.fi e-Authorizations (valtuudet.suomi.fi) and act for the organisation.");
-  if (kind == "revoke") {
-    say("Open the organisation's given mandates and find the one to " + person_line(d) + ".");
-    say("Invalidate (mitätöi) the mandate for the theme " + theme_line(d) + ".");
-  } else {
-    if (kind == "renew") {
-      say("A mandate cannot be extended: give a new one. The current one ends " +
-          (d.held_until.empty() ? std::string("soon") : d.held_until) + ".");
+  const std::string id = std::to_string(d.row.id);
+  for (ExecutionStep s :
+       execution_steps({d.row.kind, d.row.waits_for_org_apply, d.organisation_obtained})) {
+    switch (s) {
+      case ExecutionStep::kApplyToDvv:
+        say("Apply to DVV for the right to grant " + theme_line(d) +
+            " (the official-authorisation service, virkailijavaltuuttaminen), naming the staff "
+            "who will give the mandates. DVV's handling takes 2-6 weeks.");
+        break;
+      case ExecutionStep::kRecordApplied:
+        say("When the application is sent: valtuusctl applied " + ref(d) +
+            " --note 'DVV reference'");
+        break;
+      case ExecutionStep::kRecordOrgDone:
+        say("When DVV has granted it: valtuusctl done " + id +
+            "@<version> --note 'decision'; the waiting grants then become executable.");
+        break;
+      case ExecutionStep::kWaitForOrgApply:
+        say("Wait: the organisation must first obtain the right to grant this theme (its "
+            "org_apply item, path 2). Until then this cannot be done in Suomi.fi.");
+        break;
+      case ExecutionStep::kSignIn:
+        say("Sign in to Suomi.fi e-Authorizations (valtuudet.suomi.fi) and act for the "
+            "organisation.");
+        break;
+      case ExecutionStep::kFindGiven:
+        say("Open the organisation's given mandates and find the one to " + person_line(d) + ".");
+        break;
+      case ExecutionStep::kInvalidate:
+        say("Invalidate (mitätöi) the mandate for the theme " + theme_line(d) + ".");
+        break;
+      case ExecutionStep::kRenewIsNewGrant:
+        say("A mandate cannot be extended: give a new one. The current one ends " +
+            (d.held_until.empty() ? std::string("soon") : d.held_until) + ".");
+        break;
+      case ExecutionStep::kGive:
+        say("Give a mandate (anna valtuus) to a person: " + person_line(d) + ".");
+        break;
+      case ExecutionStep::kChooseThemeAndEnd:
+        say("Choose the theme " + theme_line(d) + " and set the end date: " +
+            std::to_string(d.max_validity_days) + " days from today unless agreed otherwise.");
+        break;
+      case ExecutionStep::kConfirm:
+        say("Confirm with your own strong identification.");
+        break;
+      case ExecutionStep::kRecordDone:
+        say("Record it: valtuusctl done " + id +
+            "@<version after approval> [--executed-at TIME] [--valid-until DATE] [--note TEXT]");
+        break;
     }
-    say("Give a mandate (anna valtuus) to a person: " + person_line(d) + ".");
-    say("Choose the theme " + theme_line(d) + " and set the end date: " +
-        std::to_string(d.max_validity_days) + " days from today unless agreed otherwise.");
-    say("Confirm with your own strong identification.");
   }
-  say("Record it: valtuusctl done " + std::to_string(d.row.id) +
-      "@<version after approval> [--executed-at TIME] [--valid-until DATE] [--note TEXT]");
 }
 
 // What the guard did with the item's run (sql/004), and for a held item what must happen

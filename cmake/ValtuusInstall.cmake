@@ -40,6 +40,8 @@ foreach(unit IN LISTS units)
 endforeach()
 file(INSTALL DESTINATION "${confdir}" TYPE FILE
      FILES "@CMAKE_SOURCE_DIR@/packaging/valtuusd.conf.example" RENAME valtuusd.conf)
+file(INSTALL DESTINATION "${confdir}" TYPE FILE
+     FILES "@CMAKE_SOURCE_DIR@/packaging/valtuus-web.conf.example" RENAME valtuus-web.conf)
 file(INSTALL DESTINATION "${confdir}/policy" TYPE FILE
      FILES "@CMAKE_SOURCE_DIR@/policies/examples/catalog.yaml")
 file(INSTALL DESTINATION "${confdir}/policy" TYPE DIRECTORY
@@ -53,6 +55,8 @@ install(FILES ${CMAKE_SOURCE_DIR}/systemd/valtuus.tmpfiles DESTINATION lib/tmpfi
         RENAME valtuus.conf)
 
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/packaging/valtuusd.conf.example
+              ${CMAKE_SOURCE_DIR}/packaging/valtuus-web.conf.example
+              ${CMAKE_SOURCE_DIR}/packaging/nginx-valtuus-web.conf.example
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # --- Debian package -------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+// What the web console asks of the database: record a person's login and their roles, and
+// decide on items for that person (sql/007_web.sql). The database checks the roles, the
+// version seen, four eyes and held runs; this layer turns its refusals into WebRefusal, so
+// that the console can answer each kind in words and never sees SQL or pqxx.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <pqxx/pqxx>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace valtuus {
+
+class WebRefusal : public std::runtime_error {
+ public:
+  enum class Kind {
+    kStale,       // the item changed since the person's page showed it
+    kNotAllowed,  // the person's roles, four eyes, or no current login
+    kNotFound,    // no such item
+    kInvalid,     // the state machine or a value (a reason missing, a date out of range)
+  };
+  WebRefusal(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+struct WebLogin {
+  std::string account;  // sAMAccountName
+  std::string display_name;
+  std::vector<std::string> roles;                   // of "reviewer", "security", "admin"
+  std::chrono::seconds session_lifetime{8 * 3600};  // at most a day
+};
+
+// Each call is one committed transaction on `connection`, a login in valtuus_console.
+class WebDecisions {
+ public:
+  explicit WebDecisions(pqxx::connection& connection) : connection_(connection) {}
+
+  // Returns the account as stored (lower case).
+  std::string record_login(const WebLogin& login);
+
+  // Each returns the item's new version. Throws WebRefusal.
+  int approve(const std::string& person, long long item, int version);
+  int reject(const std::string& person, long long item, int version, const std::string& reason,
+             const std::optional<std::string>& exception_until);  // ISO date or timestamp
+  int applied(const std::string& person, long long item, int version, const std::string& note);
+  int done(const std::string& person, long long item, int version,
+           const std::optional<std::string>& executed_at,  // ISO timestamp; absent: now
+           const std::optional<std::string>& valid_until,  // ISO date; absent: the theme's
+           const std::string& note);
+  int failed(const std::string& person, long long item, int version, const std::string& reason);
+
+ private:
+  pqxx::connection& connection_;
+};
+
+}  // namespace valtuus

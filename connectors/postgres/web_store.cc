@@ -1,0 +1,131 @@
+#include "connectors/postgres/web_store.h"
+
+#include <mutex>
+#include <pqxx/pqxx>
+
+#include "connectors/postgres/pg_arrays.h"
+#include "core/errors.h"
+
+namespace valtuus {
+
+struct WebStore::Pool {
+  DatabaseOptions options;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<pqxx::connection>> idle;
+
+  std::unique_ptr<pqxx::connection> take() {
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        auto connection = std::move(idle.back());
+        idle.pop_back();
+        return connection;
+      }
+    }
+    return connect_database(options);
+  }
+  void give_back(std::unique_ptr<pqxx::connection> connection) {
+    if (!connection->is_open()) return;
+    std::lock_guard lock(mutex);
+    idle.push_back(std::move(connection));
+  }
+};
+
+namespace {
+
+// Runs `work` on a pooled connection; a connection that broke is not returned to the pool.
+template <typename Work>
+auto with_connection(WebStore::Pool& pool, Work&& work) {
+  auto connection = pool.take();
+  try {
+    auto result = work(*connection);
+    pool.give_back(std::move(connection));
+    return result;
+  } catch (const pqxx::broken_connection& e) {
+    throw TransientError(std::string("database connection lost: ") + e.what());
+  } catch (...) {
+    pool.give_back(std::move(connection));
+    throw;
+  }
+}
+
+}  // namespace
+
+WebStore::WebStore(DatabaseOptions options) : pool_(std::make_unique<Pool>()) {
+  pool_->options = std::move(options);
+}
+
+WebStore::~WebStore() = default;
+
+QueuePage WebStore::queue(const QueueFilter& filter) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    const std::vector<std::string> open{"proposed", "approved", "applied", "held"};
+    const std::vector<std::string> states = filter.state ? std::vector{*filter.state} : open;
+    const int page = std::max(filter.page, 1);
+    pqxx::read_transaction txn(connection);
+    // One row more than the page, to know whether there is a next page.
+    auto result = txn.exec_params(
+        std::string("SELECT ") + kItemRowColumns +
+            "FROM change_item i JOIN mandate_issue m ON m.id = i.mandate_id "
+            "LEFT JOIN employee e ON e.key = i.employee_key "
+            "WHERE i.state = ANY($1::text[]) AND i.state = ANY($2::text[]) "
+            "  AND ($3::text IS NULL OR i.kind = $3) "
+            "  AND ($4::text IS NULL OR lower(btrim(e.department)) = lower(btrim($4))) "
+            "  AND ($5::text IS NULL OR i.mandate_id = $5) "
+            "  AND ($6::int IS NULL OR i.created_at <= now() - make_interval(days => $6)) "
+            "ORDER BY CASE i.kind WHEN 'revoke' THEN 0 WHEN 'org_apply' THEN 1 ELSE 2 END, "
+            "  coalesce(e.department, ''), coalesce(e.account, ''), i.mandate_id, i.id "
+            "LIMIT $7 OFFSET $8",
+        text_array_literal(states), text_array_literal(open), filter.kind, filter.department,
+        filter.mandate, filter.older_than_days, filter.page_size + 1,
+        static_cast<long long>(page - 1) * filter.page_size);
+    QueuePage out;
+    for (const auto& row : result) {
+      if (static_cast<int>(out.items.size()) == filter.page_size) {
+        out.has_next = true;
+        break;
+      }
+      out.items.push_back(read_item_row(row));
+    }
+    return out;
+  });
+}
+
+std::optional<ItemDetail> WebStore::item(long long id) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) -> std::optional<ItemDetail> {
+    try {
+      return load_item_detail(connection, id);
+    } catch (const DataError&) {
+      return std::nullopt;
+    }
+  });
+}
+
+std::string WebStore::record_login(const WebLogin& login) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).record_login(login);
+  });
+}
+
+int WebStore::approve(const std::string& person, long long item, int version) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).approve(person, item, version);
+  });
+}
+
+int WebStore::reject(const std::string& person, long long item, int version,
+                     const std::string& reason) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).reject(person, item, version, reason, std::nullopt);
+  });
+}
+
+int WebStore::done(const std::string& person, long long item, int version,
+                   const std::optional<std::string>& executed_at,
+                   const std::optional<std::string>& valid_until, const std::string& note) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).done(person, item, version, executed_at, valid_until, note);
+  });
+}
+
+}  // namespace valtuus

@@ -1,0 +1,59 @@
+// The web console's application layer over PostgreSQL: the reviewer's queue, one item, and
+// the decisions (WebDecisions). Owns a small pool of connections (one per request at a time,
+// as many as the console's threads), so web/ never handles a connection or SQL. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/postgres/item_detail.h"
+#include "connectors/postgres/item_queries.h"
+#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/web_decisions.h"
+
+namespace valtuus {
+
+struct QueueFilter {
+  std::optional<std::string> kind;
+  std::optional<std::string> state;  // one of the open states; absent: all open
+  std::optional<std::string> department;
+  std::optional<std::string> mandate;
+  std::optional<int> older_than_days;
+  int page = 1;  // from 1
+  int page_size = 50;
+};
+
+struct QueuePage {
+  std::vector<ItemRow> items;
+  bool has_next = false;
+};
+
+class WebStore {
+ public:
+  explicit WebStore(DatabaseOptions options);
+  ~WebStore();
+  WebStore(const WebStore&) = delete;
+  WebStore& operator=(const WebStore&) = delete;
+
+  // Open items (proposed, approved, applied, held), leavers' revokes first, grouped by
+  // department and person, `page_size` at a time.
+  QueuePage queue(const QueueFilter& filter);
+  // nullopt when there is no such item.
+  std::optional<ItemDetail> item(long long id);
+
+  std::string record_login(const WebLogin& login);
+  int approve(const std::string& person, long long item, int version);
+  int reject(const std::string& person, long long item, int version, const std::string& reason);
+  int done(const std::string& person, long long item, int version,
+           const std::optional<std::string>& executed_at,
+           const std::optional<std::string>& valid_until, const std::string& note);
+
+  struct Pool;  // connections not in use (web_store.cc)
+
+ private:
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace valtuus

@@ -1,0 +1,96 @@
+// The reviewer's path through the console in a real browser (Debian's chromium driven by
+// playwright-core; no browser is downloaded). tests/web/browser_test.cc starts valtuus-web
+// against the test PostgreSQL and slapd and runs this with:
+//   VALTUUS_WEB_URL      the console's address
+//   VALTUUS_WEB_ACCOUNT, VALTUUS_WEB_PASSWORD   a reviewer in the test directory
+//   VALTUUS_SCREENSHOTS  where to keep a screenshot of every page
+//   CHROMIUM             the browser (default /usr/bin/chromium)
+// Exits non-zero at the first expectation that fails, saying which.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const base = process.env.VALTUUS_WEB_URL;
+const shots = process.env.VALTUUS_SCREENSHOTS;
+mkdirSync(shots, { recursive: true });
+const identityCode = /\d{6}[-+A]\d{3}[0-9A-Y]/;
+
+function expect(condition, what) {
+  if (!condition) throw new Error('expected: ' + what);
+}
+
+// Every page and address seen is checked for an identity code.
+async function visit(page, name) {
+  const html = await page.content();
+  expect(!identityCode.test(html), `no identity code on ${name}`);
+  expect(!identityCode.test(page.url()), `no identity code in the address of ${name}`);
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  return html;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'],  // CI runs as root
+});
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+
+  // A wrong password is refused.
+  await page.goto(base + '/login');
+  await visit(page, '01-login');
+  await page.fill('#account', process.env.VALTUUS_WEB_ACCOUNT);
+  await page.fill('#password', 'not the password');
+  await page.click('button[type=submit]');
+  const refused = await visit(page, '02-login-refused');
+  expect(refused.includes('Väärä käyttäjätunnus tai salasana'), 'the wrong password refused');
+  expect(!(await context.cookies()).some((c) => c.name === 'valtuus_session'), 'no session');
+
+  // The reviewer logs in and sees the queue.
+  await page.fill('#account', process.env.VALTUUS_WEB_ACCOUNT);
+  await page.fill('#password', process.env.VALTUUS_WEB_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(base + '/');
+  let queue = await visit(page, '03-queue');
+  expect(queue.includes('href="/items/1"'), 'item 1 in the queue');
+
+  // Approve item 1, then record it done: it leaves the queue.
+  await page.click('a[href="/items/1"]');
+  await visit(page, '04-item');
+  await page.click('#approve');
+  await page.waitForSelector('#done');
+  await visit(page, '05-item-approved');
+  await page.fill('#note', 'granted in Suomi.fi');
+  await page.click('#done');
+  await page.waitForURL(/\/\?notice=saved$/);
+  queue = await visit(page, '06-queue-after-done');
+  expect(!queue.includes('href="/items/1"'), 'item 1 gone from the queue');
+
+  // A stale page: item 2 open in two tabs, approved in one; the other's approve is refused.
+  const other = await context.newPage();
+  await page.goto(base + '/items/2');
+  await other.goto(base + '/items/2');
+  await page.click('#approve');
+  await page.waitForSelector('#done');
+  await other.click('#approve');
+  const stale = await visit(other, '07-stale-approve');
+  expect(/changed since you opened the page|muuttunut sen jälkeen|har ändrats sedan/.test(stale),
+         'the stale approve refused with a clear message');
+
+  // A POST without the CSRF token is refused, though the session cookie goes along.
+  const forged = await page.request.post(base + '/items/2/done', {
+    form: { version: '2', note: 'forged' },
+    maxRedirects: 0,
+  });
+  expect(forged.status() === 403, `a POST without the CSRF token refused (got ${forged.status()})`);
+  await page.goto(base + '/items/2');
+  const item2 = await visit(page, '08-item-after-forgery');
+  expect(item2.includes('id="done"'), 'item 2 still waiting to be done');
+
+  await page.goto(base + '/me');
+  await visit(page, '09-me');
+  await page.click('a[lang=sv]');
+  await visit(page, '10-queue-sv');
+  console.log('browser: all checks passed; screenshots in ' + shots);
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,190 @@
+// The console's parts that need no server: sessions, the login rate limit, form and cookie
+// parsing, roles from groups, the message catalogues and the templates.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "web/embedded_files.h"
+#include "web/http_forms.h"
+#include "web/i18n.h"
+#include "web/login_limiter.h"
+#include "web/page_renderer.h"
+#include "web/random_token.h"
+#include "web/session_store.h"
+#include "web/web_roles.h"
+
+namespace valtuus {
+namespace {
+
+using namespace std::chrono_literals;
+using Time = std::chrono::steady_clock::time_point;
+
+struct FakeClock {
+  Time now{std::chrono::hours{1000}};
+  auto function() {
+    return [this] { return now; };
+  }
+};
+
+TEST(SessionStore, TokensAreRandomAndTheSessionIsFoundByItsToken) {
+  FakeClock clock;
+  SessionStore store({30min, 8h, 100}, clock.function());
+  const WebSession a = store.create("anna", "Anna", {"reviewer"}, "fi");
+  const WebSession b = store.create("anna", "Anna", {"reviewer"}, "fi");
+  EXPECT_EQ(a.token.size(), 43u);
+  EXPECT_NE(a.token, b.token);
+  EXPECT_NE(a.csrf, a.token);
+  ASSERT_TRUE(store.find(a.token));
+  EXPECT_EQ(store.find(a.token)->account, "anna");
+  EXPECT_FALSE(store.find(a.token + "x"));
+  store.erase(a.token);
+  EXPECT_FALSE(store.find(a.token));
+  EXPECT_TRUE(store.find(b.token));
+}
+
+TEST(SessionStore, AnIdleSessionEndsAndAnActiveOneEndsAtItsLifetime) {
+  FakeClock clock;
+  SessionStore store({30min, 2h, 100}, clock.function());
+  const WebSession idle = store.create("a", "", {}, "fi");
+  const WebSession busy = store.create("b", "", {}, "fi");
+  for (int i = 0; i < 3; ++i) {
+    clock.now += 20min;
+    EXPECT_TRUE(store.find(busy.token));
+  }
+  EXPECT_FALSE(store.find(idle.token));  // 60 minutes without a request
+  clock.now += 20min;                    // 80 minutes
+  EXPECT_TRUE(store.find(busy.token));
+  clock.now += 41min;  // past two hours since login, though used 41 minutes ago
+  EXPECT_FALSE(store.find(busy.token));
+}
+
+TEST(SessionStore, TheLeastRecentlyUsedGoesWhenFull) {
+  FakeClock clock;
+  SessionStore store({30min, 8h, 2}, clock.function());
+  const WebSession first = store.create("a", "", {}, "fi");
+  clock.now += 1s;
+  const WebSession second = store.create("b", "", {}, "fi");
+  clock.now += 1s;
+  store.find(first.token);
+  store.create("c", "", {}, "fi");
+  EXPECT_TRUE(store.find(first.token));
+  EXPECT_FALSE(store.find(second.token));
+  EXPECT_EQ(store.size(), 2u);
+}
+
+TEST(RandomToken, ComparesOnlyEqualNonEmptyTokens) {
+  const std::string token = random_token();
+  EXPECT_TRUE(tokens_equal(token, std::string(token)));
+  EXPECT_FALSE(tokens_equal(token, random_token()));
+  EXPECT_FALSE(tokens_equal("", ""));
+  EXPECT_FALSE(tokens_equal(token, token.substr(1)));
+}
+
+TEST(LoginLimiter, BlocksAnAccountAfterTheFailuresUntilTheyRunOut) {
+  FakeClock clock;
+  LoginLimiter limiter(3, 15min, clock.function());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(limiter.allowed("Anna", "10.0.0.1"));
+    limiter.record_failure("anna", "10.0.0.1");
+    clock.now += 1min;
+  }
+  EXPECT_FALSE(limiter.allowed("ANNA", "10.0.0.2"));  // the account, from anywhere
+  EXPECT_TRUE(limiter.allowed("bert", "10.0.0.1"));   // not yet the address
+  clock.now += 13min;                                 // the first failure runs out
+  EXPECT_TRUE(limiter.allowed("anna", "10.0.0.1"));
+}
+
+TEST(LoginLimiter, BlocksAnAddressTryingManyAccounts) {
+  FakeClock clock;
+  LoginLimiter limiter(3, 15min, clock.function());
+  for (int i = 0; i < 30; ++i) limiter.record_failure("user" + std::to_string(i), "10.0.0.9");
+  EXPECT_FALSE(limiter.allowed("someone-else", "10.0.0.9"));
+  EXPECT_TRUE(limiter.allowed("someone-else", "10.0.0.8"));
+}
+
+TEST(LoginLimiter, ASuccessClearsTheAccountButNotTheAddress) {
+  FakeClock clock;
+  LoginLimiter limiter(2, 15min, clock.function());
+  limiter.record_failure("anna", "p");
+  limiter.record_failure("anna", "p");
+  EXPECT_FALSE(limiter.allowed("anna", "q"));
+  limiter.record_success("anna");
+  EXPECT_TRUE(limiter.allowed("anna", "q"));
+}
+
+TEST(HttpForms, DecodesFormsAndRefusesMalformedEscapes) {
+  const FormFields fields = parse_form("a=1&b=two+words&c=%C3%A4%26&bad=%zz&=x&nul=%00&d");
+  EXPECT_EQ(fields.at("a"), "1");
+  EXPECT_EQ(fields.at("b"), "two words");
+  EXPECT_EQ(fields.at("c"), "ä&");
+  EXPECT_FALSE(fields.count("bad"));
+  EXPECT_FALSE(fields.count("nul"));
+  EXPECT_FALSE(fields.count("d"));
+  EXPECT_EQ(url_decode("%4"), std::nullopt);
+  EXPECT_EQ(parse_query("/?page=2&kind=grant").at("page"), "2");
+  EXPECT_EQ(target_path("/items/3?x=1"), "/items/3");
+  EXPECT_EQ(url_encode("Elinkeino asiat/ä"), "Elinkeino%20asiat%2F%C3%A4");
+}
+
+TEST(HttpForms, FindsACookieByExactName) {
+  EXPECT_EQ(cookie_value("a=1; valtuus_session=abc; b=2", "valtuus_session"), "abc");
+  EXPECT_EQ(cookie_value("xvaltuus_session=abc", "valtuus_session"), std::nullopt);
+  EXPECT_EQ(cookie_value("", "a"), std::nullopt);
+}
+
+TEST(WebRoles, GroupsGiveRolesComparedAsDns) {
+  const RoleGroups groups{"CN=Reviewers,OU=Groups,DC=kunta,DC=example",
+                          "CN=Security,OU=Groups,DC=kunta,DC=example", ""};
+  EXPECT_EQ(roles_from_groups({"cn=reviewers, ou=groups, dc=kunta, dc=example"}, groups),
+            std::vector<std::string>{"reviewer"});
+  EXPECT_TRUE(roles_from_groups({"CN=Reviewers2,OU=Groups,DC=kunta,DC=example"}, groups).empty());
+  // An unset group gives its role to nobody, even someone in no group at all.
+  EXPECT_TRUE(roles_from_groups({""}, groups).empty());
+}
+
+TEST(Messages, EveryLanguageHasEveryMessage) {
+  for (Language language : {Language::kFi, Language::kSv, Language::kEn}) {
+    EXPECT_EQ(messages(language).size(), messages(Language::kEn).size());
+  }
+  EXPECT_EQ(message(Language::kSv, "approve"), "Godkänn");
+  EXPECT_EQ(language_from_code("SV"), Language::kSv);
+  EXPECT_EQ(language_from_code("de"), std::nullopt);
+}
+
+TEST(Templates, EveryTemplateRendersInEveryLanguageAndEscapesValues) {
+  const WebSession session{"token",      "csrf-token", "anna", "<b>Anna</b>",
+                           {"reviewer"}, "fi",         {},     {}};
+  for (const auto& [name, text] : embedded_files()) {
+    if (!name.starts_with("templates/") || name == "templates/layout.html") continue;
+    const std::string template_name(name.substr(10, name.size() - 15));
+    for (Language language : {Language::kFi, Language::kSv, Language::kEn}) {
+      kainjow::mustache::data values;
+      values.set("account", "<script>x</script>");
+      const std::string html =
+          render_page({language, &session, "Title", "", "info"}, template_name, values);
+      EXPECT_NE(html.find("lang=\"" + std::string(language_code(language)) + "\""),
+                std::string::npos);
+      EXPECT_EQ(html.find("<script>"), std::string::npos) << name;
+      EXPECT_EQ(html.find("<b>Anna"), std::string::npos) << name;
+      // Untranslated keys would show as {{t.x}} gaps or as the key itself.
+      EXPECT_EQ(html.find("{{"), std::string::npos) << name;
+    }
+  }
+}
+
+TEST(Templates, StylesAreServedFromTheBuildWithTheirLicence) {
+  const auto& files = embedded_files();
+  ASSERT_TRUE(files.count("static/hds-core/all.min.css"));
+  ASSERT_TRUE(files.count("static/hds-core/LICENSE"));
+  EXPECT_NE(files.at("static/hds-core/LICENSE").find("MIT"), std::string_view::npos);
+  // No style may load anything from another address at run time.
+  const std::regex outside(R"(url\(\s*["']?(https?:)?//)");
+  for (const auto& [name, text] : files) {
+    if (name.ends_with(".css")) {
+      EXPECT_FALSE(std::regex_search(text.begin(), text.end(), outside)) << name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace valtuus

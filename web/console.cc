@@ -1,0 +1,420 @@
+#include "web/console.h"
+
+#include <fmt/core.h>
+
+#include <charconv>
+
+#include "common/log.h"
+#include "core/errors.h"
+#include "web/execution_steps_text.h"
+#include "web/http_forms.h"
+#include "web/page_renderer.h"
+#include "web/random_token.h"
+#include "web/web_app.h"
+
+namespace http = boost::beast::http;
+using kainjow::mustache::data;
+
+namespace valtuus {
+
+namespace {
+
+constexpr const char* kSessionCookie = "valtuus_session";
+constexpr const char* kLoginCsrfCookie = "valtuus_login_csrf";
+constexpr const char* kLanguageCookie = "valtuus_lang";
+
+std::string cookie(const std::string& name, const std::string& value, const std::string& extra) {
+  return name + "=" + value + "; Path=/; HttpOnly; Secure; SameSite=Strict" + extra;
+}
+
+template <typename Number>
+std::optional<Number> number(const std::string& text) {
+  Number value{};
+  const auto end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc{} || at != end || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> non_empty(const FormFields& fields, const std::string& name) {
+  const auto found = fields.find(name);
+  if (found == fields.end() || found->second.empty()) return std::nullopt;
+  return found->second;
+}
+
+}  // namespace
+
+class Console::Request {
+ public:
+  Request(const HttpRequest& raw_request, const RequestInfo& request_info, SessionStore& sessions)
+      : raw(raw_request), info(request_info) {
+    const std::string_view header = to_std(raw[http::field::cookie]);
+    if (auto token = cookie_value(header, kSessionCookie)) session = sessions.find(*token);
+    if (raw.method() == http::verb::post &&
+        raw[http::field::content_type].starts_with("application/x-www-form-urlencoded")) {
+      form = parse_form(raw.body());
+    }
+    query = parse_query(to_std(raw.target()));
+    if (session) {
+      language = language_from_code(session->language).value_or(Language::kFi);
+    } else if (auto code = cookie_value(header, kLanguageCookie)) {
+      language = language_from_code(*code).value_or(Language::kFi);
+    }
+  }
+
+  std::string field(const std::string& name) const {
+    const auto found = form.find(name);
+    return found == form.end() ? "" : found->second;
+  }
+
+  // The session's CSRF token came back with the form.
+  bool csrf_ok() const { return session && tokens_equal(field("csrf"), session->csrf); }
+
+  std::string t(std::string_view key) const { return message(language, key); }
+
+  HttpResponse page(http::status status, const std::string& title, std::string_view name,
+                    data values, const std::string& notice = "",
+                    const std::string& notice_kind = "info") const {
+    PageFrame frame{language, session ? &*session : nullptr, title, notice, notice_kind};
+    HttpResponse response{status, raw.version()};
+    response.set(http::field::content_type, "text/html; charset=utf-8");
+    // Every page may show personal data, or a form's token: never stored by a browser or proxy.
+    response.set(http::field::cache_control, "no-store");
+    response.body() = render_page(frame, name, std::move(values));
+    return response;
+  }
+
+  HttpResponse message_page(http::status status, const std::string& text,
+                            const std::string& link = "/") const {
+    data values;
+    values.set("text", text);
+    values.set("link", link);
+    values.set("link_text", t("back_to_queue"));
+    return page(status, t("app_name"), "message", values);
+  }
+
+  HttpResponse redirect(const std::string& location) const {
+    HttpResponse response{http::status::see_other, raw.version()};
+    response.set(http::field::location, location);
+    response.set(http::field::cache_control, "no-store");
+    return response;
+  }
+
+  const HttpRequest& raw;
+  const RequestInfo& info;
+  std::optional<WebSession> session;
+  FormFields form;
+  FormFields query;
+  Language language = Language::kFi;
+};
+
+Console::Console(const ConsoleOptions& options, Authenticator& authenticator, WebStore& store)
+    : options_(options),
+      authenticator_(authenticator),
+      store_(store),
+      sessions_(options.sessions),
+      limiter_(options.login_max_failures, options.login_failure_window) {}
+
+HttpResponse Console::handle(const HttpRequest& http, const RequestInfo& info) {
+  HttpResponse response;
+  if (auto public_response = handle_public_request(http)) {
+    response = std::move(*public_response);
+  } else {
+    Request request(http, info, sessions_);
+    try {
+      response = route(request);
+    } catch (const TransientError& e) {
+      log_warning(std::string("web: ") + e.what());
+      response = request.message_page(http::status::service_unavailable,
+                                      request.t("directory_unavailable"));
+    }
+  }
+  set_security_headers(response);
+  return response;
+}
+
+HttpResponse Console::route(Request& request) {
+  const std::string path(target_path(to_std(request.raw.target())));
+  const auto method = request.raw.method();
+  const bool get = method == http::verb::get || method == http::verb::head;
+  const bool post = method == http::verb::post;
+  if (path == "/language" && get) return language(request);
+  if (path == "/login" && get) return login_page(request, "");
+  if (path == "/login" && post) return login(request);
+  if (!request.session && !options_.trusted_header.empty()) {
+    const std::string named(to_std(request.raw[options_.trusted_header]));
+    if (!named.empty() && request.info.peer_address == options_.trusted_proxy) {
+      return proxy_login(request, named);
+    }
+    if (!named.empty()) {
+      log_warning(fmt::format("web: ignored {} from {}, which is not the trusted proxy",
+                              options_.trusted_header, request.info.peer_address));
+    }
+  }
+  if (!request.session) {
+    if (get) return request.redirect("/login");
+    return request.message_page(http::status::forbidden, request.t("forbidden"), "/login");
+  }
+  // Every state change below carries the session's CSRF token.
+  if (post && !request.csrf_ok()) {
+    log_warning("web: a POST to " + path + " without a valid CSRF token was refused");
+    return request.message_page(http::status::forbidden, request.t("forbidden"));
+  }
+  if (path == "/logout" && post) return logout(request);
+  if (path == "/me" && get) return me(request);
+  if (path == "/" && get) return queue(request);
+  if (path.starts_with("/items/")) {
+    const std::string rest = path.substr(7);
+    const auto slash = rest.find('/');
+    const auto id = number<long long>(rest.substr(0, slash));
+    if (id && slash == std::string::npos && get) {
+      return item_page(request, *id, "", "info", 200);
+    }
+    if (id && slash != std::string::npos && post)
+      return decide(request, *id, rest.substr(slash + 1));
+  }
+  return request.message_page(http::status::not_found, request.t("not_found"));
+}
+
+HttpResponse Console::login_page(Request& request, const std::string& error) {
+  // The login form's own CSRF token (double submit): a cookie only this site can set, and the
+  // same value in the form, so another site cannot log a browser in under its account.
+  // The token already in the browser is kept: another page loaded meanwhile (the favicon,
+  // a second tab) must not invalidate the form on screen.
+  std::string token =
+      cookie_value(to_std(request.raw[http::field::cookie]), kLoginCsrfCookie).value_or("");
+  if (token.size() != random_token().size()) token = random_token();
+  data values;
+  values.set("csrf", token);
+  values.set("account", request.field("account"));
+  HttpResponse response =
+      request.page(error.empty() ? http::status::ok : http::status::unauthorized,
+                   request.t("login_title"), "login", values, error, "error");
+  response.set(http::field::set_cookie, cookie(kLoginCsrfCookie, token, ""));
+  return response;
+}
+
+HttpResponse Console::login(Request& request) {
+  const auto expected = cookie_value(to_std(request.raw[http::field::cookie]), kLoginCsrfCookie);
+  if (!expected || !tokens_equal(request.field("csrf"), *expected)) {
+    return request.message_page(http::status::forbidden, request.t("forbidden"), "/login");
+  }
+  const std::string account = request.field("account");
+  const std::string password = request.field("password");
+  const std::string& peer = request.info.peer_address;
+  if (!limiter_.allowed(account, peer)) {
+    log_warning(fmt::format("web: login of {} from {} refused: too many failures", account, peer));
+    return login_page(request, request.t("login_limited"));
+  }
+  std::optional<DirectoryPerson> person;
+  if (!account.empty() && !password.empty())
+    person = authenticator_.authenticate(account, password);
+  if (!person) {
+    limiter_.record_failure(account, peer);
+    log_info(fmt::format("web: failed login of {} from {}", account, peer));
+    return login_page(request, request.t("login_failed"));
+  }
+  limiter_.record_success(account);
+  HttpResponse response = start_session(request, *person, "/");
+  response.insert(http::field::set_cookie, cookie(kLoginCsrfCookie, "", "; Max-Age=0"));
+  return response;
+}
+
+HttpResponse Console::proxy_login(Request& request, const std::string& account) {
+  const auto person = authenticator_.lookup(account);
+  if (!person) {
+    log_warning(fmt::format("web: the proxy named {}, whom the directory does not know", account));
+    return request.message_page(http::status::forbidden, request.t("not_allowed"), "/login");
+  }
+  // After the session exists the request is made again, now with its cookie; a form sent
+  // without a session would lack the session's CSRF token anyway.
+  const bool get = request.raw.method() == http::verb::get;
+  return start_session(request, *person, get ? std::string(to_std(request.raw.target())) : "/");
+}
+
+HttpResponse Console::start_session(Request& request, const DirectoryPerson& person,
+                                    const std::string& location) {
+  const auto roles = roles_from_groups(person.groups, options_.role_groups);
+  const std::string stored =
+      store_.record_login({person.account, person.display_name, roles, options_.sessions.absolute});
+  std::string language = person.language;
+  if (auto code = cookie_value(to_std(request.raw[http::field::cookie]), kLanguageCookie)) {
+    language = *code;
+  }
+  if (!language_from_code(language)) language = "fi";
+  if (request.session) sessions_.erase(request.session->token);
+  const WebSession session = sessions_.create(stored, person.display_name, roles, language);
+  log_info(fmt::format("web: {} logged in from {}", stored, request.info.peer_address));
+  HttpResponse response = request.redirect(location);
+  response.insert(http::field::set_cookie, cookie(kSessionCookie, session.token, ""));
+  return response;
+}
+
+HttpResponse Console::logout(Request& request) {
+  sessions_.erase(request.session->token);
+  HttpResponse response = request.redirect("/login");
+  response.set(http::field::set_cookie, cookie(kSessionCookie, "", "; Max-Age=0"));
+  return response;
+}
+
+// A link, not a form: it changes nothing but the language of the pages.
+HttpResponse Console::language(Request& request) {
+  const auto code = language_from_code(request.query["lang"]);
+  if (!code) return request.redirect("/");
+  if (request.session)
+    sessions_.set_language(request.session->token, std::string(language_code(*code)));
+  HttpResponse response = request.redirect(request.session ? "/" : "/login");
+  response.set(http::field::set_cookie,
+               cookie(kLanguageCookie, std::string(language_code(*code)), "; Max-Age=31536000"));
+  return response;
+}
+
+HttpResponse Console::me(Request& request) {
+  data values;
+  values.set("account", request.session->account);
+  data roles{data::type::list};
+  for (const auto& role : request.session->roles) roles.push_back(request.t("role_" + role));
+  values.set("roles", roles);
+  return request.page(http::status::ok, request.t("me_title"), "me", values);
+}
+
+HttpResponse Console::queue(Request& request) {
+  const WebSession& session = *request.session;
+  if (session.roles.empty())
+    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  QueueFilter filter;
+  auto& q = request.query;
+  if (!q["kind"].empty()) filter.kind = q["kind"];
+  if (!q["state"].empty()) filter.state = q["state"];
+  if (!q["department"].empty()) filter.department = q["department"];
+  if (!q["theme"].empty()) filter.mandate = q["theme"];
+  filter.older_than_days = number<int>(q["older"]);
+  filter.page = std::max(number<int>(q["page"]).value_or(1), 1);
+  filter.page_size = options_.page_size;
+  const QueuePage result = store_.queue(filter);
+
+  data values;
+  auto options = [&](std::initializer_list<const char*> list, const std::string& prefix,
+                     const std::string& chosen) {
+    data out{data::type::list};
+    for (const char* value : list) {
+      data option;
+      option.set("value", value);
+      option.set("label", request.t(prefix + value));
+      option.set("selected", chosen == value);
+      out.push_back(option);
+    }
+    return out;
+  };
+  values.set("kinds", options({"grant", "org_apply", "revoke", "renew"}, "kind_", q["kind"]));
+  values.set("states", options({"proposed", "approved", "applied", "held"}, "state_", q["state"]));
+  values.set("department", q["department"]);
+  values.set("theme", q["theme"]);
+  values.set("older", q["older"]);
+  data items{data::type::list};
+  for (const ItemRow& row : result.items) {
+    data item;
+    item.set("id", std::to_string(row.id));
+    item.set("kind", request.t("kind_" + row.kind));
+    item.set("state", request.t("state_" + row.state));
+    item.set("person", row.account.empty() ? "" : row.display_name + " (" + row.account + ")");
+    item.set("department", row.department);
+    item.set("theme", row.mandate_name_fi + " (" + row.mandate + ")");
+    item.set("age_days", std::to_string(row.age_days));
+    items.push_back(item);
+  }
+  values.set("items", items);
+  values.set("has_items", !result.items.empty());
+  values.set("page", std::to_string(filter.page));
+  auto page_link = [&](int page) {
+    std::string link = "/?page=" + std::to_string(page);
+    for (const char* name : {"kind", "state", "department", "theme", "older"}) {
+      if (!q[name].empty()) link += std::string("&") + name + "=" + url_encode(q[name]);
+    }
+    return link;
+  };
+  if (filter.page > 1) values.set("previous", page_link(filter.page - 1));
+  if (result.has_next) values.set("next", page_link(filter.page + 1));
+  std::string notice;
+  if (q["notice"] == "saved") notice = request.t("decision_saved");
+  return request.page(http::status::ok, request.t("queue_title"), "queue", values, notice,
+                      "success");
+}
+
+HttpResponse Console::item_page(Request& request, long long id, const std::string& notice,
+                                const std::string& notice_kind, unsigned status) {
+  const WebSession& session = *request.session;
+  if (session.roles.empty())
+    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  const auto item = store_.item(id);
+  if (!item) return request.message_page(http::status::not_found, request.t("not_found"));
+  const ItemRow& row = item->row;
+  const bool decides = session.has_role("reviewer") || session.has_role("admin");
+  data values;
+  values.set("id", std::to_string(row.id));
+  values.set("kind", request.t("kind_" + row.kind));
+  values.set("state", request.t("state_" + row.state));
+  values.set("person", row.account.empty() ? "" : row.display_name + " (" + row.account + ")");
+  values.set("department", row.department);
+  values.set("theme", row.mandate_name_fi + " (" + row.mandate + ")");
+  values.set("service", row.service);
+  values.set("reason", row.reason);
+  values.set("rule", row.rule);
+  values.set("version", std::to_string(row.version));
+  if (row.state == "proposed" || row.state == "approved" || row.state == "applied") {
+    data steps{data::type::list};
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    for (const std::string& step : execution_steps_text(*item, request.language, today)) {
+      steps.push_back(step);
+    }
+    values.set("steps", steps);
+    values.set("has_steps", true);
+  }
+  values.set("can_approve", decides && row.state == "proposed");
+  values.set("can_record", decides && (row.state == "approved" || row.state == "applied"));
+  std::string shown_notice = notice;
+  if (shown_notice.empty() && request.query["notice"] == "saved")
+    shown_notice = request.t("decision_saved");
+  HttpResponse response =
+      request.page(http::status::ok, request.t("item_title") + " " + std::to_string(id), "item",
+                   values, shown_notice, notice.empty() ? "success" : notice_kind);
+  response.result(status);
+  return response;
+}
+
+HttpResponse Console::decide(Request& request, long long id, const std::string& action) {
+  const std::string& person = request.session->account;
+  const auto version = number<int>(request.field("version"));
+  if (!version) return request.message_page(http::status::bad_request, request.t("invalid"));
+  try {
+    if (action == "approve") {
+      store_.approve(person, id, *version);
+      return request.redirect("/items/" + std::to_string(id) + "?notice=saved");
+    }
+    if (action == "reject") {
+      store_.reject(person, id, *version, request.field("reason"));
+      return request.redirect("/?notice=saved");
+    }
+    if (action == "done") {
+      store_.done(person, id, *version, non_empty(request.form, "executed_at"),
+                  non_empty(request.form, "valid_until"), request.field("note"));
+      return request.redirect("/?notice=saved");
+    }
+  } catch (const WebRefusal& refusal) {
+    log_info(
+        fmt::format("web: {} on item {} by {} refused: {}", action, id, person, refusal.what()));
+    switch (refusal.kind()) {
+      case WebRefusal::Kind::kStale:
+        return item_page(request, id, request.t("stale"), "error", 409);
+      case WebRefusal::Kind::kNotAllowed:
+        return item_page(request, id, request.t("not_allowed"), "error", 403);
+      case WebRefusal::Kind::kNotFound:
+        return request.message_page(http::status::not_found, request.t("not_found"));
+      case WebRefusal::Kind::kInvalid:
+        return item_page(request, id, request.t("invalid") + " " + refusal.what(), "error", 422);
+    }
+  }
+  return request.message_page(http::status::not_found, request.t("not_found"));
+}
+
+}  // namespace valtuus

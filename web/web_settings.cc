@@ -1,0 +1,33 @@
+#include "web/web_settings.h"
+
+#include "web/console_options.h"
+
+namespace po = boost::program_options;
+
+namespace valtuus {
+
+ConfigurationSources web_configuration_sources() {
+  ConfigurationSources sources;
+  // clang-format off
+  sources.command_line_only.add_options()
+      ("help,h", "show this help and exit")
+      ("version", "show the version and exit")
+      ("config,c", po::value<std::string>(),
+       "configuration file (default /etc/valtuus/valtuus-web.conf)")
+      ("check-config", "validate the configuration, then exit")
+      ("print-config", "print the effective configuration (secrets redacted) and exit");
+  // clang-format on
+  sources.shared.add(web_options_description())
+      .add(console_options_description())
+      .add(ldap_options_description())
+      .add(database_options_description());
+  sources.default_config_file = "/etc/valtuus/valtuus-web.conf";
+  return sources;
+}
+
+WebSettings web_settings_from(const po::variables_map& vm) {
+  return WebSettings{web_options_from(vm), console_options_from(vm), ldap_options_from(vm),
+                     database_options_from(vm)};
+}
+
+}  // namespace valtuus
