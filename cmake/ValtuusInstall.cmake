@@ -99,7 +99,7 @@ endif()
 set(VALTUUS_DEB_CONTROL ${CMAKE_BINARY_DIR}/packaging/deb)
 file(GLOB_RECURSE VALTUUS_EXAMPLE_POLICY RELATIVE ${CMAKE_SOURCE_DIR}/policies/examples
      CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/policies/examples/*.yaml)
-set(VALTUUS_CONFFILES "/etc/valtuus/valtuusd.conf\n")
+set(VALTUUS_CONFFILES "/etc/valtuus/valtuusd.conf\n/etc/valtuus/valtuus-web.conf\n")
 foreach(file IN LISTS VALTUUS_EXAMPLE_POLICY)
   string(APPEND VALTUUS_CONFFILES "/etc/valtuus/policy/${file}\n")
 endforeach()

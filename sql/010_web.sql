@@ -307,7 +307,7 @@ GRANT SELECT ON sync_run, employee, mandate_issue, change_item, grant_ledger, au
 -- The masked identity code, as for reviewers (the item card shows it); never the ciphertext.
 GRANT SELECT (employee_key, masked) ON identity_code TO valtuus_console;
 GRANT SELECT ON web_person TO valtuus_reviewer, valtuus_security, valtuus_daemon;
-GRANT ALL ON web_person TO valtuus_admin;
+GRANT SELECT ON web_person TO valtuus_admin;
 GRANT EXECUTE ON FUNCTION web_record_login(text, text, text[], interval),
   web_approve_item(text, bigint, integer),
   web_reject_item(text, bigint, integer, text, timestamptz),
