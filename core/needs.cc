@@ -32,12 +32,16 @@ bool in_force(const std::optional<std::chrono::sys_days>& until, std::chrono::sy
 }
 
 PersonRequirements requirements_of(const CompiledPolicy& compiled, const Policy& policy,
-                                   const FoldedEmployee& person, Standing standing,
+                                   const Employee& person, Standing standing,
                                    const std::vector<const ManualRequest*>& requests,
                                    std::chrono::sys_days today) {
   PersonRequirements out;
   if (standing != Standing::kActive) return out;
-  out.matches = compiled.matching_maps(person);
+  out.folded.emplace(person);
+  out.matches = compiled.matching_maps(*out.folded);
+  std::size_t lines = requests.size();
+  for (const CompiledPolicy::Match& match : out.matches) lines += match.map->map().grants.size();
+  out.requirements.reserve(lines);  // the reconcile asks this of every person read
   for (const CompiledPolicy::Match& match : out.matches) {
     for (const MapGrant& grant : match.map->map().grants) {
       const MandateIssue* mandate = policy.find_mandate(grant.mandate);

@@ -37,6 +37,8 @@ struct Requirement {
 };
 
 struct PersonRequirements {
+  // The person as the maps compared them; none for someone who needs nothing, who is not folded.
+  std::optional<FoldedEmployee> folded;
   std::vector<CompiledPolicy::Match> matches;  // the requirements point into these
   // In the order the rule weighs them: every grant line of every matching map in policy
   // order, then the order forms in force. A theme may appear several times.
@@ -48,9 +50,13 @@ struct PersonRequirements {
 // may outlive its theme). `requests` are the person's order forms; those ended before `today`
 // do not count.
 PersonRequirements requirements_of(const CompiledPolicy& compiled, const Policy& policy,
-                                   const FoldedEmployee& person, Standing standing,
+                                   const Employee& person, Standing standing,
                                    const std::vector<const ManualRequest*>& requests,
                                    std::chrono::sys_days today);
+// The result keeps a reference to the person.
+PersonRequirements requirements_of(const CompiledPolicy&, const Policy&, Employee&&, Standing,
+                                   const std::vector<const ManualRequest*>&,
+                                   std::chrono::sys_days) = delete;
 
 // The catalog ids those requirements name.
 std::set<std::string> needed_themes(const PersonRequirements& requirements);

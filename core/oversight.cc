@@ -79,10 +79,9 @@ std::unordered_map<std::string, std::set<std::string>> required_themes(const Ove
   std::unordered_map<std::string, std::set<std::string>> required;
   for (const auto& [key, person] : view.people) {
     const Employee employee = employee_of(person);
-    const FoldedEmployee folded(employee);
     const auto own = requests.find(key);
     std::set<std::string> themes =
-        needed_themes(requirements_of(compiled, policy, folded, person.standing,
+        needed_themes(requirements_of(compiled, policy, employee, person.standing,
                                       own == requests.end() ? none : own->second, view.today()));
     if (!themes.empty()) required.emplace(key, std::move(themes));
   }

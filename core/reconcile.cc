@@ -220,11 +220,12 @@ class Reconciler {
       const auto read = employees_.find(e.key);
       if (read == employees_.end()) continue;
       const std::size_t first = needs_.size();
-      const FoldedEmployee folded(e);
       const auto own = requests.find(e.key);
       const PersonRequirements required =
-          requirements_of(compiled_, in_.policy, folded, standing_of(read->second.second),
+          requirements_of(compiled_, in_.policy, e, standing_of(read->second.second),
                           own == requests.end() ? none : own->second, today_);
+      if (!required.folded) continue;  // needs nothing
+      const FoldedEmployee& folded = *required.folded;
       for (const Requirement& r : required.requirements) {
         Need& need = need_for(e, *r.mandate, first);
         if (r.request != nullptr) {
@@ -310,8 +311,7 @@ class Reconciler {
   // simply not have been read.
   void propose_revokes() {
     for (const auto& [key, held] : held_) {
-      // Someone whose entry was refused is not absent: their grants stay until a good read.
-      if (refused_.count(std::string(key.employee))) continue;
+      if (held.needed) continue;  // stands (held_verdict), and most do: spare the look-ups
       const LedgerGrant* grant = held.grant;
       auto found = employees_.find(key.employee);
       const Employee* employee = found == employees_.end() ? nullptr : found->second.first;
@@ -319,6 +319,8 @@ class Reconciler {
       const HeldVerdict verdict = held_verdict(
           held.needed, employee ? std::optional<Standing>(standing_of(status)) : std::nullopt);
       if (!calls_for_revoke(verdict)) continue;  // needed, or kept on long leave
+      // Someone whose entry was refused is not absent: their grants stay until a good read.
+      if (refused_.count(std::string(key.employee))) continue;
       const bool left = verdict != HeldVerdict::kNotRequired;
       const ItemKey item_key{ChangeKind::kRevoke, key.employee, key.mandate};
       const days grace = left ? in_.rules.leaver_grace : in_.rules.mover_grace;

@@ -65,8 +65,7 @@ class RequirementsTest : public ::testing::Test {
   std::set<std::string> needed(Standing standing, sys_days today,
                                const std::vector<const ManualRequest*>& requests) {
     const CompiledPolicy compiled(policy_);
-    return needed_themes(
-        requirements_of(compiled, policy_, FoldedEmployee(person_), standing, requests, today));
+    return needed_themes(requirements_of(compiled, policy_, person_, standing, requests, today));
   }
 
   Policy policy_;
@@ -76,8 +75,8 @@ class RequirementsTest : public ::testing::Test {
 
 TEST_F(RequirementsTest, MapsThenOrderFormsInForceForAnActivePerson) {
   const CompiledPolicy compiled(policy_);
-  const PersonRequirements r = requirements_of(compiled, policy_, FoldedEmployee(person_),
-                                               Standing::kActive, {&request_, &gone_}, kToday);
+  const PersonRequirements r =
+      requirements_of(compiled, policy_, person_, Standing::kActive, {&request_, &gone_}, kToday);
   ASSERT_EQ(r.requirements.size(), 2u);  // the dropped theme requires nothing
   EXPECT_EQ(r.requirements[0].mandate->id, "kela");
   EXPECT_EQ(r.requirements[0].match->map->map().id, "talous");
