@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/matching.h"
+#include "core/needs.h"
 #include "core/text_fold.h"
 
 namespace valtuus {
@@ -79,14 +80,14 @@ Explanation explain_employee(const Employee& employee, const Policy& policy,
   }
   for (const ManualRequest& request : state.requests) {
     if (request.employee_key != employee.key) continue;
-    if (request.until && *request.until < today) continue;  // ended
+    if (!in_force(request.until, today)) continue;  // ended
     if (policy.find_mandate(request.mandate) == nullptr) continue;
     theme(request.mandate).reasons.push_back({nullptr, nullptr, &request});
   }
   // A grant whose end date has passed is no longer held; of several records the longest counts.
   for (const LedgerGrant& grant : state.ledger) {
     if (grant.employee_key != employee.key) continue;
-    if (grant.valid_until && *grant.valid_until < today) continue;
+    if (!in_force(grant.valid_until, today)) continue;
     std::optional<LedgerGrant>& held = theme(grant.mandate).held;
     if (!held ||
         (held->valid_until && (!grant.valid_until || *grant.valid_until > *held->valid_until)))

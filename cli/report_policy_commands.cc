@@ -1,7 +1,9 @@
 // valtuusctl report movers | drift | holdings | capability: the reports that compare the
-// ledger with the authorisation maps (policy.dir), evaluated as reconcile() evaluates them.
+// ledger with the authorisation maps (policy.dir), evaluated as reconcile() evaluates them
+// (core/oversight.h). One clock: the moment the command started.
 #include "cli/report_common.h"
 #include "connectors/postgres/report_policy.h"
+#include "core/calendar.h"
 
 namespace po = boost::program_options;
 using nlohmann::json;
@@ -15,16 +17,19 @@ struct PolicyReportInput {
   ReportRequest request;
   Policy policy;
   OversightView view;
+  std::string now;  // the moment the report describes, as it prints it
 };
 
 PolicyReportInput policy_report_input(CommandContext& ctx, const char* name) {
+  const TimePoint started = std::chrono::floor<std::chrono::seconds>(Clock::now());
   po::options_description options(std::string("report ") + name);
   add_report_options(options);
   const auto values = parse_command_options(ctx, options);
-  PolicyReportInput input{report_request(values), load_configured_policy(ctx), {}};
+  PolicyReportInput input{report_request(values), load_configured_policy(ctx), {}, {}};
   ReportSession session(ctx);
-  input.view = load_oversight_view(*session.txn);
+  input.view = load_oversight_view(*session.txn, started);
   session.txn->commit();
+  input.now = format_iso_utc(started);
   return input;
 }
 
@@ -33,7 +38,7 @@ PolicyReportInput policy_report_input(CommandContext& ctx, const char* name) {
 int report_movers(CommandContext& ctx) {
   const PolicyReportInput in = policy_report_input(ctx, "movers");
   const auto rows = movers_report(in.view, in.policy, in.request.filter);
-  Report report("movers", in.view.clock.now, in.request.filters);
+  Report report("movers", in.now, in.request.filters);
   report.columns = {{"account", "ACCOUNT"},           {"name", "NAME"},
                     {"department", "DEPARTMENT"},     {"title", "TITLE"},
                     {"role_changed_on", "MOVED"},     {"mandate", "MANDATE"},
@@ -53,7 +58,7 @@ int report_movers(CommandContext& ctx) {
 int report_drift(CommandContext& ctx) {
   const PolicyReportInput in = policy_report_input(ctx, "drift");
   const auto rows = drift_report(in.view, in.policy, in.request.filter);
-  Report report("drift", in.view.clock.now, in.request.filters);
+  Report report("drift", in.now, in.request.filters);
   report.columns = {{"drift", "DRIFT"},
                     {"account", "ACCOUNT"},
                     {"name", "NAME"},
@@ -86,7 +91,7 @@ int report_drift(CommandContext& ctx) {
 int report_holdings(CommandContext& ctx) {
   const PolicyReportInput in = policy_report_input(ctx, "holdings");
   const HoldingsReport holdings = holdings_report(in.view, in.policy, in.request.filter);
-  Report report("holdings", in.view.clock.now, in.request.filters);
+  Report report("holdings", in.now, in.request.filters);
   report.columns = {{"department", "DEPARTMENT"},
                     {"mandate", "MANDATE"},
                     {"mandate_name_fi", "NAME (FI)"},
@@ -119,7 +124,7 @@ int report_capability(CommandContext& ctx) {
   if (in.request.filter.department)
     throw UsageError("report capability: --department does not apply (themes, not people)");
   const auto rows = capability_report(in.view, in.policy, in.request.filter);
-  Report report("capability", in.view.clock.now, in.request.filters);
+  Report report("capability", in.now, in.request.filters);
   report.columns = {
       {"mandate", "MANDATE"},     {"mandate_name_fi", "NAME (FI)"}, {"service", "SERVICE"},
       {"can_grant", "CAN GRANT"}, {"right_until", "RIGHT UNTIL"},   {"holders", "HOLDERS"},

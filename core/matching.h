@@ -26,6 +26,7 @@ struct MatchResult {
 // An employee's matchable values, folded once.
 struct FoldedEmployee {
   explicit FoldedEmployee(const Employee& employee);
+  explicit FoldedEmployee(Employee&&) = delete;  // it keeps a reference to the employee
   const Employee& employee;
   std::string department, title, ou;
   std::vector<std::string> group_dns, group_cns;  // parallel to employee.groups

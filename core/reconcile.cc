@@ -12,6 +12,7 @@
 #include "core/dn.h"
 #include "core/fingerprint.h"
 #include "core/matching.h"
+#include "core/needs.h"
 #include "core/text_fold.h"
 
 namespace valtuus {
@@ -139,7 +140,7 @@ class Reconciler {
     }
     held_.reserve(in_.state.ledger.size());
     for (const LedgerGrant& g : in_.state.ledger) {
-      if (g.valid_until && *g.valid_until < today_) continue;  // ended: no longer held
+      if (!in_force(g.valid_until, today_)) continue;  // ended: no longer held
       // Several records of one grant: the one that lasts longest counts, whatever the order.
       auto [it, added] = held_.emplace(PairKey{g.employee_key, g.mandate}, Held{&g});
       const LedgerGrant*& kept = it->second.grant;
@@ -242,40 +243,35 @@ class Reconciler {
 
   void compute_needs() {
     std::unordered_map<std::string_view, std::vector<const ManualRequest*>> requests;
-    for (const ManualRequest& r : in_.state.requests) {
-      if (!r.until || *r.until >= today_) requests[r.employee_key].push_back(&r);
-    }
+    for (const ManualRequest& r : in_.state.requests) requests[r.employee_key].push_back(&r);
+    const std::vector<const ManualRequest*> none;
     std::string scratch;
     for (const Employee& e : in_.snapshot.employees) {
-      // People on long leave keep what they hold but get nothing new; leavers get nothing; the
-      // refused were not read.
+      // The refused were not read: they need nothing new and keep what they hold.
       const auto read = employees_.find(e.key);
-      if (read == employees_.end() || read->second.second != EmployeeStatus::kActive) continue;
+      if (read == employees_.end()) continue;
       const std::size_t first = needs_.size();
-      const FoldedEmployee folded(e);
-      for (CompiledPolicy::Match& match : compiled_.matching_maps(folded)) {
-        const AuthorisationMap& map = match.map->map();
-        for (const MapGrant& grant : map.grants) {
-          const MandateIssue* mandate = in_.policy.find_mandate(grant.mandate);
-          if (mandate == nullptr) continue;  // the loader refuses unknown themes
-          Need& need = need_for(e, *mandate, first);
-          if (need.map == nullptr) {
-            need.map = &map;
-            need.grant = &grant;
-          }
-          need.sources.add(map.id);
-          for (const auto& [attribute, value] : match.result.matched) {
-            need.sources.add(attribute).add(folded_value(folded, attribute, value, scratch));
-          }
+      const auto own = requests.find(e.key);
+      const PersonRequirements required =
+          requirements_of(compiled_, in_.policy, e, standing_of(read->second.second),
+                          own == requests.end() ? none : own->second, today_);
+      if (!required.folded) continue;  // needs nothing
+      const FoldedEmployee& folded = *required.folded;
+      for (const Requirement& r : required.requirements) {
+        Need& need = need_for(e, *r.mandate, first);
+        if (r.request != nullptr) {
+          if (need.map == nullptr && need.request == nullptr) need.request = r.request;
+          need.sources.add("request").add(static_cast<std::uint64_t>(r.request->id));
+          continue;
         }
-      }
-      if (auto it = requests.find(e.key); it != requests.end()) {
-        for (const ManualRequest* r : it->second) {
-          const MandateIssue* mandate = in_.policy.find_mandate(r->mandate);
-          if (mandate == nullptr) continue;  // a theme dropped from the catalog
-          Need& need = need_for(e, *mandate, first);
-          if (need.map == nullptr && need.request == nullptr) need.request = r;
-          need.sources.add("request").add(static_cast<std::uint64_t>(r->id));
+        const AuthorisationMap& map = r.match->map->map();
+        if (need.map == nullptr) {
+          need.map = &map;
+          need.grant = r.grant;
+        }
+        need.sources.add(map.id);
+        for (const auto& [attribute, value] : r.match->result.matched) {
+          need.sources.add(attribute).add(folded_value(folded, attribute, value, scratch));
         }
       }
     }
@@ -355,15 +351,17 @@ class Reconciler {
   // simply not have been read.
   void propose_revokes() {
     for (const auto& [key, held] : held_) {
-      if (held.needed) continue;
-      // Someone whose entry was refused is not absent: their grants stay until a good read.
-      if (refused_.count(std::string(key.employee))) continue;
+      if (held.needed) continue;  // stands (held_verdict), and most do: spare the look-ups
       const LedgerGrant* grant = held.grant;
       auto found = employees_.find(key.employee);
       const Employee* employee = found == employees_.end() ? nullptr : found->second.first;
       const EmployeeStatus status = employee ? found->second.second : EmployeeStatus::kLeftDisabled;
-      if (status == EmployeeStatus::kLongLeave) continue;  // keeps what they hold
-      const bool left = employee == nullptr || is_leaver(status);
+      const HeldVerdict verdict = held_verdict(
+          held.needed, employee ? std::optional<Standing>(standing_of(status)) : std::nullopt);
+      if (!calls_for_revoke(verdict)) continue;  // needed, or kept on long leave
+      // Someone whose entry was refused is not absent: their grants stay until a good read.
+      if (refused_.count(std::string(key.employee))) continue;
+      const bool left = verdict != HeldVerdict::kNotRequired;
       const ItemKey item_key{ChangeKind::kRevoke, key.employee, key.mandate};
       const days grace = left ? in_.rules.leaver_grace : in_.rules.mover_grace;
       if (grace.count() > 0) {

@@ -1,107 +1,17 @@
-// The oversight reports that compare the ledger with the authorisation maps (valtuusctl report
-// movers | drift | holdings | capability). The database holds no copy of the maps, so these
-// load what they compare (people, grants in force, open items, order forms) in the caller's
-// snapshot transaction and evaluate the maps with the core's own matching, the same that
-// reconcile() uses, so a report cannot disagree with what the daemon proposes.
+// Loads what the oversight reports that compare the ledger with the authorisation maps
+// (valtuusctl report movers | drift | holdings | capability) read: people, grants in force,
+// open items, order forms, in the caller's snapshot transaction. Only rows: what a person needs
+// and what the reports conclude is the core's (core/oversight.h, core/needs.h).
 #pragma once
 
-#include <optional>
 #include <pqxx/pqxx>
-#include <set>
-#include <string>
-#include <unordered_map>
-#include <utility>
-#include <vector>
 
-#include "connectors/postgres/report_queries.h"
-#include "core/policy.h"
+#include "core/oversight.h"
 
 namespace valtuus {
 
-struct OversightPerson {
-  std::string key, account, name, department, title, ou;
-  std::vector<std::string> groups;
-  std::string status;  // active | long_leave | left
-  long long role_changed_epoch = 0;
-  std::string role_changed_on;  // YYYY-MM-DD
-};
-
-struct OversightGrant {
-  std::string employee_key, mandate, valid_from, valid_until;  // valid_until empty: none
-  long long recorded_epoch = 0;
-};
-
-struct OversightItem {
-  long long id = 0;
-  std::string kind, state, employee_key, mandate;  // employee_key empty for org_apply
-};
-
-// Everything the comparison needs, read in one snapshot.
-struct OversightView {
-  ReportClock clock;
-  std::unordered_map<std::string, OversightPerson> people;  // by key
-  std::vector<OversightGrant> grants;                       // in force today
-  std::vector<OversightItem> open_items;                    // proposed, approved, applied, held
-  std::set<std::pair<std::string, std::string>> requests;   // (key, theme) of order forms in force
-  std::set<std::string> organisation_rights;                // themes obtained through path 2
-};
-OversightView load_oversight_view(pqxx::transaction_base& txn);
-
-// The themes each active person's maps and order forms require, by employee key.
-std::unordered_map<std::string, std::set<std::string>> required_themes(const OversightView& view,
-                                                                       const Policy& policy);
-
-// An active person whose department, title or OU changed after a grant was recorded, and whose
-// new maps no longer require it.
-struct MoverRow {
-  std::string account, name, department, title, role_changed_on;
-  std::string mandate, mandate_name_fi, valid_from;
-  std::optional<long long> revoke_item;  // the open revoke item, if any
-  std::string revoke_state;
-};
-std::vector<MoverRow> movers_report(const OversightView& view, const Policy& policy,
-                                    const ReportFilter& filter);
-
-// held_not_required: the ledger shows a grant no map or order form requires (leavers too;
-// not people on long leave, who keep what they hold). required_missing: an active person's
-// maps require a theme that is neither held nor pending in an open grant item.
-struct DriftRow {
-  std::string drift;  // held_not_required | required_missing
-  std::string account, name, department, title, status;
-  std::string mandate, mandate_name_fi;
-  std::optional<long long> open_item;  // the open revoke (held_not_required) item, if any
-  std::string open_state;
-};
-std::vector<DriftRow> drift_report(const OversightView& view, const Policy& policy,
-                                   const ReportFilter& filter);
-
-// Per department and theme: holders in the ledger, people the maps require it for, open
-// grant/renew and revoke items, and items of runs held by the safety guard.
-struct HoldingRow {
-  std::string department, mandate, mandate_name_fi;
-  int held = 0, required = 0, pending_grants = 0, pending_revokes = 0, held_items = 0;
-};
-struct HoldingsReport {
-  std::vector<HoldingRow> rows;  // by department, then theme
-  HoldingRow totals;             // department and theme empty
-};
-HoldingsReport holdings_report(const OversightView& view, const Policy& policy,
-                               const ReportFilter& filter);
-
-// A catalog theme, whether the organisation can grant it now, and who holds the right to.
-struct CapabilityHolder {
-  std::string account, name, status;  // status unknown: no such account in the directory
-};
-struct CapabilityRow {
-  std::string mandate, mandate_name_fi, service;
-  bool can_grant = false;
-  std::string right_until;  // the grant right's end date from the catalog, empty: none
-  std::vector<CapabilityHolder> holders;
-  // no_holder, one_holder, holder_left, holder_unknown, right_ended, right_ends_soon, path2
-  std::vector<std::string> flags;
-};
-// `soon_days`: a right ending within this many days is flagged.
-std::vector<CapabilityRow> capability_report(const OversightView& view, const Policy& policy,
-                                             const ReportFilter& filter, int soon_days = 60);
+// `now`: the moment the report describes (when the command started). Grants are kept when in
+// force on its day by the core's rule, not the database's clock.
+OversightView load_oversight_view(pqxx::transaction_base& txn, TimePoint now);
 
 }  // namespace valtuus

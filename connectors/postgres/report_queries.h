@@ -11,14 +11,9 @@
 #include <string>
 #include <vector>
 
-namespace valtuus {
+#include "core/report_filter.h"
 
-// Filters every report takes. Department compares ignoring case and surrounding space, as
-// `changes list` does; theme is a catalog id.
-struct ReportFilter {
-  std::optional<std::string> department;
-  std::optional<std::string> theme;
-};
+namespace valtuus {
 
 using ReportSnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 

@@ -16,6 +16,11 @@ namespace {
 
 using testing::TestDatabase;
 
+// The moment a report describes: when the test asks, as when a command starts.
+TimePoint now() {
+  return std::chrono::floor<std::chrono::seconds>(Clock::now());
+}
+
 MandateIssue theme(const std::string& id, bool holds, std::vector<std::string> holders = {}) {
   MandateIssue m;
   m.id = id;
@@ -60,7 +65,7 @@ class ReportQueriesTest : public ::testing::Test {
   }
 
   OversightView view() {
-    return in_snapshot([&](auto& txn) { return load_oversight_view(txn); });
+    return in_snapshot([&](auto& txn) { return load_oversight_view(txn, now()); });
   }
 
   TestDatabase db_;
@@ -300,7 +305,7 @@ TEST_F(ReportQueriesTest, SecurityReadsEveryReportInOneSnapshot) {
   EXPECT_EQ(leavers_report(txn, {}, std::nullopt, {}).size(), 4u);
   EXPECT_EQ(sla_report(txn, {}, 3, 42, 90).items.size(), 3u);
   EXPECT_EQ(expiring_report(txn, {}, 30).size(), 1u);
-  EXPECT_EQ(load_oversight_view(txn).grants.size(), 6u);
+  EXPECT_EQ(load_oversight_view(txn, now()).grants.size(), 6u);
   EXPECT_EQ(txn.exec1("SHOW transaction_isolation")[0].as<std::string>(), "repeatable read");
   EXPECT_EQ(txn.exec1("SHOW transaction_read_only")[0].as<std::string>(), "on");
   EXPECT_THROW(txn.exec("CREATE TEMPORARY TABLE t (x int)"), pqxx::sql_error);

@@ -1,0 +1,101 @@
+// The needs rule's parts (core/needs.h), and the moment as the reports print it.
+#include <gtest/gtest.h>
+
+#include "core/calendar.h"
+#include "core/needs.h"
+
+namespace valtuus {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+const sys_days kToday = sys_days{std::chrono::year{2026} / 12 / 6};
+
+TEST(Needs, AnEndDateIsInForceThroughItsLastDay) {
+  EXPECT_TRUE(in_force(std::nullopt, kToday));
+  EXPECT_TRUE(in_force(kToday, kToday));
+  EXPECT_TRUE(in_force(kToday + days(1), kToday));
+  EXPECT_FALSE(in_force(kToday - days(1), kToday));
+}
+
+TEST(Needs, StandingsAsTheStoreWritesThem) {
+  EXPECT_EQ(standing_of(EmployeeStatus::kActive), Standing::kActive);
+  EXPECT_EQ(standing_of(EmployeeStatus::kLongLeave), Standing::kLongLeave);
+  for (auto left :
+       {EmployeeStatus::kLeftDisabled, EmployeeStatus::kLeftExpired, EmployeeStatus::kLeftOu})
+    EXPECT_EQ(standing_of(left), Standing::kLeft);
+  for (auto s : {Standing::kActive, Standing::kLongLeave, Standing::kLeft})
+    EXPECT_EQ(standing_from_string(to_string(s)), s);
+  EXPECT_FALSE(standing_from_string("Active"));
+}
+
+TEST(Needs, HeldVerdicts) {
+  EXPECT_EQ(held_verdict(true, Standing::kActive), HeldVerdict::kNeeded);
+  EXPECT_EQ(held_verdict(false, Standing::kActive), HeldVerdict::kNotRequired);
+  EXPECT_EQ(held_verdict(false, Standing::kLongLeave), HeldVerdict::kKeptOnLongLeave);
+  EXPECT_EQ(held_verdict(false, Standing::kLeft), HeldVerdict::kPersonLeft);
+  EXPECT_EQ(held_verdict(false, std::nullopt), HeldVerdict::kPersonAbsent);
+  EXPECT_FALSE(calls_for_revoke(HeldVerdict::kNeeded));
+  EXPECT_FALSE(calls_for_revoke(HeldVerdict::kKeptOnLongLeave));
+  EXPECT_TRUE(calls_for_revoke(HeldVerdict::kNotRequired));
+  EXPECT_TRUE(calls_for_revoke(HeldVerdict::kPersonLeft));
+  EXPECT_TRUE(calls_for_revoke(HeldVerdict::kPersonAbsent));
+}
+
+class RequirementsTest : public ::testing::Test {
+ protected:
+  RequirementsTest() {
+    for (const char* id : {"kela", "te"}) {
+      MandateIssue m;
+      m.id = id;
+      policy_.catalog.push_back(m);
+    }
+    AuthorisationMap map;
+    map.id = "talous";
+    map.match.department = {"Talous"};
+    map.grants = {{"kela", "why", {"m.yaml", 3, 5}}};
+    policy_.maps.push_back(map);
+    person_.key = "k1";
+    person_.department = " TALOUS";
+    request_ = {7, "k1", "te", "order form", kToday};
+    gone_ = {8, "k1", "dropped-theme", "order form", std::nullopt};
+  }
+
+  std::set<std::string> needed(Standing standing, sys_days today,
+                               const std::vector<const ManualRequest*>& requests) {
+    const CompiledPolicy compiled(policy_);
+    return needed_themes(requirements_of(compiled, policy_, person_, standing, requests, today));
+  }
+
+  Policy policy_;
+  Employee person_;
+  ManualRequest request_, gone_;
+};
+
+TEST_F(RequirementsTest, MapsThenOrderFormsInForceForAnActivePerson) {
+  const CompiledPolicy compiled(policy_);
+  const PersonRequirements r =
+      requirements_of(compiled, policy_, person_, Standing::kActive, {&request_, &gone_}, kToday);
+  ASSERT_EQ(r.requirements.size(), 2u);  // the dropped theme requires nothing
+  EXPECT_EQ(r.requirements[0].mandate->id, "kela");
+  EXPECT_EQ(r.requirements[0].match->map->map().id, "talous");
+  EXPECT_EQ(r.requirements[1].mandate->id, "te");
+  EXPECT_EQ(r.requirements[1].request, &request_);
+  // The order form ended yesterday: only the map's theme.
+  EXPECT_EQ(needed(Standing::kActive, kToday + days(1), {&request_}),
+            (std::set<std::string>{"kela"}));
+}
+
+TEST_F(RequirementsTest, LeaversAndPeopleOnLongLeaveNeedNothing) {
+  EXPECT_TRUE(needed(Standing::kLeft, kToday, {&request_}).empty());
+  EXPECT_TRUE(needed(Standing::kLongLeave, kToday, {&request_}).empty());
+}
+
+TEST(Calendar, PrintsAMomentInUtcToTheSecond) {
+  EXPECT_EQ(format_iso_utc(std::chrono::sys_seconds{kToday} + std::chrono::seconds(3723)),
+            "2026-12-06T01:02:03Z");
+}
+
+}  // namespace
+}  // namespace valtuus
