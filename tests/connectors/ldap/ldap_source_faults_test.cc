@@ -167,8 +167,11 @@ TEST_F(LdapFaultTest, StopWhileTheServerStallsEndsTheReadPromptlyWithCancelled) 
   EXPECT_THROW(s.read_all(), Cancelled);
   const auto ended = std::chrono::steady_clock::now();
   stopper.join();
-  EXPECT_EQ(proxy_.server_bytes(), whole_read_bytes_ + whole_read_bytes_ / 2)
+  // Reached the stall and never got past it (a TLS handshake may differ by a few records
+  // from the measured one, so not to the byte).
+  EXPECT_GE(proxy_.server_bytes(), whole_read_bytes_ + whole_read_bytes_ / 2)
       << "the stall was not reached: the stop did not interrupt a wait";
+  EXPECT_LT(proxy_.server_bytes(), 2 * whole_read_bytes_) << "the read went past the stall";
   EXPECT_LT(ended - stopped_at, std::chrono::seconds(3));
 }
 
