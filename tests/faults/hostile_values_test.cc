@@ -107,7 +107,8 @@ TEST_F(HostileValuesTest, MetacharactersAreDataAndA64KiBValueIsRefused) {
   EXPECT_EQ(txn.exec("SELECT count(*) FROM employee WHERE length(title) > 4096")[0][0].as<int>(),
             0);
   EXPECT_GE(txn.exec("SELECT count(*) FROM refused_entry WHERE field = 'title' "
-                     "AND account = 'longtitle'")[0][0].as<int>(),
+                     "AND account = 'longtitle'")[0][0]
+                .as<int>(),
             1);
   // The tables the SQL meant to harm are intact.
   EXPECT_EQ(txn.exec("SELECT count(*) FROM grant_ledger")[0][0].as<int>(), 1);

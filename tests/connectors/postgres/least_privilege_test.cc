@@ -215,9 +215,9 @@ TEST_F(ForgedDecisionTest, TheStateMachineRefusesAChangeOutsideTheDecisionFuncti
 // proposed or held.
 TEST_F(ForgedDecisionTest, TheDaemonCannotInsertAnItemAlreadyDecided) {
   const std::string daemon = logins_.make("valtuus", "valtuus_daemon");
-  EXPECT_NE(try_sql(as(daemon), "INSERT INTO change_item (run_id) VALUES (1)")
-                .find("permission denied"),
-            std::string::npos);
+  EXPECT_NE(
+      try_sql(as(daemon), "INSERT INTO change_item (run_id) VALUES (1)").find("permission denied"),
+      std::string::npos);
   {
     pqxx::connection c(db_.conninfo());
     pqxx::work txn(c);
