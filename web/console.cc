@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <charconv>
+#include <functional>
 
 #include "common/log.h"
 #include "core/errors.h"
@@ -172,6 +173,15 @@ HttpResponse Console::route(Request& request) {
     }
     if (id && slash != std::string::npos && post)
       return decide(request, *id, rest.substr(slash + 1));
+  }
+  if (path == "/runs" && get) return runs(request);
+  if (path.starts_with("/runs/")) {
+    const std::string rest = path.substr(6);
+    const auto slash = rest.find('/');
+    const auto id = number<long long>(rest.substr(0, slash));
+    if (id && slash == std::string::npos && get) return run_page(request, *id, "", "info", 200);
+    if (id && slash != std::string::npos && post)
+      return resolve_run(request, *id, rest.substr(slash + 1));
   }
   return request.message_page(http::status::not_found, request.t("not_found"));
 }
@@ -372,6 +382,9 @@ HttpResponse Console::item_page(Request& request, long long id, const std::strin
   }
   values.set("can_approve", decides && row.state == "proposed");
   values.set("can_record", decides && (row.state == "approved" || row.state == "applied"));
+  // Applied: an application sent to DVV and waiting for its answer (path 2), so only an
+  // approved org_apply; the database refuses it for any other item.
+  values.set("can_apply", decides && row.state == "approved" && row.kind == "org_apply");
   std::string shown_notice = notice;
   if (shown_notice.empty() && request.query["notice"] == "saved")
     shown_notice = request.t("decision_saved");
@@ -392,7 +405,16 @@ HttpResponse Console::decide(Request& request, long long id, const std::string& 
       return request.redirect("/items/" + std::to_string(id) + "?notice=saved");
     }
     if (action == "reject") {
-      store_.reject(person, id, *version, request.field("reason"));
+      store_.reject(person, id, *version, request.field("reason"),
+                    non_empty(request.form, "until"));
+      return request.redirect("/?notice=saved");
+    }
+    if (action == "applied") {
+      store_.applied(person, id, *version, request.field("note"));
+      return request.redirect("/items/" + std::to_string(id) + "?notice=saved");
+    }
+    if (action == "failed") {
+      store_.failed(person, id, *version, request.field("reason"));
       return request.redirect("/?notice=saved");
     }
     if (action == "done") {
@@ -412,6 +434,118 @@ HttpResponse Console::decide(Request& request, long long id, const std::string& 
         return request.message_page(http::status::not_found, request.t("not_found"));
       case WebRefusal::Kind::kInvalid:
         return item_page(request, id, request.t("invalid") + " " + refusal.what(), "error", 422);
+    }
+  }
+  return request.message_page(http::status::not_found, request.t("not_found"));
+}
+
+namespace {
+
+data item_rows(const std::vector<ItemRow>& rows, const std::function<std::string(std::string)>& t) {
+  data items{data::type::list};
+  for (const ItemRow& row : rows) {
+    data item;
+    item.set("id", std::to_string(row.id));
+    item.set("kind", t("kind_" + row.kind));
+    item.set("state", t("state_" + row.state));
+    item.set("person", row.account.empty() ? "" : row.display_name + " (" + row.account + ")");
+    item.set("department", row.department);
+    item.set("theme", row.mandate_name_fi + " (" + row.mandate + ")");
+    items.push_back(item);
+  }
+  return items;
+}
+
+}  // namespace
+
+HttpResponse Console::runs(Request& request) {
+  if (request.session->roles.empty())
+    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  data runs{data::type::list};
+  const auto held = store_.held_runs();
+  for (const RunRow& row : held) {
+    data run;
+    run.set("id", std::to_string(row.id));
+    run.set("started_at", row.started_at);
+    run.set("held_reason", row.held_reason);
+    run.set("items_added", std::to_string(row.items_added));
+    run.set("entries_refused", std::to_string(row.entries_refused));
+    runs.push_back(run);
+  }
+  data values;
+  values.set("runs", runs);
+  values.set("has_runs", !held.empty());
+  return request.page(http::status::ok, request.t("runs_title"), "runs", values);
+}
+
+HttpResponse Console::run_page(Request& request, long long id, const std::string& notice,
+                               const std::string& notice_kind, unsigned status) {
+  const WebSession& session = *request.session;
+  if (session.roles.empty())
+    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  const auto detail = store_.run(id);
+  if (!detail) return request.message_page(http::status::not_found, request.t("not_found"));
+  const RunRow& run = detail->run;
+  const bool unresolved = run.hold_status() == "held";
+  data values;
+  values.set("id", std::to_string(run.id));
+  values.set("status", run.held() ? request.t("status_" + run.hold_status()) : "");
+  values.set("held_reason", run.held_reason);
+  values.set("held_at", run.held_at);
+  values.set("started_at", run.started_at);
+  values.set("entries_read", std::to_string(run.entries_read));
+  data refused{data::type::list};
+  for (const RefusedRow& entry : detail->refused) {
+    data row;
+    row.set("dn", entry.dn);
+    row.set("account", entry.account);
+    row.set("field", entry.field);
+    row.set("reason", entry.reason);
+    refused.push_back(row);
+  }
+  values.set("refused", refused);
+  values.set("has_refused", !detail->refused.empty());
+  values.set("items",
+             item_rows(detail->items, [&](const std::string& key) { return request.t(key); }));
+  // The database decides in the end; the page offers only what the person's roles allow.
+  values.set("can_release", unresolved && session.has_role("admin"));
+  values.set("can_discard",
+             unresolved && (session.has_role("reviewer") || session.has_role("admin")));
+  HttpResponse response =
+      request.page(http::status::ok, request.t("run_title") + " " + std::to_string(id), "run",
+                   values, notice, notice_kind);
+  response.result(status);
+  return response;
+}
+
+HttpResponse Console::resolve_run(Request& request, long long id, const std::string& action) {
+  const std::string& person = request.session->account;
+  try {
+    int moved = 0;
+    if (action == "release") {
+      moved = store_.release_run(person, id, request.field("note"));
+    } else if (action == "discard") {
+      moved = store_.discard_run(person, id, request.field("reason"));
+    } else {
+      return request.message_page(http::status::not_found, request.t("not_found"));
+    }
+    log_info(fmt::format("web: run {} {} by {}: {} items", id, action, person, moved));
+    std::string text = request.t("run_resolved");
+    if (const auto at = text.find("{{count}}"); at != std::string::npos)
+      text.replace(at, 9, std::to_string(moved));
+    return run_page(request, id, text, "success", 200);
+  } catch (const WebRefusal& refusal) {
+    log_info(
+        fmt::format("web: {} of run {} by {} refused: {}", action, id, person, refusal.what()));
+    switch (refusal.kind()) {
+      case WebRefusal::Kind::kNotAllowed:
+        return run_page(request, id, request.t("not_allowed"), "error", 403);
+      case WebRefusal::Kind::kNotFound:
+        return request.message_page(http::status::not_found, request.t("not_found"));
+      case WebRefusal::Kind::kStale:
+        return run_page(request, id, request.t("run_not_held"), "error", 409);
+      case WebRefusal::Kind::kInvalid:
+        return run_page(request, id, request.t("invalid") + " " + refusal.what(), "error", 422);
     }
   }
   return request.message_page(http::status::not_found, request.t("not_found"));

@@ -1,7 +1,7 @@
 // The console's pages and forms: login and logout, who I am, the reviewer's queue, one item
-// and the decisions on it. Every page with personal data needs a session; every POST needs
-// the session's CSRF token (the login form a token of its own); decisions go to the database
-// in the person's name (WebStore), which applies the rules.
+// and the decisions on it, held runs and their release or discard. Every page with personal data
+// needs a session; every POST needs the session's CSRF token (the login form a token of its own);
+// decisions go to the database in the person's name (WebStore), which applies the rules.
 #pragma once
 
 #include <chrono>
@@ -53,6 +53,10 @@ class Console {
   HttpResponse item_page(Request& request, long long id, const std::string& notice,
                          const std::string& notice_kind, unsigned status);
   HttpResponse decide(Request& request, long long id, const std::string& action);
+  HttpResponse runs(Request& request);
+  HttpResponse run_page(Request& request, long long id, const std::string& notice,
+                        const std::string& notice_kind, unsigned status);
+  HttpResponse resolve_run(Request& request, long long id, const std::string& action);
 
   ConsoleOptions options_;
   Authenticator& authenticator_;

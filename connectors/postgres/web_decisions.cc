@@ -87,4 +87,12 @@ int WebDecisions::failed(const std::string& person, long long item, int version,
                 reason);
 }
 
+int WebDecisions::release_run(const std::string& person, long long run, const std::string& note) {
+  return decide(connection_, "SELECT web_release_run($1, $2, $3)", person, run, note);
+}
+
+int WebDecisions::discard_run(const std::string& person, long long run, const std::string& reason) {
+  return decide(connection_, "SELECT web_discard_run($1, $2, $3)", person, run, reason);
+}
+
 }  // namespace valtuus

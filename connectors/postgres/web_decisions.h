@@ -54,6 +54,11 @@ class WebDecisions {
            const std::string& note);
   int failed(const std::string& person, long long item, int version, const std::string& reason);
 
+  // A held run (sql/011_web_runs.sql): release needs the admin role, discard a reviewer or an
+  // admin and a reason. Each returns how many held items moved. Throws WebRefusal.
+  int release_run(const std::string& person, long long run, const std::string& note);
+  int discard_run(const std::string& person, long long run, const std::string& reason);
+
  private:
   pqxx::connection& connection_;
 };

@@ -101,6 +101,21 @@ std::optional<ItemDetail> WebStore::item(long long id) {
   });
 }
 
+std::vector<RunRow> WebStore::held_runs() {
+  return with_connection(
+      *pool_, [&](pqxx::connection& connection) { return list_runs(connection, true, 200); });
+}
+
+std::optional<RunDetail> WebStore::run(long long id) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) -> std::optional<RunDetail> {
+    try {
+      return load_run(connection, id);
+    } catch (const DataError&) {
+      return std::nullopt;
+    }
+  });
+}
+
 std::string WebStore::record_login(const WebLogin& login) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     return WebDecisions(connection).record_login(login);
@@ -114,9 +129,23 @@ int WebStore::approve(const std::string& person, long long item, int version) {
 }
 
 int WebStore::reject(const std::string& person, long long item, int version,
+                     const std::string& reason, const std::optional<std::string>& exception_until) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).reject(person, item, version, reason, exception_until);
+  });
+}
+
+int WebStore::applied(const std::string& person, long long item, int version,
+                      const std::string& note) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).applied(person, item, version, note);
+  });
+}
+
+int WebStore::failed(const std::string& person, long long item, int version,
                      const std::string& reason) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
-    return WebDecisions(connection).reject(person, item, version, reason, std::nullopt);
+    return WebDecisions(connection).failed(person, item, version, reason);
   });
 }
 
@@ -125,6 +154,18 @@ int WebStore::done(const std::string& person, long long item, int version,
                    const std::optional<std::string>& valid_until, const std::string& note) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     return WebDecisions(connection).done(person, item, version, executed_at, valid_until, note);
+  });
+}
+
+int WebStore::release_run(const std::string& person, long long run, const std::string& note) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).release_run(person, run, note);
+  });
+}
+
+int WebStore::discard_run(const std::string& person, long long run, const std::string& reason) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).discard_run(person, run, reason);
   });
 }
 

@@ -11,6 +11,7 @@
 #include "connectors/postgres/item_detail.h"
 #include "connectors/postgres/item_queries.h"
 #include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/run_queries.h"
 #include "connectors/postgres/web_decisions.h"
 
 namespace valtuus {
@@ -43,12 +44,23 @@ class WebStore {
   // nullopt when there is no such item.
   std::optional<ItemDetail> item(long long id);
 
+  // Sync runs held by the guard and not yet resolved, newest first (valtuusctl runs list --held).
+  std::vector<RunRow> held_runs();
+  // One run with its items and refused entries; nullopt when there is no such run.
+  std::optional<RunDetail> run(long long id);
+
   std::string record_login(const WebLogin& login);
   int approve(const std::string& person, long long item, int version);
-  int reject(const std::string& person, long long item, int version, const std::string& reason);
+  // `exception_until`: an ISO date until which the rejection stands as an accepted exception.
+  int reject(const std::string& person, long long item, int version, const std::string& reason,
+             const std::optional<std::string>& exception_until = std::nullopt);
+  int applied(const std::string& person, long long item, int version, const std::string& note);
   int done(const std::string& person, long long item, int version,
            const std::optional<std::string>& executed_at,
            const std::optional<std::string>& valid_until, const std::string& note);
+  int failed(const std::string& person, long long item, int version, const std::string& reason);
+  int release_run(const std::string& person, long long run, const std::string& note);
+  int discard_run(const std::string& person, long long run, const std::string& reason);
 
   struct Pool;  // connections not in use (web_store.cc)
 

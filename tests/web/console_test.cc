@@ -22,6 +22,8 @@ using testing::http_request;
 using testing::HttpReply;
 
 const std::string kReviewers = "CN=Reviewers,OU=Groups,DC=kunta,DC=example";
+const std::string kSecurity = "CN=Security,OU=Groups,DC=kunta,DC=example";
+const std::string kAdmins = "CN=Admins,OU=Groups,DC=kunta,DC=example";
 
 class FixedDirectory : public Authenticator {
  public:
@@ -29,6 +31,12 @@ class FixedDirectory : public Authenticator {
                                               const std::string& password) override {
     if (account == "rauno" && password == "right horse") {
       return DirectoryPerson{"rauno", "Rauno Reviewer", "en", {kReviewers}};
+    }
+    if (account == "aino" && password == "admin horse") {
+      return DirectoryPerson{"aino", "Aino Admin", "en", {kAdmins}};
+    }
+    if (account == "sanna" && password == "security horse") {
+      return DirectoryPerson{"sanna", "Sanna Security", "en", {kSecurity}};
     }
     if (account == "ville" && password == "no groups") {
       return DirectoryPerson{"ville", "Ville", "fi", {}};
@@ -66,6 +74,8 @@ class ConsoleTest : public ::testing::Test {
     store_ = std::make_unique<WebStore>(DatabaseOptions{db_.conninfo() + " user=" + login, ""});
     ConsoleOptions options;
     options.role_groups.reviewer = kReviewers;
+    options.role_groups.security = kSecurity;
+    options.role_groups.admin = kAdmins;
     options.login_max_failures = 3;
     if (!trusted_proxy.empty()) {
       options.trusted_header = "X-Remote-User";
@@ -176,6 +186,67 @@ TEST_F(ConsoleTest, AReviewerApprovesRecordsDoneAndTheItemLeavesTheQueue) {
             2);
 }
 
+TEST_F(ConsoleTest, ARejectionKeepsItsUntilDate) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const HttpReply item = get("/items/2");
+  EXPECT_NE(item.body.find("name=\"until\""), std::string::npos) << item.body;
+  const HttpReply rejected = post(
+      "/items/2/reject", "csrf=" + csrf_of(item) + "&version=1&reason=agreed&until=2031-03-01");
+  ASSERT_EQ(rejected.status, 303) << rejected.body;
+  pqxx::read_transaction txn(admin_);
+  const auto row = txn.exec1(
+      "SELECT state, decided_by, (exception_until AT TIME ZONE 'UTC')::date::text "
+      "FROM change_item WHERE id = 2");
+  EXPECT_EQ(row[0].as<std::string>(), "rejected");
+  EXPECT_EQ(row[1].as<std::string>(), "rauno");
+  EXPECT_EQ(row[2].as<std::string>(), "2031-03-01");
+}
+
+TEST_F(ConsoleTest, AnApplicationIsRecordedAppliedThenFailed) {
+  {
+    pqxx::work txn(admin_);  // path 2: the organisation applies to DVV for the right to grant
+    txn.exec(
+        "INSERT INTO change_item (id, run_id, kind, state, mandate_id, reason, fingerprint) "
+        "VALUES (3, 1, 'org_apply', 'proposed', 'te', 'path 2', 'f3')");
+    txn.commit();
+  }
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const std::string csrf = csrf_of(get("/items/3"));
+  ASSERT_EQ(post("/items/3/approve", "csrf=" + csrf + "&version=1").status, 303);
+  HttpReply item = get("/items/3");
+  EXPECT_NE(item.body.find("id=\"applied\""), std::string::npos) << item.body;
+  ASSERT_EQ(post("/items/3/applied", "csrf=" + csrf + "&version=2&note=sent").status, 303);
+  item = get("/items/3");
+  EXPECT_EQ(item.body.find("id=\"applied\""), std::string::npos);  // applied once only
+  EXPECT_NE(item.body.find("id=\"failed\""), std::string::npos);
+  // A failure needs its reason: refused, and the item stays applied.
+  EXPECT_EQ(post("/items/3/failed", "csrf=" + csrf + "&version=3&reason=").status, 422);
+  // The page of version 2 is stale now.
+  EXPECT_EQ(post("/items/3/failed", "csrf=" + csrf + "&version=2&reason=DVV+refused").status, 409);
+  ASSERT_EQ(post("/items/3/failed", "csrf=" + csrf + "&version=3&reason=DVV+refused").status, 303);
+  pqxx::read_transaction txn(admin_);
+  const auto row = txn.exec1(
+      "SELECT state, applied_by, executed_by, execution_note FROM change_item WHERE id = 3");
+  EXPECT_EQ(row[0].as<std::string>(), "failed");
+  EXPECT_EQ(row[1].as<std::string>(), "rauno");
+  EXPECT_EQ(row[2].as<std::string>(), "rauno");
+  EXPECT_EQ(row[3].as<std::string>(), "DVV refused");
+  EXPECT_EQ(
+      txn.exec1("SELECT count(*) FROM audit_event WHERE item_id = 3 AND actor = 'rauno' "
+                "AND action IN ('item_applied', 'item_failed') AND details->>'via' = 'web'")[0]
+          .as<int>(),
+      2);
+}
+
+TEST_F(ConsoleTest, AGrantOffersNoApplied) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const std::string csrf = csrf_of(get("/items/1"));
+  ASSERT_EQ(post("/items/1/approve", "csrf=" + csrf + "&version=1").status, 303);
+  const HttpReply item = get("/items/1");
+  EXPECT_EQ(item.body.find("id=\"applied\""), std::string::npos);
+  EXPECT_NE(item.body.find("id=\"failed\""), std::string::npos);
+}
+
 TEST_F(ConsoleTest, AStaleApproveIsRefusedWithAClearMessageAndChangesNothing) {
   ASSERT_EQ(log_in("rauno", "right horse").status, 303);
   const std::string csrf = csrf_of(get("/items/2"));
@@ -246,6 +317,75 @@ TEST_F(ConsoleTest, TheLanguageSwitchChangesThePages) {
   const HttpReply queue = get("/");
   EXPECT_NE(queue.body.find("lang=\"sv\""), std::string::npos);
   EXPECT_NE(queue.body.find("Öppna ändringar"), std::string::npos);
+}
+
+// Run 3 is held with one held revoke (item 10) and one entry its read refused.
+class HeldRunTest : public ConsoleTest {
+ protected:
+  HeldRunTest() {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO sync_run (id, started_at, directory_source, snapshot_complete, "
+        "  entries_read, items_added, items_superseded, held_reason, held_at) "
+        "  VALUES (3, now(), 'test', true, 5, 1, 0, 'revokes 40% of grants', now());"
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  fingerprint) VALUES (10, 3, 'revoke', 'held', 'k-anna', 'te', 'left', 'f10');"
+        "SELECT record_refused_entries(3, ARRAY['CN=Bo,OU=Staff,DC=kunta,DC=example'], "
+        "  ARRAY['bo'], ARRAY['title'], ARRAY['longer than 1024 characters']);");
+    txn.commit();
+  }
+};
+
+TEST_F(HeldRunTest, TheHeldRunIsListedAndShownWithItsRefusedEntries) {
+  ASSERT_EQ(log_in("sanna", "security horse").status, 303);
+  const HttpReply list = get("/runs");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_NE(list.body.find("href=\"/runs/3\""), std::string::npos) << list.body;
+  EXPECT_EQ(list.body.find("href=\"/runs/1\""), std::string::npos);  // not held
+  const HttpReply run = get("/runs/3");
+  ASSERT_EQ(run.status, 200);
+  EXPECT_NE(run.body.find("revokes 40% of grants"), std::string::npos);
+  EXPECT_NE(run.body.find("longer than 1024 characters"), std::string::npos) << run.body;
+  EXPECT_NE(run.body.find("href=\"/items/10\""), std::string::npos);
+  // Security reads only: no form, and a hand-made POST is refused by the database.
+  EXPECT_EQ(run.body.find("id=\"release\""), std::string::npos);
+  EXPECT_EQ(run.body.find("id=\"discard\""), std::string::npos);
+  EXPECT_EQ(post("/runs/3/discard", "csrf=" + csrf_of(run) + "&reason=no").status, 403);
+  EXPECT_EQ(get("/runs/99").status, 404);
+}
+
+TEST_F(HeldRunTest, AReviewerMayDiscardButNotRelease) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const HttpReply run = get("/runs/3");
+  EXPECT_EQ(run.body.find("id=\"release\""), std::string::npos);
+  EXPECT_NE(run.body.find("id=\"discard\""), std::string::npos);
+  const std::string csrf = csrf_of(run);
+  EXPECT_EQ(post("/runs/3/release", "csrf=" + csrf + "&note=x").status, 403);
+  EXPECT_EQ(post("/runs/3/discard", "csrf=" + csrf + "&reason=").status, 422);
+  const HttpReply discarded = post("/runs/3/discard", "csrf=" + csrf + "&reason=wrong+OU");
+  EXPECT_EQ(discarded.status, 200) << discarded.body;
+  EXPECT_EQ(discarded.body.find("id=\"discard\""), std::string::npos);  // resolved now
+  EXPECT_EQ(get("/runs").body.find("href=\"/runs/3\""), std::string::npos);
+  pqxx::read_transaction txn(admin_);
+  EXPECT_EQ(txn.exec1("SELECT state FROM change_item WHERE id = 10")[0].as<std::string>(),
+            "discarded");
+}
+
+TEST_F(HeldRunTest, AnAdministratorReleasesAndTheItemsGoToTheQueue) {
+  ASSERT_EQ(log_in("aino", "admin horse").status, 303);
+  const HttpReply run = get("/runs/3");
+  ASSERT_NE(run.body.find("id=\"release\""), std::string::npos) << run.body;
+  const HttpReply released = post("/runs/3/release", "csrf=" + csrf_of(run) + "&note=checked");
+  EXPECT_EQ(released.status, 200) << released.body;
+  EXPECT_NE(released.body.find("1 items moved"), std::string::npos) << released.body;
+  // A second release (another tab) is refused and changes nothing.
+  EXPECT_EQ(post("/runs/3/release", "csrf=" + csrf_of(run) + "&note=again").status, 422);
+  pqxx::read_transaction txn(admin_);
+  const auto row = txn.exec1(
+      "SELECT i.state, r.released_by FROM change_item i JOIN sync_run r ON r.id = i.run_id "
+      "WHERE i.id = 10");
+  EXPECT_EQ(row[0].as<std::string>(), "proposed");
+  EXPECT_EQ(row[1].as<std::string>(), "aino");
 }
 
 class ProxyLoginTest : public ConsoleTest {
