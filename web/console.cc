@@ -11,6 +11,7 @@
 #include "web/http_forms.h"
 #include "web/page_renderer.h"
 #include "web/random_token.h"
+#include "web/security_pages.h"
 #include "web/web_app.h"
 
 namespace http = boost::beast::http;
@@ -175,6 +176,7 @@ HttpResponse Console::route(Request& request) {
       return decide(request, *id, rest.substr(slash + 1));
   }
   if (path == "/runs" && get) return runs(request);
+  if (path.starts_with("/security/") && get) return security_report(request, path.substr(10));
   if (path.starts_with("/runs/")) {
     const std::string rest = path.substr(6);
     const auto slash = rest.find('/');
@@ -549,6 +551,77 @@ HttpResponse Console::resolve_run(Request& request, long long id, const std::str
     }
   }
   return request.message_page(http::status::not_found, request.t("not_found"));
+}
+
+HttpResponse Console::security_report(Request& request, const std::string& name) {
+  const WebSession& session = *request.session;
+  if (!session.has_role("security") && !session.has_role("admin"))
+    return request.message_page(http::status::forbidden, request.t("not_allowed"), "/me");
+  auto& q = request.query;
+  ReportFilter filter;
+  if (!q["department"].empty()) filter.department = q["department"];
+  if (!q["theme"].empty()) filter.theme = q["theme"];
+  int within = 60;
+  std::vector<std::pair<std::string, ReportTable>> tables;  // caption key, table
+  if (name == "leavers") {
+    tables.emplace_back("", leavers_table(store_.leavers(filter, options_.leavers_ous)));
+  } else if (name == "sla") {
+    const SlaReport sla = store_.sla(filter, options_.sla.path1_days, options_.sla.path2_days, 90);
+    tables.emplace_back("", sla_items_table(sla));
+    tables.emplace_back("sla_paths", sla_paths_table(sla));
+  } else if (name == "expiring") {
+    if (!q["within"].empty()) {
+      const auto days = number<int>(q["within"]);
+      if (!days || *days < 0 || *days > 9131)
+        return request.message_page(http::status::bad_request, request.t("invalid"));
+      within = *days;
+    }
+    tables.emplace_back("", expiring_table(store_.expiring(filter, within)));
+  } else {
+    return request.message_page(http::status::not_found, request.t("not_found"));
+  }
+  if (q["format"] == "csv") {
+    HttpResponse response{http::status::ok, request.raw.version()};
+    response.set(http::field::content_type, "text/csv; charset=utf-8");
+    response.set(http::field::content_disposition,
+                 "attachment; filename=\"valtuus-" + name + ".csv\"");
+    response.set(http::field::cache_control, "no-store");
+    response.body() = csv_document(tables[0].second.fields, tables[0].second.rows);
+    return response;
+  }
+  data values;
+  const std::string path = "/security/" + name;
+  values.set("path", path);
+  values.set("department", q["department"]);
+  values.set("theme", q["theme"]);
+  values.set("has_within", name == "expiring");
+  values.set("within", std::to_string(within));
+  std::string csv_link = path + "?format=csv";
+  for (const char* key : {"department", "theme", "within"}) {
+    if (!q[key].empty()) csv_link += std::string("&") + key + "=" + url_encode(q[key]);
+  }
+  values.set("csv_link", csv_link);
+  data list{data::type::list};
+  for (const auto& [caption, table] : tables) {
+    data entry;
+    entry.set("caption", caption.empty() ? "" : request.t(caption));
+    data headers{data::type::list};
+    for (const auto& field : table.fields) headers.push_back(request.t("col_" + field));
+    entry.set("headers", headers);
+    data rows{data::type::list};
+    for (const auto& row : table.rows) {
+      data cells{data::type::list};
+      for (const auto& cell : row) cells.push_back(cell.text);
+      data r;
+      r.set("cells", cells);
+      rows.push_back(r);
+    }
+    entry.set("rows", rows);
+    entry.set("has_rows", !table.rows.empty());
+    list.push_back(entry);
+  }
+  values.set("tables", list);
+  return request.page(http::status::ok, request.t("report_" + name), "report", values);
 }
 
 }  // namespace valtuus

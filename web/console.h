@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
+#include "common/sla_options.h"
 #include "connectors/postgres/web_store.h"
 #include "web/authenticator.h"
 #include "web/http_types.h"
@@ -22,6 +24,9 @@ struct ConsoleOptions {
   int login_max_failures = 5;
   std::chrono::seconds login_failure_window{15 * 60};
   int page_size = 50;
+  // For the security pages, as valtuusctl report reads them (sla.*, reconcile.leavers_ou).
+  SlaTargets sla;
+  std::vector<std::string> leavers_ous;
   // Single sign-on: the reverse proxy names the person in this header; accepted only from
   // this address. Both empty: logins by password only.
   std::string trusted_header;
@@ -56,6 +61,8 @@ class Console {
   HttpResponse runs(Request& request);
   HttpResponse run_page(Request& request, long long id, const std::string& notice,
                         const std::string& notice_kind, unsigned status);
+  // /security/leavers, /security/sla, /security/expiring; ?format=csv downloads the rows.
+  HttpResponse security_report(Request& request, const std::string& name);
   HttpResponse resolve_run(Request& request, long long id, const std::string& action);
 
   ConsoleOptions options_;

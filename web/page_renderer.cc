@@ -38,6 +38,9 @@ std::string render_page(const PageFrame& frame, std::string_view template_name,
     kainjow::mustache::data session;
     session.set("csrf", frame.session->csrf);
     session.set("display_name", frame.session->display_name);
+    // The security pages' links, for those whose roles may open them.
+    session.set("sees_reports",
+                frame.session->has_role("security") || frame.session->has_role("admin"));
     layout.set("session", session);
     data.set("csrf", frame.session->csrf);
   }

@@ -1,5 +1,7 @@
 #include "web/web_settings.h"
 
+#include "common/reconcile_options.h"
+#include "common/sla_options.h"
 #include "web/console_options.h"
 
 namespace po = boost::program_options;
@@ -19,6 +21,8 @@ ConfigurationSources web_configuration_sources() {
   // clang-format on
   sources.shared.add(web_options_description())
       .add(console_options_description())
+      .add(sla_options_description())
+      .add(reconcile_options_description())
       .add(ldap_options_description())
       .add(database_options_description());
   sources.default_config_file = "/etc/valtuus/valtuus-web.conf";
@@ -26,8 +30,12 @@ ConfigurationSources web_configuration_sources() {
 }
 
 WebSettings web_settings_from(const po::variables_map& vm) {
-  return WebSettings{web_options_from(vm), console_options_from(vm), ldap_options_from(vm),
-                     database_options_from(vm)};
+  WebSettings settings{web_options_from(vm), console_options_from(vm), ldap_options_from(vm),
+                       database_options_from(vm)};
+  // The security pages show what valtuusctl report shows, by the same settings.
+  settings.console.sla = sla_targets_from(vm);
+  settings.console.leavers_ous = leaver_rules_from(vm).leavers_ous;
+  return settings;
 }
 
 }  // namespace valtuus

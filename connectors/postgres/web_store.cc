@@ -116,6 +116,29 @@ std::optional<RunDetail> WebStore::run(long long id) {
   });
 }
 
+std::vector<LeaverRow> WebStore::leavers(const ReportFilter& filter,
+                                         const std::vector<std::string>& leavers_ous) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    ReportSnapshot txn(connection);
+    return leavers_report(txn, filter, std::nullopt, leavers_ous);
+  });
+}
+
+SlaReport WebStore::sla(const ReportFilter& filter, int path1_days, int path2_days,
+                        int period_days) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    ReportSnapshot txn(connection);
+    return sla_report(txn, filter, path1_days, path2_days, period_days);
+  });
+}
+
+std::vector<ExpiringRow> WebStore::expiring(const ReportFilter& filter, int within_days) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    ReportSnapshot txn(connection);
+    return expiring_report(txn, filter, within_days);
+  });
+}
+
 std::string WebStore::record_login(const WebLogin& login) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     return WebDecisions(connection).record_login(login);

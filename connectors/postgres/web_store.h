@@ -11,6 +11,7 @@
 #include "connectors/postgres/item_detail.h"
 #include "connectors/postgres/item_queries.h"
 #include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/report_queries.h"
 #include "connectors/postgres/run_queries.h"
 #include "connectors/postgres/web_decisions.h"
 
@@ -48,6 +49,13 @@ class WebStore {
   std::vector<RunRow> held_runs();
   // One run with its items and refused entries; nullopt when there is no such run.
   std::optional<RunDetail> run(long long id);
+
+  // The oversight reports of valtuusctl report leavers | sla | expiring, each read from one
+  // snapshot by the same queries (report_queries.h).
+  std::vector<LeaverRow> leavers(const ReportFilter& filter,
+                                 const std::vector<std::string>& leavers_ous);
+  SlaReport sla(const ReportFilter& filter, int path1_days, int path2_days, int period_days);
+  std::vector<ExpiringRow> expiring(const ReportFilter& filter, int within_days);
 
   std::string record_login(const WebLogin& login);
   int approve(const std::string& person, long long item, int version);

@@ -388,6 +388,74 @@ TEST_F(HeldRunTest, AnAdministratorReleasesAndTheItemsGoToTheQueue) {
   EXPECT_EQ(row[1].as<std::string>(), "aino");
 }
 
+// Leo left 12 days ago and still holds Kela-asiat, ending in 30 days; his name starts as a
+// spreadsheet formula would.
+class SecurityPagesTest : public ConsoleTest {
+ protected:
+  SecurityPagesTest() {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO employee (key, account, display_name, department, status, left_at, "
+        "  last_seen_run) VALUES ('k-leo', 'leo', '=Leo, Lahtinen', 'Tekninen', 'left', "
+        "  now() - interval '12 days 1 hour', 1);"
+        "INSERT INTO grant_ledger (employee_key, mandate_id, valid_from, valid_until, source) "
+        "  VALUES ('k-leo', 'kela', current_date - 100, current_date + 30, 'import');");
+    txn.commit();
+  }
+};
+
+TEST_F(SecurityPagesTest, SecuritySeesLeaversWithDaysOpenAndDownloadsTheCsv) {
+  ASSERT_EQ(log_in("sanna", "security horse").status, 303);
+  const HttpReply page = get("/security/leavers");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("<td>leo</td>"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("<td>12</td>"), std::string::npos) << page.body;  // days open
+  EXPECT_NE(page.body.find("Days open"), std::string::npos);
+  // The department filter is the report's: another department shows no one.
+  EXPECT_EQ(get("/security/leavers?department=Muu").body.find("<td>leo</td>"), std::string::npos);
+
+  const HttpReply csv = get("/security/leavers?format=csv&department=tekninen");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(csv.header("content-disposition").find("attachment"), std::string::npos);
+  EXPECT_EQ(csv.header("cache-control"), "no-store");
+  EXPECT_TRUE(csv.body.starts_with(
+      "account,name,department,why,left_at,days_open,mandate,mandate_name_fi,valid_until,"
+      "revoke_item,revoke_state,revoke_age_days\r\n"))
+      << csv.body;
+  // Quoted for the comma, and not a formula for a spreadsheet.
+  EXPECT_NE(csv.body.find("leo,\"'=Leo, Lahtinen\",Tekninen,left,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",12,kela,"), std::string::npos) << csv.body;
+}
+
+TEST_F(SecurityPagesTest, ExpiringAndSlaShowTheReportsRows) {
+  ASSERT_EQ(log_in("aino", "admin horse").status, 303);  // administrators see them too
+  HttpReply expiring = get("/security/expiring?within=45");
+  ASSERT_EQ(expiring.status, 200);
+  EXPECT_NE(expiring.body.find("<td>leo</td>"), std::string::npos) << expiring.body;
+  EXPECT_NE(expiring.body.find("<td>30</td>"), std::string::npos);  // days left
+  expiring = get("/security/expiring?within=10");
+  EXPECT_EQ(expiring.body.find("<td>leo</td>"), std::string::npos);
+  EXPECT_EQ(get("/security/expiring?within=-1").status, 400);
+
+  const HttpReply sla = get("/security/sla");
+  ASSERT_EQ(sla.status, 200);
+  // Items 1 and 2 are open on path 1, target 3 days by default.
+  EXPECT_NE(sla.body.find("<a href=\"/security/sla?format=csv\""), std::string::npos);
+  const HttpReply csv = get("/security/sla?format=csv");
+  EXPECT_TRUE(csv.body.starts_with("id,kind,state,path,"));
+  EXPECT_NE(csv.body.find("1,grant,proposed,1,anna,Elinkeinoasiat,kela,0,3,false"),
+            std::string::npos)
+      << csv.body;
+}
+
+TEST_F(SecurityPagesTest, AReviewerDoesNotSeeTheSecurityPages) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  EXPECT_EQ(get("/").body.find("/security/leavers"), std::string::npos);
+  EXPECT_EQ(get("/security/leavers").status, 403);
+  EXPECT_EQ(get("/security/leavers?format=csv").status, 403);
+}
+
 class ProxyLoginTest : public ConsoleTest {
  protected:
   ProxyLoginTest() : ConsoleTest("127.0.0.1") {}
