@@ -175,6 +175,7 @@ HttpResponse Console::route(Request& request) {
     if (id && slash != std::string::npos && post)
       return decide(request, *id, rest.substr(slash + 1));
   }
+  if (path == "/bulk/approve" && post) return bulk_approve(request);
   if (path == "/runs" && get) return runs(request);
   if (path.starts_with("/security/") && get) return security_report(request, path.substr(10));
   if (path.starts_with("/runs/")) {
@@ -323,10 +324,14 @@ HttpResponse Console::queue(Request& request) {
   values.set("department", q["department"]);
   values.set("theme", q["theme"]);
   values.set("older", q["older"]);
+  const bool decides = session.has_role("reviewer") || session.has_role("admin");
+  values.set("can_bulk", decides);
   data items{data::type::list};
   for (const ItemRow& row : result.items) {
     data item;
     item.set("id", std::to_string(row.id));
+    item.set("version", std::to_string(row.version));
+    item.set("selectable", row.state == "proposed");
     item.set("kind", request.t("kind_" + row.kind));
     item.set("state", request.t("state_" + row.state));
     item.set("person", row.account.empty() ? "" : row.display_name + " (" + row.account + ")");
@@ -349,6 +354,11 @@ HttpResponse Console::queue(Request& request) {
   if (result.has_next) values.set("next", page_link(filter.page + 1));
   std::string notice;
   if (q["notice"] == "saved") notice = request.t("decision_saved");
+  if (const auto count = number<int>(q["approved"])) {
+    notice = request.t("bulk_saved");
+    if (const auto at = notice.find("{{count}}"); at != std::string::npos)
+      notice.replace(at, 9, std::to_string(*count));
+  }
   return request.page(http::status::ok, request.t("queue_title"), "queue", values, notice,
                       "success");
 }
@@ -622,6 +632,64 @@ HttpResponse Console::security_report(Request& request, const std::string& name)
   }
   values.set("tables", list);
   return request.page(http::status::ok, request.t("report_" + name), "report", values);
+}
+
+// Two steps: the queue's form shows what was selected for one confirmation; the confirmation
+// approves exactly those (item, version) pairs with the comment, all or nothing.
+HttpResponse Console::bulk_approve(Request& request) {
+  const std::string& person = request.session->account;
+  std::vector<std::pair<long long, int>> selected;
+  for (const auto& [name, value] : request.form) {
+    if (!name.starts_with("item-")) continue;
+    const auto id = number<long long>(name.substr(5));
+    const auto version = number<int>(value);
+    if (!id || !version)
+      return request.message_page(http::status::bad_request, request.t("invalid"));
+    selected.emplace_back(*id, *version);
+  }
+  const std::string comment = request.field("comment");
+  if (selected.empty() || comment.find_first_not_of(" \t") == std::string::npos)
+    return request.message_page(http::status::unprocessable_entity, request.t("bulk_none"));
+  if (request.field("confirm") == "1") {
+    try {
+      const int approved = store_.approve_all(person, selected, comment);
+      log_info(fmt::format("web: {} approved {} items together", person, approved));
+      return request.redirect("/?approved=" + std::to_string(approved));
+    } catch (const WebRefusal& refusal) {
+      log_info(fmt::format("web: bulk approve by {} refused: {}", person, refusal.what()));
+      const auto status =
+          refusal.kind() == WebRefusal::Kind::kStale        ? http::status::conflict
+          : refusal.kind() == WebRefusal::Kind::kNotAllowed ? http::status::forbidden
+          : refusal.kind() == WebRefusal::Kind::kNotFound   ? http::status::not_found
+                                                            : http::status::unprocessable_entity;
+      const std::string why = refusal.kind() == WebRefusal::Kind::kStale
+                                  ? request.t("stale") + " " + refusal.what()
+                                  : refusal.what();
+      return request.message_page(status, request.t("bulk_refused") + " " + why);
+    }
+  }
+  data items{data::type::list};
+  for (const auto& [id, version] : selected) {
+    const auto item = store_.item(id);
+    if (!item) return request.message_page(http::status::not_found, request.t("not_found"));
+    const ItemRow& row = item->row;
+    data entry;
+    entry.set("id", std::to_string(id));
+    // The version the queue showed, not the current one: a change meanwhile is refused.
+    entry.set("version", std::to_string(version));
+    entry.set("kind", request.t("kind_" + row.kind));
+    entry.set("person", row.account.empty() ? "" : row.display_name + " (" + row.account + ")");
+    entry.set("theme", row.mandate_name_fi + " (" + row.mandate + ")");
+    items.push_back(entry);
+  }
+  std::string text = request.t("bulk_confirm_text");
+  if (const auto at = text.find("{{count}}"); at != std::string::npos)
+    text.replace(at, 9, std::to_string(selected.size()));
+  data values;
+  values.set("items", items);
+  values.set("comment", comment);
+  values.set("confirm_text", text);
+  return request.page(http::status::ok, request.t("bulk_confirm_title"), "bulk", values);
 }
 
 }  // namespace valtuus

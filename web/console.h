@@ -58,6 +58,7 @@ class Console {
   HttpResponse item_page(Request& request, long long id, const std::string& notice,
                          const std::string& notice_kind, unsigned status);
   HttpResponse decide(Request& request, long long id, const std::string& action);
+  HttpResponse bulk_approve(Request& request);
   HttpResponse runs(Request& request);
   HttpResponse run_page(Request& request, long long id, const std::string& notice,
                         const std::string& notice_kind, unsigned status);

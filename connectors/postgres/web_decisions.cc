@@ -87,6 +87,18 @@ int WebDecisions::failed(const std::string& person, long long item, int version,
                 reason);
 }
 
+int WebDecisions::approve_all(const std::string& person,
+                              const std::vector<std::pair<long long, int>>& items,
+                              const std::string& comment) {
+  std::vector<long long> ids, versions;
+  for (const auto& [id, version] : items) {
+    ids.push_back(id);
+    versions.push_back(version);
+  }
+  return decide(connection_, "SELECT web_approve_items($1, $2::bigint[], $3::integer[], $4)",
+                person, number_array_literal(ids), number_array_literal(versions), comment);
+}
+
 int WebDecisions::release_run(const std::string& person, long long run, const std::string& note) {
   return decide(connection_, "SELECT web_release_run($1, $2, $3)", person, run, note);
 }

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace valtuus {
@@ -53,6 +54,11 @@ class WebDecisions {
            const std::optional<std::string>& valid_until,  // ISO date; absent: the theme's
            const std::string& note);
   int failed(const std::string& person, long long item, int version, const std::string& reason);
+
+  // Approves every (item, version) of `items` with one comment, all or nothing: the refusal of
+  // any one (stale, four eyes, held) approves none and names that item. Returns the count.
+  int approve_all(const std::string& person, const std::vector<std::pair<long long, int>>& items,
+                  const std::string& comment);
 
   // A held run (sql/011_web_runs.sql): release needs the admin role, discard a reviewer or an
   // admin and a reason. Each returns how many held items moved. Throws WebRefusal.

@@ -180,6 +180,14 @@ int WebStore::done(const std::string& person, long long item, int version,
   });
 }
 
+int WebStore::approve_all(const std::string& person,
+                          const std::vector<std::pair<long long, int>>& items,
+                          const std::string& comment) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).approve_all(person, items, comment);
+  });
+}
+
 int WebStore::release_run(const std::string& person, long long run, const std::string& note) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     return WebDecisions(connection).release_run(person, run, note);

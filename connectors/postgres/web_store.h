@@ -67,6 +67,8 @@ class WebStore {
            const std::optional<std::string>& executed_at,
            const std::optional<std::string>& valid_until, const std::string& note);
   int failed(const std::string& person, long long item, int version, const std::string& reason);
+  int approve_all(const std::string& person, const std::vector<std::pair<long long, int>>& items,
+                  const std::string& comment);
   int release_run(const std::string& person, long long run, const std::string& note);
   int discard_run(const std::string& person, long long run, const std::string& reason);
 

@@ -319,6 +319,53 @@ TEST_F(ConsoleTest, TheLanguageSwitchChangesThePages) {
   EXPECT_NE(queue.body.find("Öppna ändringar"), std::string::npos);
 }
 
+TEST_F(ConsoleTest, BulkApproveShowsTheSelectionOnceThenApprovesItAll) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const HttpReply queue = get("/");
+  EXPECT_NE(queue.body.find("name=\"item-1\" value=\"1\""), std::string::npos) << queue.body;
+  const std::string csrf = csrf_of(queue);
+  // Nothing selected, or no comment: refused before any confirmation.
+  EXPECT_EQ(post("/bulk/approve", "csrf=" + csrf + "&comment=ok").status, 422);
+  EXPECT_EQ(post("/bulk/approve", "csrf=" + csrf + "&item-1=1&comment=+").status, 422);
+
+  const HttpReply confirm =
+      post("/bulk/approve", "csrf=" + csrf + "&item-1=1&item-2=1&comment=HR+list");
+  ASSERT_EQ(confirm.status, 200) << confirm.body;
+  EXPECT_NE(confirm.body.find("these 2 items"), std::string::npos) << confirm.body;
+  EXPECT_NE(confirm.body.find("id=\"bulk-confirm\""), std::string::npos);
+  {
+    pqxx::read_transaction txn(admin_);  // the first step changes nothing
+    EXPECT_EQ(txn.exec1("SELECT count(*) FROM change_item WHERE state = 'approved'")[0].as<int>(),
+              0);
+  }
+  const HttpReply done =
+      post("/bulk/approve", "csrf=" + csrf + "&confirm=1&item-1=1&item-2=1&comment=HR+list");
+  ASSERT_EQ(done.status, 303) << done.body;
+  EXPECT_NE(get(done.header("location")).body.find("Approved: 2 items."), std::string::npos);
+  pqxx::read_transaction txn(admin_);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM change_item WHERE state = 'approved' "
+                      "AND decided_by = 'rauno'")[0]
+                .as<int>(),
+            2);
+}
+
+TEST_F(ConsoleTest, AStaleBulkConfirmationApprovesNothing) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const std::string csrf = csrf_of(get("/"));
+  {
+    pqxx::work txn(admin_);  // someone rejected item 2 after the queue was shown
+    txn.exec("UPDATE change_item SET state = 'rejected', version = 2 WHERE id = 2");
+    txn.commit();
+  }
+  const HttpReply stale =
+      post("/bulk/approve", "csrf=" + csrf + "&confirm=1&item-1=1&item-2=1&comment=ok");
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_NE(stale.body.find("Nothing was approved"), std::string::npos) << stale.body;
+  pqxx::read_transaction txn(admin_);
+  EXPECT_EQ(txn.exec1("SELECT state FROM change_item WHERE id = 1")[0].as<std::string>(),
+            "proposed");
+}
+
 // Run 3 is held with one held revoke (item 10) and one entry its read refused.
 class HeldRunTest : public ConsoleTest {
  protected:

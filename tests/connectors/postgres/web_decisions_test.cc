@@ -205,6 +205,46 @@ TEST_F(WebDecisionsTest, TheStateMachineAndValuesAreCheckedAsForValtuusctl) {
             Kind::kInvalid);  // more than 25 years ahead
 }
 
+// Bulk approve (sql/011_web_runs.sql): each item bound to its version, all or nothing.
+TEST_F(WebDecisionsTest, BulkApproveApprovesAllWithOneCommentOrNone) {
+  login("rita", {"reviewer"});
+  login("sanna", {"security"});
+  EXPECT_EQ(refusal([&] {
+              web_->approve_all("sanna", {{1, 1}, {4, 1}}, "ok");
+            }),
+            Kind::kNotAllowed);
+  EXPECT_EQ(refusal([&] { web_->approve_all("rita", {{1, 1}, {4, 1}}, " "); }), Kind::kInvalid);
+  EXPECT_EQ(refusal([&] { web_->approve_all("rita", {}, "ok"); }), Kind::kInvalid);
+  EXPECT_EQ(refusal([&] { web_->approve_all("rita", {{1, 1}, {1, 1}}, "ok"); }), Kind::kInvalid);
+  // Rita's own order among them: four eyes refuses it, and the others are not approved either.
+  EXPECT_EQ(refusal([&] {
+              web_->approve_all("rita", {{1, 1}, {3, 1}, {4, 1}}, "ok");
+            }),
+            Kind::kNotAllowed);
+  // A held item, or a version the page no longer shows, likewise.
+  EXPECT_EQ(refusal([&] { web_->approve_all("rita", {{1, 1}, {2, 1}}, "ok"); }), Kind::kInvalid);
+  EXPECT_EQ(refusal([&] { web_->approve_all("rita", {{1, 1}, {4, 7}}, "ok"); }), Kind::kStale);
+  EXPECT_NE(last_message_.find("item 4"), std::string::npos) << last_message_;
+  EXPECT_EQ(item(1)[0].as<std::string>(), "proposed");
+  EXPECT_EQ(item(4)[0].as<std::string>(), "proposed");
+
+  EXPECT_EQ(web_->approve_all("rita", {{1, 1}, {4, 1}}, "checked against HR's list"), 2);
+  EXPECT_EQ(item(1)[0].as<std::string>(), "approved");
+  EXPECT_EQ(item(1)[2].as<std::string>(), "rita");
+  EXPECT_EQ(item(4)[0].as<std::string>(), "approved");
+  pqxx::read_transaction txn(admin_);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM audit_event WHERE action = 'item_approved' "
+                      "AND actor = 'rita' AND details->>'via' = 'web'")[0]
+                .as<int>(),
+            2);
+  const auto together = txn.exec1(
+      "SELECT actor, details->>'comment', details->'items' = '[1, 4]'::jsonb FROM audit_event "
+      "WHERE action = 'items_approved_together'");
+  EXPECT_EQ(together[0].as<std::string>(), "rita");
+  EXPECT_EQ(together[1].as<std::string>(), "checked against HR's list");
+  EXPECT_TRUE(together[2].as<bool>());
+}
+
 TEST_F(WebDecisionsTest, ValtuusctlStillStampsItsLoginAndWritesNoVia) {
   EXPECT_EQ(testing::try_sql(as(reviewer_login_), "SELECT approve_item(1, 1)"), "");
   EXPECT_EQ(item(1)[2].as<std::string>(), reviewer_login_);
