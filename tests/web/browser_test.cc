@@ -53,6 +53,8 @@ TEST(Browser, AReviewerWorksThroughTheConsoleInChromium) {
        "--directory.uri=" + ldap.uri, "--directory.bind_dn=" + ldap.bind_dn,
        "--directory.password_file=" + ldap.password_file, "--directory.base=" + dir.base(),
        "--directory.ca_file=" + ldap.ca_file, "--web.reviewer_group=" + reviewers,
+       // The same group gives the security role too, so one login walks the security pages.
+       "--web.security_group=" + reviewers,
        "--database.conninfo=" + db.conninfo() + " user=" + login},
       {"VALTUUS_ALLOW_ROOT=1"});
   ASSERT_TRUE(web.wait_for_err("listening on", 10s)) << web.err();

@@ -86,6 +86,16 @@ try {
   const item2 = await visit(page, '08-item-after-forgery');
   expect(item2.includes('id="done"'), 'item 2 still waiting to be done');
 
+  // The held runs (none here) and a security page with its CSV download.
+  await page.click('a[href="/runs"]');
+  await visit(page, '09-runs');
+  await page.click('a[href="/security/leavers"]');
+  const leavers = await visit(page, '09-leavers');
+  expect(leavers.includes('id="csv"'), 'the leavers page offers its CSV');
+  const csv = await page.request.get(base + '/security/leavers?format=csv');
+  expect((await csv.text()).startsWith('account,name,department,why,left_at,days_open,'),
+         'the leavers CSV has the report\'s fields');
+
   await page.goto(base + '/me');
   await visit(page, '09-me');
   await page.click('a[lang=sv]');
