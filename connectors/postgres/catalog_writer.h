@@ -1,5 +1,5 @@
 // Writes the policy's catalog of mandate themes inside the run's transaction, through
-// sync_write_catalog() (sql/007_sync_writes.sql): one statement, and only themes that are new
+// sync_write_catalog() (sql/009_sync_writes.sql): one statement, and only themes that are new
 // or differ are written.
 #pragma once
 

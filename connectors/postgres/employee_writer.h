@@ -1,5 +1,5 @@
 // Writes the employees as this read saw them, inside the run's transaction, through
-// sync_write_employees() (sql/007_sync_writes.sql): only the rows whose values changed since the
+// sync_write_employees() (sql/009_sync_writes.sql): only the rows whose values changed since the
 // daemon last wrote them go to the database (COPY into a staging table, then one function), so
 // an unchanged directory writes no employee row and any directory costs a fixed number of
 // statements.

@@ -1,5 +1,5 @@
 // Writes a plan's items inside the run's transaction, through the database's functions
-// (sql/007_sync_writes.sql): the superseded ones in one call, the new ones with COPY into a
+// (sql/009_sync_writes.sql): the superseded ones in one call, the new ones with COPY into a
 // staging table and one call, so that a plan of 100,000 items costs about what a raw COPY of
 // its rows costs, and the daemon needs no write privilege on change_item.
 #pragma once

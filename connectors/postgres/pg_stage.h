@@ -1,5 +1,5 @@
 // Session-temporary staging tables for the daemon's bulk writes: rows go in with COPY (cheap at
-// any size), then one SECURITY DEFINER function reads them (sql/007_sync_writes.sql).
+// any size), then one SECURITY DEFINER function reads them (sql/009_sync_writes.sql).
 #pragma once
 
 #include <pqxx/pqxx>

@@ -40,7 +40,7 @@ std::vector<RunRow> list_runs(pqxx::connection& connection, bool held_only, int 
 // The run, the items it added and those it superseded (each in the order of the plan:
 // revocations first, then by department and name), read in one snapshot. Throws DataError when the
 // run does not exist.
-// A refused directory entry and field as the run recorded it (sql/007_refused_entries.sql).
+// A refused directory entry and field as the run recorded it (sql/008_refused_entries.sql).
 struct RefusedRow {
   std::string dn, account, field, reason;
 };

@@ -125,7 +125,7 @@ RunRecord SyncStore::sync(const Snapshot& snapshot, const Policy& policy, const 
     details["held_reason"] = verdict.reason;
     details["supersedes_deferred"] = record.supersedes_deferred;
   }
-  // Every write below goes through a function of sql/007_sync_writes.sql that checks it and
+  // Every write below goes through a function of sql/009_sync_writes.sql that checks it and
   // writes its audit event; the daemon's role holds no write privilege on the tables.
   record.run_id =
       txn.exec_params1(

@@ -1,5 +1,5 @@
 // What the web console asks of the database: record a person's login and their roles, and
-// decide on items for that person (sql/007_web.sql). The database checks the roles, the
+// decide on items for that person (sql/010_web.sql). The database checks the roles, the
 // version seen, four eyes and held runs; this layer turns its refusals into WebRefusal, so
 // that the console can answer each kind in words and never sees SQL or pqxx.
 #pragma once

@@ -1,5 +1,5 @@
 // The daemon's login writes no table directly: every write of a sync run goes through the
-// functions of sql/007_sync_writes.sql, which check it and write its audit event. Tried on every
+// functions of sql/009_sync_writes.sql, which check it and write its audit event. Tried on every
 // table the schema has, so a new table is covered without editing this test.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The web console's decisions as the database enforces them (sql/007_web.sql), with the
+// The web console's decisions as the database enforces them (sql/010_web.sql), with the
 // console connected as a login in valtuus_console: it acts only for a named person who logged
 // in, only within that person's roles, and under every rule valtuusctl's functions apply (the
 // version seen, four eyes, held runs). The audit trail names the person and "via web".
