@@ -5,9 +5,12 @@ namespace valtuus {
 namespace {
 
 std::string field(const CsvCell& cell) {
-  std::string value = cell.text;
-  if (!cell.number && !value.empty() && std::string("=+-@\t\r").find(value[0]) != std::string::npos)
-    value.insert(0, "'");
+  // A leading apostrophe keeps a spreadsheet from reading the cell as a formula. Built by
+  // appending, not insert(0, ...), which GCC 12 at -O2 flags with a false -Wrestrict.
+  const bool formula_like = !cell.number && !cell.text.empty() &&
+                            std::string("=+-@\t\r").find(cell.text[0]) != std::string::npos;
+  std::string value = formula_like ? std::string("'") : std::string();
+  value += cell.text;
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {
