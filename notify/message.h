@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "notify/outbox_row.h"
+#include "connectors/postgres/outbox_row.h"
 #include "notify/template.h"
 
 namespace valtuus {

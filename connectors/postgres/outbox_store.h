@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "notify/outbox_row.h"
+#include "connectors/postgres/outbox_row.h"
 
 namespace valtuus::outbox {
 
