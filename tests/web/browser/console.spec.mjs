@@ -18,12 +18,19 @@ function expect(condition, what) {
   if (!condition) throw new Error('expected: ' + what);
 }
 
-// Every page and address seen is checked for an identity code.
+// A click that loads another page returns once that page has loaded.
+async function follow(page, selector) {
+  await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+}
+
+// Every page and address seen is checked for an identity code. The page is read only once it
+// has loaded: a screenshot taken while a navigation is still under way can wait forever.
 async function visit(page, name) {
+  await page.waitForLoadState('load');
   const html = await page.content();
   expect(!identityCode.test(html), `no identity code on ${name}`);
   expect(!identityCode.test(page.url()), `no identity code in the address of ${name}`);
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true, animations: 'disabled' });
   return html;
 }
 
@@ -40,7 +47,7 @@ try {
   await visit(page, '01-login');
   await page.fill('#account', process.env.VALTUUS_WEB_ACCOUNT);
   await page.fill('#password', 'not the password');
-  await page.click('button[type=submit]');
+  await follow(page, 'button[type=submit]');
   const refused = await visit(page, '02-login-refused');
   expect(refused.includes('Väärä käyttäjätunnus tai salasana'), 'the wrong password refused');
   expect(!(await context.cookies()).some((c) => c.name === 'valtuus_session'), 'no session');
@@ -54,7 +61,7 @@ try {
   expect(queue.includes('href="/items/1"'), 'item 1 in the queue');
 
   // Approve item 1, then record it done: it leaves the queue.
-  await page.click('a[href="/items/1"]');
+  await follow(page, 'a[href="/items/1"]');
   await visit(page, '04-item');
   await page.click('#approve');
   await page.waitForSelector('#done');
@@ -71,7 +78,7 @@ try {
   await other.goto(base + '/items/2');
   await page.click('#approve');
   await page.waitForSelector('#done');
-  await other.click('#approve');
+  await follow(other, '#approve');
   const stale = await visit(other, '07-stale-approve');
   expect(/changed since you opened the page|muuttunut sen jälkeen|har ändrats sedan/.test(stale),
          'the stale approve refused with a clear message');
@@ -87,9 +94,9 @@ try {
   expect(item2.includes('id="done"'), 'item 2 still waiting to be done');
 
   // The held runs (none here) and a security page with its CSV download.
-  await page.click('a[href="/runs"]');
+  await follow(page, 'a[href="/runs"]');
   await visit(page, '09-runs');
-  await page.click('a[href="/security/leavers"]');
+  await follow(page, 'a[href="/security/leavers"]');
   const leavers = await visit(page, '09-leavers');
   expect(leavers.includes('id="csv"'), 'the leavers page offers its CSV');
   const csv = await page.request.get(base + '/security/leavers?format=csv');
@@ -98,7 +105,7 @@ try {
 
   await page.goto(base + '/me');
   await visit(page, '09-me');
-  await page.click('a[lang=sv]');
+  await follow(page, 'a[lang=sv]');
   await visit(page, '10-queue-sv');
   console.log('browser: all checks passed; screenshots in ' + shots);
 } finally {
