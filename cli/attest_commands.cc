@@ -16,9 +16,7 @@
 #include <sstream>
 
 #include "cli/report_common.h"
-#include "connectors/postgres/attestation_store.h"
-#include "connectors/postgres/migrations.h"
-#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/attestations.h"
 #include "core/csv.h"
 #include "core/errors.h"
 #include "core/text_fold.h"
@@ -44,9 +42,9 @@ int attest_checklist(CommandContext& ctx) {
   ReportRequest request = report_request(values);
   const std::string theme = theme_argument(values, "attest");
   ReportSession session(ctx);
-  const ReportClock clock = report_clock(*session.txn);
-  const Checklist list = attestation_checklist(*session.txn, theme, request.filter);
-  session.txn->commit();
+  const ReportClock clock = session.read->clock();
+  const Checklist list = session.read->attestation_checklist(theme, request.filter);
+  session.read->finish();
 
   Report report("attestation_checklist", clock.now, request.filters);
   report.columns = {{"surname", "SURNAME"},
@@ -171,8 +169,8 @@ int attest_record(CommandContext& ctx) {
     throw UsageError(differences ? "attest record: --confirmed contradicts the differences given"
                                  : "attest record: say --confirmed, or name the differences");
   }
-  auto connection = open_database(ctx);
-  const RecordedAttestation recorded = record_attestation(*connection, input);
+  auto store = open_database(ctx);
+  const RecordedAttestation recorded = record_attestation(*store, input);
   ctx.out << "attestation " << recorded.id << " of " << input.theme << ": " << recorded.result
           << '\n';
   if (!recorded.differences.empty()) {
@@ -193,9 +191,9 @@ int attest_differences(CommandContext& ctx) {
   ReportRequest request = report_request(values);
   const bool all = values.count("all") > 0;
   ReportSession session(ctx);
-  const ReportClock clock = report_clock(*session.txn);
-  const auto rows = list_differences(*session.txn, !all, request.filter);
-  session.txn->commit();
+  const ReportClock clock = session.read->clock();
+  const auto rows = session.read->differences(!all, request.filter);
+  session.read->finish();
   Report report("attestation_differences", clock.now, request.filters);
   report.columns = {{"id", "ID"},
                     {"attestation_id", "ATTESTATION"},
@@ -235,10 +233,9 @@ int attest_resolve(CommandContext& ctx) {
   const bool accept = values.count("accept") > 0;
   const std::string note = values["note"].as<std::string>();
   if (!accept && note.empty()) throw UsageError("attest resolve --reject: say why with --note");
-  auto connection = open_database(ctx);
+  auto store = open_database(ctx);
   const long long id = values["id"].as<long long>();
-  ctx.out << "difference " << id << ": " << resolve_difference(*connection, id, accept, note)
-          << '\n';
+  ctx.out << "difference " << id << ": " << resolve_difference(*store, id, accept, note) << '\n';
   return 0;
 }
 

@@ -4,12 +4,11 @@
 // superuser rewrote and chained again.
 #include <fstream>
 #include <iostream>
-#include <pqxx/pqxx>
 #include <sstream>
 
 #include "cli/command.h"
 #include "common/exit_codes.h"
-#include "connectors/postgres/audit_store.h"
+#include "connectors/postgres/audit.h"
 #include "core/audit_anchor.h"
 
 namespace po = boost::program_options;
@@ -43,9 +42,8 @@ int audit_verify(CommandContext& ctx) {
     if (!parsed.problems.empty()) return kExitDataError;
     anchors = parsed.anchors;
   }
-  auto connection = open_database(ctx);
-  pqxx::read_transaction txn(*connection);
-  const AuditCheck check = check_audit_trail(txn, anchors);
+  auto store = open_database(ctx);
+  const AuditCheck check = check_audit_trail(*store, anchors);
   if (check.problems.empty()) {
     ctx.out << "audit trail intact: " << check.events << " events, hash chain verified";
     if (!anchors.empty()) ctx.out << ", " << anchors.size() << " anchor(s) match";
@@ -60,9 +58,8 @@ int audit_verify(CommandContext& ctx) {
 
 int audit_anchor(CommandContext& ctx) {
   parse_command_options(ctx, po::options_description("audit anchor"));
-  auto connection = open_database(ctx);
-  pqxx::read_transaction txn(*connection);
-  const auto head = audit_head(txn);
+  auto store = open_database(ctx);
+  const auto head = audit_head(*store);
   if (!head) {
     std::cerr << "valtuusctl: the audit trail is empty; there is nothing to anchor yet\n";
     return kExitFailure;

@@ -3,9 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/table.h"
-#include "connectors/postgres/item_queries.h"
-#include "connectors/postgres/migrations.h"
-#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/review.h"
 #include "core/change_item.h"
 
 namespace po = boost::program_options;
@@ -85,8 +83,8 @@ int changes_list(CommandContext& ctx) {
     filter.older_than_days = values["older-than"].as<int>();
     if (*filter.older_than_days < 0) throw UsageError("--older-than: days cannot be negative");
   }
-  auto connection = open_database(ctx);
-  const std::vector<ItemRow> rows = list_items(*connection, filter);
+  auto store = open_database(ctx);
+  const std::vector<ItemRow> rows = list_items(*store, filter);
   if (format == "json") {
     nlohmann::json array = nlohmann::json::array();
     for (const ItemRow& row : rows) array.push_back(item_json(row));

@@ -1,8 +1,5 @@
 #include "cli/command.h"
 
-#include <pqxx/pqxx>
-
-#include "connectors/postgres/migrations.h"
 #include "connectors/postgres/postgres_options.h"
 
 namespace po = boost::program_options;
@@ -25,10 +22,8 @@ po::variables_map parse_command_options(const CommandContext& ctx,
   return values;
 }
 
-std::unique_ptr<pqxx::connection> open_database(const CommandContext& ctx) {
-  auto connection = connect_database(database_options_from(ctx.config.values));
-  require_current_schema(*connection);
-  return connection;
+std::unique_ptr<StoreSession> open_database(const CommandContext& ctx) {
+  return StoreSession::open(database_options_from(ctx.config.values));
 }
 
 long long positive_id_option(const po::variables_map& values, const std::string& key,

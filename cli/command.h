@@ -5,11 +5,11 @@
 #include <functional>
 #include <memory>
 #include <ostream>
-#include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "common/configuration.h"
+#include "connectors/postgres/store_session.h"
 
 namespace valtuus {
 
@@ -37,7 +37,7 @@ class UsageError : public std::runtime_error {
 };
 
 // Connects with the configured database options and refuses a schema this build does not know.
-std::unique_ptr<pqxx::connection> open_database(const CommandContext& ctx);
+std::unique_ptr<StoreSession> open_database(const CommandContext& ctx);
 
 // The positive whole number in option `key` (e.g. a run or outbox row id); throws UsageError
 // with `missing` when absent and "'TEXT' is not <what>" when it is not such a number.
@@ -48,8 +48,10 @@ long long positive_id_option(const boost::program_options::variables_map& values
 std::vector<Command> db_commands();
 std::vector<Command> changes_commands();
 std::vector<Command> policy_commands();
-std::vector<Command> review_commands();
-std::vector<Command> identity_commands();
+std::vector<Command> show_commands();      // show: an item's execution card
+std::vector<Command> decision_commands();  // approve, reject, applied, done, failed
+std::vector<Command> request_commands();   // request: the order form
+std::vector<Command> reveal_commands();    // reveal: an identity code (audited)
 std::vector<Command> import_commands();
 std::vector<Command> runs_commands();    // held sync runs: list, show, release, discard (#6)
 std::vector<Command> report_commands();  // oversight reports (#7)

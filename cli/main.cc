@@ -1,14 +1,13 @@
 // valtuusctl: the tool for mandate administrators, security and IT.
 #include <iostream>
-#include <pqxx/pqxx>
 
 #include "cli/command.h"
 #include "common/configuration.h"
 #include "common/error_exit.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
-#include "connectors/postgres/permission_hint.h"
 #include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/store_errors.h"
 #include "core/errors.h"
 #include "daemon/settings.h"
 
@@ -19,9 +18,10 @@ namespace {
 
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
-  for (auto group : {db_commands(), changes_commands(), review_commands(), policy_commands(),
-                     identity_commands(), import_commands(), runs_commands(), report_commands(),
-                     attest_commands(), outbox_commands(), audit_commands()})
+  for (auto group :
+       {db_commands(), changes_commands(), show_commands(), decision_commands(), request_commands(),
+        policy_commands(), reveal_commands(), import_commands(), runs_commands(), report_commands(),
+        attest_commands(), outbox_commands(), audit_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;
 }
@@ -83,32 +83,14 @@ int main(int argc, char* argv[]) {
                        {config.unrecognised.begin() + static_cast<long>(command->path.size()),
                         config.unrecognised.end()},
                        std::cout};
-    try {
-      return command->run(ctx);
-    } catch (const pqxx::insufficient_privilege& e) {
-      // A missing grant: say which role the login needs (asked on a connection of its own, as
-      // the command's own is gone with its transaction). A function's own refusal (four eyes)
-      // is also 42501 and is printed as it is.
-      std::unique_ptr<pqxx::connection> catalog;
-      try {
-        catalog = connect_database(database_options_from(config.values));
-      } catch (const std::exception&) {
-      }
-      std::cerr << "valtuusctl: refused: " << explain_permission_denied(e.what(), catalog.get())
-                << '\n';
-      return kExitFailure;
-    }
-  } catch (const pqxx::broken_connection& e) {
-    log_error(std::string("database connection lost: ") + e.what());
-    return kExitTransient;
-  } catch (const pqxx::failure& e) {
+    // The store's interfaces already speak in core/errors.h kinds; this catches what a command
+    // still reaches the connection for (the grant import store).
+    return run_translating_store_errors([&] { return command->run(ctx); },
+                                        [&] { return database_options_from(config.values); });
+  } catch (const Refused& e) {
     // A refusal by the database (state machine, stale version, four eyes, privileges): its
-    // own words, without libpq's decoration and context lines.
-    std::string message = e.what();
-    if (message.rfind("ERROR:", 0) == 0) message.erase(0, message.find_first_not_of(' ', 6));
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-      message.pop_back();
-    std::cerr << "valtuusctl: refused: " << message.substr(0, message.find('\n')) << '\n';
+    // own words, and for a missing grant the role the login needs.
+    std::cerr << "valtuusctl: refused: " << e.what() << '\n';
     return kExitFailure;
   } catch (const UsageError& e) {
     std::cerr << "valtuusctl: " << e.what() << "; see valtuusctl --help\n";

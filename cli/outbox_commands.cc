@@ -10,12 +10,10 @@
 
 #include "cli/command.h"
 #include "cli/table.h"
-#include "connectors/postgres/migrations.h"
-#include "connectors/postgres/outbox_store.h"
-#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/outbox.h"
 #include "core/errors.h"
-#include "notify/message.h"
-#include "notify/template.h"
+#include "messages/message.h"
+#include "messages/template.h"
 
 namespace po = boost::program_options;
 
@@ -89,9 +87,8 @@ int outbox_list(CommandContext& ctx) {
   filter.pending = values["pending"].as<bool>();
   filter.limit = values["limit"].as<int>();
   if (filter.limit <= 0) throw UsageError("--limit: must be positive");
-  auto connection = open_database(ctx);
-  pqxx::read_transaction txn(*connection);
-  const std::vector<OutboxRow> rows = outbox::list(txn, filter);
+  auto store = open_database(ctx);
+  const std::vector<OutboxRow> rows = list_outbox(*store, filter);
   if (format == "json") {
     nlohmann::json array = nlohmann::json::array();
     for (const OutboxRow& row : rows) array.push_back(row_json(row));
@@ -133,9 +130,8 @@ int outbox_show(CommandContext& ctx) {
   }
   for (const auto& d : default_template_dirs()) dirs.push_back(d);
 
-  auto connection = open_database(ctx);
-  pqxx::read_transaction txn(*connection);
-  const auto row = outbox::find(txn, id);
+  auto store = open_database(ctx);
+  const auto row = find_outbox_row(*store, id);
   if (!row) throw DataError(fmt::format("outbox row {} does not exist", id));
   // Reviewers' and security's addresses are valtuus-notify's configuration: shown by name.
   const Recipients configured{{"(notify.reviewers_mail)"}, {"(notify.security_mail)"}, ""};
@@ -172,16 +168,15 @@ int outbox_retry(CommandContext& ctx) {
   positional.add("id", 1);
   const long long id =
       parse_id(parse_command_options(ctx, id_options("outbox retry"), &positional));
-  auto connection = open_database(ctx);
-  pqxx::work txn(*connection);
-  const auto row = outbox::find(txn, id);
+  auto store = open_database(ctx);
+  const OutboxRetry retry = retry_outbox_row(*store, id);
+  const auto& row = retry.row;
   if (!row) throw DataError(fmt::format("outbox row {} does not exist", id));
-  if (!outbox::retry(txn, id)) {
+  if (!retry.retried) {
     std::cerr << fmt::format("valtuusctl: outbox row {} is {}, not dead: nothing to retry\n", id,
                              row->state);
     return 1;
   }
-  txn.commit();
   ctx.out << fmt::format("Outbox row {} ({} to {}) is pending again; valtuus-notify sends it.\n",
                          id, row->event, to_text(*row));
   return 0;

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <pqxx/pqxx>
 
 #include "cli/command.h"
 #include "cli/policy_diagnostics.h"
@@ -17,9 +16,8 @@
 #include "common/log.h"
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
-#include "connectors/postgres/migrations.h"
 #include "connectors/postgres/postgres_options.h"
-#include "connectors/postgres/state_queries.h"
+#include "connectors/postgres/reports.h"
 #include "core/errors.h"
 #include "core/reconcile.h"
 
@@ -59,11 +57,10 @@ struct StoredView {
 // The last snapshot and the state in one repeatable-read, read-only transaction, so that both
 // describe the same moment even while valtuusd writes a run.
 std::optional<StoredView> read_stored_view(const Configuration& config) {
-  auto connection = connect_database(database_options_from(config.values));
-  require_current_schema(*connection);
-  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(*connection);
-  StoredView view{load_last_snapshot(txn), load_reconcile_state(txn)};
-  txn.commit();
+  auto store = StoreSession::open(database_options_from(config.values));
+  ReportReader read(*store);
+  StoredView view{read.last_snapshot(), read.reconcile_state()};
+  read.finish();
   if (view.snapshot.read_at == TimePoint{}) {
     log_error("no directory snapshot yet: run `valtuusd --once` first");
     return std::nullopt;

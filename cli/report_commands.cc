@@ -9,6 +9,7 @@
 #include "cli/report_common.h"
 #include "common/reconcile_options.h"
 #include "common/sla_options.h"
+#include "core/change_item.h"
 
 namespace po = boost::program_options;
 using nlohmann::json;
@@ -54,9 +55,9 @@ int report_leavers(CommandContext& ctx) {
   }
   const LeaverRules rules = leaver_rules_from(ctx.config.values);
   ReportSession session(ctx);
-  const ReportClock clock = report_clock(*session.txn);
-  const auto rows = leavers_report(*session.txn, request.filter, since, rules.leavers_ous);
-  session.txn->commit();
+  const ReportClock clock = session.read->clock();
+  const auto rows = session.read->leavers(request.filter, since, rules.leavers_ous);
+  session.read->finish();
 
   Report report("leavers", clock.now, request.filters);
   report.columns = {{"account", "ACCOUNT"},
@@ -75,8 +76,8 @@ int report_leavers(CommandContext& ctx) {
   int without_open_revoke = 0;
   for (const LeaverRow& r : rows) {
     people.insert(r.account);
-    const bool open = r.revoke_state == "proposed" || r.revoke_state == "approved" ||
-                      r.revoke_state == "applied" || r.revoke_state == "held";
+    const auto state = item_state_from_string(r.revoke_state);
+    const bool open = state && is_open(*state);
     if (!open) ++without_open_revoke;
     report.rows.push_back({r.account, r.name, r.department, r.why, r.left_at, r.days_open,
                            r.mandate, r.mandate_name_fi, text_or_null(r.valid_until),
@@ -113,9 +114,9 @@ int report_sla(CommandContext& ctx) {
   const int path2 = days_option(values, "path2-days", 1, 365);
   const int period = days_option(values, "period", 1, 3650);
   ReportSession session(ctx);
-  const ReportClock clock = report_clock(*session.txn);
-  const SlaReport sla = sla_report(*session.txn, request.filter, path1, path2, period);
-  session.txn->commit();
+  const ReportClock clock = session.read->clock();
+  const SlaReport sla = session.read->sla(request.filter, path1, path2, period);
+  session.read->finish();
 
   Report report("sla", clock.now, request.filters);
   report.columns = {{"id", "ID"},           {"kind", "KIND"},       {"state", "STATE"},
@@ -163,9 +164,9 @@ int report_expiring(CommandContext& ctx) {
   const int within = days_option(values, "within", 0, 9131);
   request.filters["within"] = within;
   ReportSession session(ctx);
-  const ReportClock clock = report_clock(*session.txn);
-  const auto rows = expiring_report(*session.txn, request.filter, within);
-  session.txn->commit();
+  const ReportClock clock = session.read->clock();
+  const auto rows = session.read->expiring(request.filter, within);
+  session.read->finish();
 
   Report report("expiring", clock.now, request.filters);
   report.columns = {{"account", "ACCOUNT"},         {"name", "NAME"},

@@ -4,7 +4,6 @@
 
 #include "cli/policy_diagnostics.h"
 #include "common/policy_options.h"
-#include "connectors/postgres/migrations.h"
 #include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
 
@@ -33,8 +32,8 @@ ReportRequest report_request(const po::variables_map& values) {
   return request;
 }
 
-ReportSession::ReportSession(const CommandContext& ctx) : connection(open_database(ctx)) {
-  txn = std::make_unique<ReportSnapshot>(*connection);
+ReportSession::ReportSession(const CommandContext& ctx) : store(open_database(ctx)) {
+  read = std::make_unique<ReportReader>(*store);
 }
 
 Policy load_configured_policy(const CommandContext& ctx) {

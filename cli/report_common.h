@@ -4,12 +4,11 @@
 #pragma once
 
 #include <memory>
-#include <pqxx/pqxx>
 #include <string>
 
 #include "cli/command.h"
 #include "cli/report_output.h"
-#include "connectors/postgres/report_queries.h"
+#include "connectors/postgres/reports.h"
 #include "core/policy.h"
 
 namespace valtuus {
@@ -24,12 +23,12 @@ struct ReportRequest {
 };
 ReportRequest report_request(const boost::program_options::variables_map& values);
 
-// One REPEATABLE READ, READ ONLY transaction over a checked schema: every statement of a
-// report sees the same moment. The connection outlives the transaction.
+// One snapshot over a checked schema (connectors/postgres/reports.h): every statement of a
+// report sees the same moment. The session outlives the snapshot.
 struct ReportSession {
   explicit ReportSession(const CommandContext& ctx);
-  std::unique_ptr<pqxx::connection> connection;
-  std::unique_ptr<ReportSnapshot> txn;
+  std::unique_ptr<StoreSession> store;
+  std::unique_ptr<ReportReader> read;
 };
 
 // The maps as configured (policy.dir); throws ConfigError after printing every error when

@@ -2,7 +2,6 @@
 // ledger with the authorisation maps (policy.dir), evaluated as reconcile() evaluates them
 // (core/oversight.h). One clock: the moment the command started.
 #include "cli/report_common.h"
-#include "connectors/postgres/report_policy.h"
 #include "core/calendar.h"
 
 namespace po = boost::program_options;
@@ -27,8 +26,8 @@ PolicyReportInput policy_report_input(CommandContext& ctx, const char* name) {
   const auto values = parse_command_options(ctx, options);
   PolicyReportInput input{report_request(values), load_configured_policy(ctx), {}, {}};
   ReportSession session(ctx);
-  input.view = load_oversight_view(*session.txn, started);
-  session.txn->commit();
+  input.view = session.read->oversight_view(started);
+  session.read->finish();
   input.now = format_iso_utc(started);
   return input;
 }

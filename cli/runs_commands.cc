@@ -4,13 +4,10 @@
 // run that is not held or was resolved, and write the audit trail.
 #include <map>
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "cli/command.h"
 #include "cli/table.h"
-#include "connectors/postgres/migrations.h"
-#include "connectors/postgres/postgres_options.h"
-#include "connectors/postgres/run_queries.h"
+#include "connectors/postgres/runs.h"
 #include "core/text_fold.h"
 
 namespace po = boost::program_options;
@@ -95,8 +92,8 @@ int runs_list(CommandContext& ctx) {
   }
   const int limit = values["limit"].as<int>();
   if (limit <= 0) throw UsageError("--limit: must be at least 1");
-  auto connection = open_database(ctx);
-  const std::vector<RunRow> runs = list_runs(*connection, values["held"].as<bool>(), limit);
+  auto store = open_database(ctx);
+  const std::vector<RunRow> runs = list_runs(*store, values["held"].as<bool>(), limit);
   if (format == "json") {
     nlohmann::json array = nlohmann::json::array();
     for (const RunRow& run : runs) array.push_back(run_json(run));
@@ -164,8 +161,8 @@ int runs_show(CommandContext& ctx) {
   const auto positional = run_positional();
   const long long id =
       parse_run_id(parse_command_options(ctx, run_options("runs show"), &positional));
-  auto connection = open_database(ctx);
-  const RunDetail detail = load_run(*connection, id);
+  auto store = open_database(ctx);
+  const RunDetail detail = load_run(*store, id);
   const RunRow& run = detail.run;
   ctx.out << "Run " << run.id << ": started " << run.started_at << ", finished " << run.finished_at
           << "; read " << run.entries_read << " entries from " << run.source
@@ -207,10 +204,8 @@ int runs_release(CommandContext& ctx) {
   const auto positional = run_positional();
   const auto values = parse_command_options(ctx, options, &positional);
   const long long id = parse_run_id(values);
-  auto connection = open_database(ctx);
-  pqxx::work txn(*connection);
-  const int released = release_run(txn, id, values["note"].as<std::string>());
-  txn.commit();
+  auto store = open_database(ctx);
+  const int released = release_run(*store, id, values["note"].as<std::string>());
   ctx.out << "released run " << id << ": " << released
           << " item(s) now proposed for review (valtuusctl changes list)\n";
   return 0;
@@ -226,10 +221,8 @@ int runs_discard(CommandContext& ctx) {
   if (!values.count("reason") || values["reason"].as<std::string>().empty()) {
     throw UsageError("runs discard needs --reason TEXT");
   }
-  auto connection = open_database(ctx);
-  pqxx::work txn(*connection);
-  const int discarded = discard_run(txn, id, values["reason"].as<std::string>());
-  txn.commit();
+  auto store = open_database(ctx);
+  const int discarded = discard_run(*store, id, values["reason"].as<std::string>());
   ctx.out << "discarded run " << id << ": " << discarded << " item(s) discarded\n";
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "core/change_item.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -52,9 +53,26 @@ std::optional<ItemState> item_state_from_string(const std::string& text) {
   return std::nullopt;
 }
 
+const std::vector<ItemState>& open_item_states() {
+  static const std::vector<ItemState> states = [] {
+    std::vector<ItemState> values;
+    for (std::string_view name : kOpenItemStates)
+      values.push_back(*item_state_from_string(std::string(name)));
+    return values;
+  }();
+  return states;
+}
+
 bool is_open(ItemState state) {
-  return state == ItemState::kProposed || state == ItemState::kApproved ||
-         state == ItemState::kApplied || state == ItemState::kHeld;
+  const auto& open = open_item_states();
+  return std::find(open.begin(), open.end(), state) != open.end();
+}
+
+std::vector<std::string> actionable_item_state_names() {
+  std::vector<std::string> names;
+  for (ItemState state : open_item_states())
+    if (state != ItemState::kHeld) names.push_back(to_string(state));
+  return names;
 }
 
 std::string describe(const ProposedItem& item) {

@@ -2,9 +2,11 @@
 // Suomi.fi. A proposed item is a value; its printed form is what a reviewer reads.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/employee.h"
@@ -38,8 +40,15 @@ std::string to_string(ItemState state);
 std::optional<ChangeKind> change_kind_from_string(const std::string& text);
 std::optional<ItemState> item_state_from_string(const std::string& text);
 // Open states: an item in one of these still waits for a person. A held item is open, so that
-// the next run neither proposes it again nor duplicates it.
+// the next run neither proposes it again nor duplicates it. The one list of them; every query
+// and check that needs it uses this.
+inline constexpr std::array<std::string_view, 4> kOpenItemStates = {"proposed", "approved",
+                                                                    "applied", "held"};
+const std::vector<ItemState>& open_item_states();  // kOpenItemStates as values
 bool is_open(ItemState state);
+// The open states a person can act on now: the open ones but held (whose run must be released
+// first). What `changes list` shows by default.
+std::vector<std::string> actionable_item_state_names();
 
 // Why an item exists: the rule and the directory values that caused it.
 struct Provenance {

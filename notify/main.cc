@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <pqxx/pqxx>
 
 #include "common/configuration.h"
 #include "common/error_exit.h"
@@ -20,12 +19,12 @@
 #include "common/log.h"
 #include "common/privileges.h"
 #include "common/secret_file.h"
-#include "connectors/postgres/permission_hint.h"
 #include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/store_session.h"
 #include "core/errors.h"
+#include "messages/template.h"
 #include "notify/notify_options.h"
 #include "notify/outbox_sender.h"
-#include "notify/template.h"
 
 namespace po = boost::program_options;
 using namespace valtuus;
@@ -109,13 +108,13 @@ int run(int argc, const char* const argv[], Settings settings) {
   const sigset_t signals = block_loop_signals();
   auto owned = std::make_unique<Settings>(std::move(settings));
   TemplateSet templates = load_templates(*owned);
-  std::unique_ptr<pqxx::connection> database;
+  std::unique_ptr<StoreSession> database;
   std::unique_ptr<OutboxSender> sender;
   bool ready = false;
   for (;;) {
     try {
       if (!database) {
-        database = connect_database(owned->database);
+        database = StoreSession::open(owned->database, StoreSession::SchemaCheck::kNone);
         sender = std::make_unique<OutboxSender>(*database, owned->notify, templates);
         log_info("connected to the database " + redact_conninfo(owned->database.conninfo));
       }
@@ -131,25 +130,16 @@ int run(int argc, const char* const argv[], Settings settings) {
       }
       sd_notifyf(0, "STATUS=last drain: %d sent, %d to retry, %d dead", stats.sent, stats.retry,
                  stats.dead);
-    } catch (const pqxx::broken_connection& e) {
-      log_error(std::string("database connection lost: ") + e.what());
-      sender.reset();
-      database.reset();
-      if (owned->notify.once) return kExitTransient;
     } catch (const TransientError& e) {
+      // Includes a lost connection ("database connection lost: ...").
       log_error(e.what());
       sender.reset();
       database.reset();
       if (owned->notify.once) return kExitTransient;
-    } catch (const pqxx::insufficient_privilege& e) {
-      // A missing grant: name the role the login needs (the connection is still usable).
-      log_error("database: " + explain_permission_denied(e.what(), database.get()));
-      sender.reset();
-      database.reset();
-      if (owned->notify.once) return kExitFailure;
-    } catch (const pqxx::sql_error& e) {
-      // A refused statement (a missing grant, an old schema): the connection may be unusable.
-      log_error(std::string("database: ") + e.what());
+    } catch (const Refused& e) {
+      // A refused statement (a missing grant, named with the role the login needs; an old
+      // schema): the connection may be unusable.
+      log_error("database: " + e.detail());
       sender.reset();
       database.reset();
       if (owned->notify.once) return kExitFailure;

@@ -7,7 +7,7 @@
 #include <ctime>
 
 #include "common/log.h"
-#include "connectors/postgres/outbox_store.h"
+#include "connectors/postgres/outbox.h"
 
 namespace valtuus {
 
@@ -35,9 +35,9 @@ std::string describe(const OutboxRow& row) {
 
 }  // namespace
 
-OutboxSender::OutboxSender(pqxx::connection& connection, const NotifyOptions& options,
-                           TemplateSet templates, Backoff::Uniform uniform)
-    : connection_(connection),
+OutboxSender::OutboxSender(StoreSession& store, const NotifyOptions& options, TemplateSet templates,
+                           Backoff::Uniform uniform)
+    : store_(store),
       options_(options),
       templates_(std::move(templates)),
       uniform_(std::move(uniform)) {
@@ -74,21 +74,15 @@ std::chrono::seconds OutboxSender::retry_delay(int attempts) {
 
 DrainStats OutboxSender::drain(const std::function<bool()>& stop) {
   DrainStats stats;
-  {
-    pqxx::work txn(connection_);
-    stats.skipped = outbox::skip_stale(txn);
-    txn.commit();
-  }
+  stats.skipped = skip_stale_outbox_rows(store_);
   if (stats.skipped > 0)
     log_info(fmt::format("skipped {} notice(s) whose item is no longer open", stats.skipped));
   std::set<long long> tried;
   while (!stop()) {
-    pqxx::work txn(connection_);
-    std::optional<OutboxRow> row = outbox::claim_next(txn);
-    if (!row || tried.count(row->id) > 0) {
-      txn.abort();
-      break;
-    }
+    // Released uncommitted (the row stays as it was) unless marked and committed below.
+    const std::unique_ptr<OutboxClaim> claim = OutboxClaim::next(store_);
+    if (!claim || tried.count(claim->row().id) > 0) break;
+    const OutboxRow* row = &claim->row();
     tried.insert(row->id);
     DeliveryResult result;
     try {
@@ -100,9 +94,9 @@ DrainStats OutboxSender::drain(const std::function<bool()>& stop) {
     }
     const std::string id = std::to_string(row->id);
     if (result.outcome == DeliveryOutcome::kSent) {
-      outbox::mark_sent(txn, row->id);
+      claim->mark_sent();
       if (crash_after_send()) ::_exit(86);
-      txn.commit();
+      claim->commit();
       ++stats.sent;
       log(LogLevel::kInfo, "sent " + describe(*row),
           {{"VALTUUS_OUTBOX_ID", id}, {"VALTUUS_OUTBOX_EVENT", row->event}});
@@ -113,8 +107,8 @@ DrainStats OutboxSender::drain(const std::function<bool()>& stop) {
         permanent ? std::chrono::seconds{0} : retry_delay(row->attempts);
     // A permanent failure is dead at once: this attempt is the last one allowed.
     const int max_attempts = permanent ? row->attempts + 1 : options_.max_attempts;
-    const std::string state = outbox::mark_failed(txn, *row, result.detail, delay, max_attempts);
-    txn.commit();
+    const std::string state = claim->mark_failed(result.detail, delay, max_attempts);
+    claim->commit();
     if (state == "dead") {
       ++stats.dead;
       log(LogLevel::kError,
@@ -137,15 +131,12 @@ bool OutboxSender::run_daily_jobs(std::chrono::system_clock::time_point now) {
   int hour = 0;
   const std::string day = utc_day(now, &hour);
   if (day == last_daily_day_ || hour < options_.daily_hour) return false;
-  pqxx::work txn(connection_);
-  const pqxx::row overdue = txn.exec_params1("SELECT outbox_enqueue_overdue($1::date, $2, $3)", day,
-                                             options_.path1_days, options_.path2_days);
-  const pqxx::row leavers = txn.exec_params1("SELECT outbox_enqueue_leavers_digest($1::date)", day);
-  txn.commit();
+  const DailyEnqueued enqueued =
+      enqueue_daily_messages(store_, day, options_.path1_days, options_.path2_days);
   last_daily_day_ = day;
   log_info(fmt::format("daily messages for {}: overdue items {}, leavers digest {}", day,
-                       overdue[0].is_null() ? "none new" : "enqueued",
-                       leavers[0].is_null() ? "none new" : "enqueued"));
+                       enqueued.overdue ? "enqueued" : "none new",
+                       enqueued.leavers ? "enqueued" : "none new"));
   return true;
 }
 

@@ -7,15 +7,15 @@
 #include <chrono>
 #include <functional>
 #include <optional>
-#include <pqxx/pqxx>
 #include <set>
 #include <string>
 
 #include "common/backoff.h"
-#include "notify/message.h"
+#include "connectors/postgres/store_session.h"
+#include "messages/message.h"
+#include "messages/template.h"
 #include "notify/notify_options.h"
 #include "notify/smtp_transport.h"
-#include "notify/template.h"
 #include "notify/webhook_transport.h"
 
 namespace valtuus {
@@ -29,8 +29,8 @@ struct DrainStats {
 
 class OutboxSender {
  public:
-  // `connection` is the notifier's database login (role valtuus_notifier).
-  OutboxSender(pqxx::connection& connection, const NotifyOptions& options, TemplateSet templates,
+  // `store` is the notifier's database login (role valtuus_notifier).
+  OutboxSender(StoreSession& store, const NotifyOptions& options, TemplateSet templates,
                Backoff::Uniform uniform = system_uniform());
 
   // Sends every row that is due now, one transaction each, until none is due, a row tried in
@@ -48,7 +48,7 @@ class OutboxSender {
  private:
   DeliveryResult deliver(const Message& message) const;
 
-  pqxx::connection& connection_;
+  StoreSession& store_;
   const NotifyOptions& options_;
   TemplateSet templates_;
   Recipients recipients_;

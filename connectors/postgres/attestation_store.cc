@@ -1,4 +1,5 @@
 #include "connectors/postgres/attestation_store.h"
+#include "connectors/postgres/item_states.h"
 
 #include "connectors/postgres/pg_arrays.h"
 #include "core/errors.h"
@@ -40,12 +41,14 @@ Checklist attestation_checklist(pqxx::transaction_base& txn, const std::string& 
            "LEFT JOIN identity_code c ON c.employee_key = g.employee_key "
            "LEFT JOIN LATERAL (SELECT i.id, i.state FROM change_item i "
            "  WHERE i.employee_key = g.employee_key AND i.mandate_id = g.mandate_id "
-           "    AND i.kind = 'revoke' AND i.state IN ('proposed', 'approved', 'applied', 'held') "
-           "  ORDER BY i.id DESC LIMIT 1) r ON true "
-           "WHERE g.mandate_id = $2 AND g.revoked_at IS NULL "
-           "  AND (g.valid_until IS NULL OR g.valid_until >= current_date) "
-           "  AND ($1::text IS NULL OR lower(btrim(e.department)) = lower(btrim($1))) "
-           "ORDER BY 2, 3, 1",
+           "    AND i.kind = 'revoke' AND i.state IN " +
+               open_states_sql() +
+               " "
+               "  ORDER BY i.id DESC LIMIT 1) r ON true "
+               "WHERE g.mandate_id = $2 AND g.revoked_at IS NULL "
+               "  AND (g.valid_until IS NULL OR g.valid_until >= current_date) "
+               "  AND ($1::text IS NULL OR lower(btrim(e.department)) = lower(btrim($1))) "
+               "ORDER BY 2, 3, 1",
            filter.department, theme)) {
     ChecklistRow row;
     row.account = r[0].as<std::string>();

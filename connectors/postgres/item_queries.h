@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/change_item.h"
+
 namespace valtuus {
 
 // One change item as a reviewer sees it in a listing.
@@ -32,7 +34,7 @@ struct ItemRow {
 };
 
 struct ItemFilter {
-  std::vector<std::string> states{"proposed", "approved", "applied"};  // open by default
+  std::vector<std::string> states = actionable_item_state_names();  // open by default
   std::optional<std::string> kind;
   std::optional<std::string> department;  // compared ignoring case
   std::optional<std::string> mandate;     // catalog id

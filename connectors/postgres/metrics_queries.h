@@ -10,11 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/change_item.h"
+
 namespace valtuus {
 
-// The states in which an item still waits for a person: reported even when none is in them.
-inline constexpr std::array<std::string_view, 4> kOpenItemStates = {"proposed", "approved",
-                                                                    "applied", "held"};
+// kOpenItemStates (core/change_item.h) are reported even when no item is in them.
 
 // Open items of one state and kind whose age, in whole days rounded up, is `age_days`
 // (0: created this instant or later). An item of age exactly 1 day counts as 1.

@@ -1,4 +1,5 @@
 #include "connectors/postgres/report_policy.h"
+#include "connectors/postgres/item_states.h"
 
 #include <string>
 
@@ -61,7 +62,8 @@ OversightView load_oversight_view(pqxx::transaction_base& txn, TimePoint now) {
   }
   for (const auto& r :
        txn.exec("SELECT id, kind, state, coalesce(employee_key, ''), mandate_id FROM change_item "
-                "WHERE state IN ('proposed', 'approved', 'applied', 'held') ORDER BY id")) {
+                "WHERE state IN " +
+                open_states_sql() + " ORDER BY id")) {
     const std::string kind = r[1].as<std::string>(), state = r[2].as<std::string>();
     view.open_items.push_back({r[0].as<long long>(),
                                known(change_kind_from_string(kind), "change_item.kind", kind),

@@ -1,4 +1,5 @@
 #include "connectors/postgres/report_queries.h"
+#include "connectors/postgres/item_states.h"
 
 #include <algorithm>
 #include <tuple>
@@ -113,8 +114,8 @@ SlaReport sla_report(pqxx::transaction_base& txn, const ReportFilter& filter, in
                            ", coalesce(e.account, ''), coalesce(e.department, ''), i.mandate_id, "
                            "  extract(day FROM now() - i.created_at)::int "
                            "FROM change_item i LEFT JOIN employee e ON e.key = i.employee_key "
-                           "WHERE i.state IN ('proposed', 'approved', 'applied', 'held') " +
-                           filter_sql("i.mandate_id"),
+                           "WHERE i.state IN " +
+                           open_states_sql() + " " + filter_sql("i.mandate_id"),
                        filter.department, filter.theme)) {
     SlaItemRow row;
     row.id = r[0].as<long long>();

@@ -1,4 +1,5 @@
 #include "connectors/postgres/state_queries.h"
+#include "connectors/postgres/item_states.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -38,7 +39,8 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   // whether to release their run.
   for (const auto& row :
        txn.exec("SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
-                "FROM change_item WHERE state IN ('proposed', 'approved', 'applied', 'held')")) {
+                "FROM change_item WHERE state IN " +
+                open_states_sql())) {
     OpenItem item;
     item.id = row[0].as<long long>();
     item.kind = *change_kind_from_string(row[1].as<std::string>());

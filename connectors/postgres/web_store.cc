@@ -1,4 +1,5 @@
 #include "connectors/postgres/web_store.h"
+#include "connectors/postgres/item_states.h"
 
 #include <mutex>
 #include <pqxx/pqxx>
@@ -59,7 +60,7 @@ WebStore::~WebStore() = default;
 
 QueuePage WebStore::queue(const QueueFilter& filter) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
-    const std::vector<std::string> open{"proposed", "approved", "applied", "held"};
+    const std::vector<std::string> open = open_state_names();
     const std::vector<std::string> states = filter.state ? std::vector{*filter.state} : open;
     const int page = std::max(filter.page, 1);
     pqxx::read_transaction txn(connection);

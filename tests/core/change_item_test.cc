@@ -33,6 +33,17 @@ TEST(ChangeItem, OpenStatesAreTheUndecidedOnes) {
   EXPECT_EQ(item_state_from_string("discarded"), ItemState::kDiscarded);
 }
 
+TEST(ChangeItem, OpenStatesListIsIsOpenAndActionableLeavesOutHeld) {
+  std::vector<std::string> open;
+  for (ItemState state : open_item_states()) {
+    EXPECT_TRUE(is_open(state));
+    open.push_back(to_string(state));
+  }
+  EXPECT_EQ(open, (std::vector<std::string>{"proposed", "approved", "applied", "held"}));
+  EXPECT_EQ(actionable_item_state_names(),
+            (std::vector<std::string>{"proposed", "approved", "applied"}));
+}
+
 TEST(ChangeItem, DescribeShowsSignKindMandateAndReason) {
   ProposedItem item;
   item.kind = ChangeKind::kRevoke;

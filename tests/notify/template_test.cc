@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "notify/message.h"
-#include "notify/template.h"
+#include "messages/message.h"
+#include "messages/template.h"
 
 namespace valtuus {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "connectors/postgres/outbox_row.h"
-#include "notify/template.h"
+#include "messages/template.h"
 
 namespace valtuus {
 

@@ -2,14 +2,11 @@
 // granting the mandate types into Suomi.fi. Every reveal is recorded in the audit trail first
 // (committed), and only then is the sealed code read and decrypted here with the key file:
 // the database never holds the key, and never the code in the clear.
-#include <pqxx/pqxx>
-
 #include "cli/command.h"
 #include "cli/item_ref.h"
 #include "common/identity_crypto.h"
 #include "common/identity_options.h"
-#include "connectors/postgres/migrations.h"
-#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/identity_codes.h"
 #include "core/errors.h"
 
 namespace po = boost::program_options;
@@ -33,30 +30,17 @@ int reveal(CommandContext& ctx) {
   }
   const auto crypto = load_identity_crypto(identity);
 
-  auto connection = open_database(ctx);
-  long long event = 0;
-  {
-    pqxx::work txn(*connection);
-    event = txn.exec_params1("SELECT reveal_identity_code($1)", ref.id)[0].as<long long>();
-    txn.commit();
-  }
-  pqxx::read_transaction txn(*connection);
-  const auto row = txn.exec_params1(
-      "SELECT employee_key, display_name, account, ciphertext, nonce "
-      "FROM revealed_identity_code($1)",
-      event);
-  const pqxx::binarystring ciphertext(row[3]), nonce(row[4]);
-  const SealedIdentityCode sealed{Bytes(ciphertext.begin(), ciphertext.end()),
-                                  Bytes(nonce.begin(), nonce.end())};
-  const std::string code = crypto->open(row[0].as<std::string>(), sealed);
-  ctx.out << row[1].as<std::string>() << " (" << row[2].as<std::string>() << "): " << code << '\n'
-          << "This reveal is recorded in the audit trail (event " << event << ").\n";
+  auto store = open_database(ctx);
+  const RevealedIdentityCode revealed = reveal_identity_code(*store, ref.id);
+  const std::string code = crypto->open(revealed.employee_key, revealed.sealed);
+  ctx.out << revealed.display_name << " (" << revealed.account << "): " << code << '\n'
+          << "This reveal is recorded in the audit trail (event " << revealed.audit_event << ").\n";
   return 0;
 }
 
 }  // namespace
 
-std::vector<Command> identity_commands() {
+std::vector<Command> reveal_commands() {
   return {
       {{"reveal"}, "the personal identity code of an item's person (audited)", reveal},
   };

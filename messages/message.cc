@@ -1,4 +1,4 @@
-#include "notify/message.h"
+#include "messages/message.h"
 
 #include <fmt/format.h>
 

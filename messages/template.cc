@@ -1,4 +1,4 @@
-#include "notify/template.h"
+#include "messages/template.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
