@@ -41,7 +41,7 @@ int attest_checklist(CommandContext& ctx) {
   const auto values = parse_command_options(ctx, options, &positional);
   ReportRequest request = report_request(values);
   const std::string theme = theme_argument(values, "attest");
-  ReportSession session(ctx);
+  ReportSession session(ctx, report_run_time());
   const ReportClock clock = session.read->clock();
   const Checklist list = session.read->attestation_checklist(theme, request.filter);
   session.read->finish();
@@ -190,7 +190,7 @@ int attest_differences(CommandContext& ctx) {
   const auto values = parse_command_options(ctx, options);
   ReportRequest request = report_request(values);
   const bool all = values.count("all") > 0;
-  ReportSession session(ctx);
+  ReportSession session(ctx, report_run_time());
   const ReportClock clock = session.read->clock();
   const auto rows = session.read->differences(!all, request.filter);
   session.read->finish();

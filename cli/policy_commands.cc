@@ -49,6 +49,10 @@ std::optional<Policy> load_policy_or_report(const std::string& dir, bool configu
   return std::nullopt;
 }
 
+TimePoint now() {
+  return std::chrono::floor<std::chrono::seconds>(Clock::now());
+}
+
 struct StoredView {
   Snapshot snapshot;
   ReconcileState state;
@@ -58,7 +62,7 @@ struct StoredView {
 // describe the same moment even while valtuusd writes a run.
 std::optional<StoredView> read_stored_view(const Configuration& config) {
   auto store = StoreSession::open(database_options_from(config.values));
-  ReportReader read(*store);
+  ReportReader read(*store, now());
   StoredView view{read.last_snapshot(), read.reconcile_state()};
   read.finish();
   if (view.snapshot.read_at == TimePoint{}) {
@@ -66,10 +70,6 @@ std::optional<StoredView> read_stored_view(const Configuration& config) {
     return std::nullopt;
   }
   return view;
-}
-
-TimePoint now() {
-  return std::chrono::floor<std::chrono::seconds>(Clock::now());
 }
 
 int policy_check(CommandContext& ctx) {

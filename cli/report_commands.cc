@@ -54,7 +54,7 @@ int report_leavers(CommandContext& ctx) {
     request.filters["since"] = *since;
   }
   const LeaverRules rules = leaver_rules_from(ctx.config.values);
-  ReportSession session(ctx);
+  ReportSession session(ctx, report_run_time());
   const ReportClock clock = session.read->clock();
   const auto rows = session.read->leavers(request.filter, since, rules.leavers_ous);
   session.read->finish();
@@ -113,7 +113,7 @@ int report_sla(CommandContext& ctx) {
   const int path1 = days_option(values, "path1-days", 1, 365);
   const int path2 = days_option(values, "path2-days", 1, 365);
   const int period = days_option(values, "period", 1, 3650);
-  ReportSession session(ctx);
+  ReportSession session(ctx, report_run_time());
   const ReportClock clock = session.read->clock();
   const SlaReport sla = session.read->sla(request.filter, path1, path2, period);
   session.read->finish();
@@ -163,7 +163,7 @@ int report_expiring(CommandContext& ctx) {
   ReportRequest request = report_request(values);
   const int within = days_option(values, "within", 0, 9131);
   request.filters["within"] = within;
-  ReportSession session(ctx);
+  ReportSession session(ctx, report_run_time());
   const ReportClock clock = session.read->clock();
   const auto rows = session.read->expiring(request.filter, within);
   session.read->finish();

@@ -32,8 +32,12 @@ ReportRequest report_request(const po::variables_map& values) {
   return request;
 }
 
-ReportSession::ReportSession(const CommandContext& ctx) : store(open_database(ctx)) {
-  read = std::make_unique<ReportReader>(*store);
+TimePoint report_run_time() {
+  return std::chrono::floor<std::chrono::seconds>(Clock::now());
+}
+
+ReportSession::ReportSession(const CommandContext& ctx, TimePoint now) : store(open_database(ctx)) {
+  read = std::make_unique<ReportReader>(*store, now);
 }
 
 Policy load_configured_policy(const CommandContext& ctx) {

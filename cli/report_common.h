@@ -23,10 +23,14 @@ struct ReportRequest {
 };
 ReportRequest report_request(const boost::program_options::variables_map& values);
 
+// The time a report command runs, to the second.
+TimePoint report_run_time();
+
 // One snapshot over a checked schema (connectors/postgres/reports.h): every statement of a
 // report sees the same moment. The session outlives the snapshot.
+// `now` is the report's run time (report_run_time()): one clock for all its ages and dates.
 struct ReportSession {
-  explicit ReportSession(const CommandContext& ctx);
+  ReportSession(const CommandContext& ctx, TimePoint now);
   std::unique_ptr<StoreSession> store;
   std::unique_ptr<ReportReader> read;
 };

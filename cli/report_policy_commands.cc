@@ -20,13 +20,13 @@ struct PolicyReportInput {
 };
 
 PolicyReportInput policy_report_input(CommandContext& ctx, const char* name) {
-  const TimePoint started = std::chrono::floor<std::chrono::seconds>(Clock::now());
+  const TimePoint started = report_run_time();
   po::options_description options(std::string("report ") + name);
   add_report_options(options);
   const auto values = parse_command_options(ctx, options);
   PolicyReportInput input{report_request(values), load_configured_policy(ctx), {}, {}};
-  ReportSession session(ctx);
-  input.view = session.read->oversight_view(started);
+  ReportSession session(ctx, started);
+  input.view = session.read->oversight_view();
   session.read->finish();
   input.now = format_iso_utc(started);
   return input;

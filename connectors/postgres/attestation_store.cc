@@ -24,6 +24,11 @@ std::string date_array_literal(const std::vector<std::optional<std::string>>& da
 
 Checklist attestation_checklist(pqxx::transaction_base& txn, const std::string& theme,
                                 const ReportFilter& filter) {
+  return attestation_checklist(txn, report_clock(txn), theme, filter);
+}
+
+Checklist attestation_checklist(pqxx::transaction_base& txn, const ReportClock& clock,
+                                const std::string& theme, const ReportFilter& filter) {
   const auto mandate = txn.exec_params(
       "SELECT id, name_fi, suomifi_code, service FROM mandate_issue WHERE id = $1", theme);
   if (mandate.empty()) throw DataError("no mandate theme '" + theme + "' in the catalog");
@@ -46,10 +51,10 @@ Checklist attestation_checklist(pqxx::transaction_base& txn, const std::string& 
                " "
                "  ORDER BY i.id DESC LIMIT 1) r ON true "
                "WHERE g.mandate_id = $2 AND g.revoked_at IS NULL "
-               "  AND (g.valid_until IS NULL OR g.valid_until >= current_date) "
+               "  AND (g.valid_until IS NULL OR g.valid_until >= $3::date) "
                "  AND ($1::text IS NULL OR lower(btrim(e.department)) = lower(btrim($1))) "
                "ORDER BY 2, 3, 1",
-           filter.department, theme)) {
+           filter.department, theme, clock.today)) {
     ChecklistRow row;
     row.account = r[0].as<std::string>();
     row.surname = r[1].as<std::string>();

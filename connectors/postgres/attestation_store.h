@@ -38,6 +38,9 @@ struct Checklist {
 };
 
 // Throws DataError when the theme is not in the catalog.
+// Grants in force on `clock.today`; the overload without a clock takes the database's.
+Checklist attestation_checklist(pqxx::transaction_base& txn, const ReportClock& clock,
+                                const std::string& theme, const ReportFilter& filter);
 Checklist attestation_checklist(pqxx::transaction_base& txn, const std::string& theme,
                                 const ReportFilter& filter);
 

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "core/calendar.h"
 #include "core/dn.h"
 
 namespace valtuus {
@@ -32,6 +33,11 @@ std::optional<double> optional_days(const pqxx::field& field) {
 
 }  // namespace
 
+ReportClock report_clock_at(TimePoint now) {
+  return {format_iso_utc(now), format_iso_date(std::chrono::floor<std::chrono::days>(now)),
+          static_cast<long long>(now.time_since_epoch().count())};
+}
+
 ReportClock report_clock(pqxx::transaction_base& txn) {
   const pqxx::row row = txn.exec1(
       "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
@@ -42,20 +48,27 @@ ReportClock report_clock(pqxx::transaction_base& txn) {
 std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportFilter& filter,
                                       const std::optional<std::string>& since,
                                       const std::vector<std::string>& leavers_ous) {
+  return leavers_report(txn, report_clock(txn), filter, since, leavers_ous);
+}
+
+std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportClock& clock,
+                                      const ReportFilter& filter,
+                                      const std::optional<std::string>& since,
+                                      const std::vector<std::string>& leavers_ous) {
   // Why the person counts as a leaver, in the order reconcile() decides it: absence from a
   // complete read first (a person never read, such as an imported stub, is absent too).
   const auto result = txn.exec_params(
       "SELECT e.account, e.display_name, e.department, "
       "  CASE WHEN e.last_seen_run IS NULL OR e.absent_since_run IS NOT NULL THEN 'absent' "
-      "       WHEN e.account_expires <= now() THEN 'expired' "
+      "       WHEN e.account_expires <= $4::timestamptz THEN 'expired' "
       "       WHEN e.disabled THEN 'disabled' ELSE 'left' END, "
       "  to_char(coalesce(e.left_at, e.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
-      "  extract(day FROM now() - coalesce(e.left_at, e.updated_at))::int AS days_open, "
+      "  extract(day FROM $4::timestamptz - coalesce(e.left_at, e.updated_at))::int AS days_open, "
       "  g.mandate_id, m.name_fi, coalesce(g.valid_until::text, ''), "
-      "  r.id, coalesce(r.state, ''), extract(day FROM now() - r.created_at)::int, e.dn "
+      "  r.id, coalesce(r.state, ''), extract(day FROM $4::timestamptz - r.created_at)::int, e.dn "
       "FROM employee e "
       "JOIN grant_ledger g ON g.employee_key = e.key AND g.revoked_at IS NULL "
-      "  AND (g.valid_until IS NULL OR g.valid_until >= current_date) "
+      "  AND (g.valid_until IS NULL OR g.valid_until >= $5::date) "
       "JOIN mandate_issue m ON m.id = g.mandate_id "
       "LEFT JOIN LATERAL (SELECT c.id, c.state, c.created_at FROM change_item c "
       "  WHERE c.employee_key = g.employee_key AND c.mandate_id = g.mandate_id "
@@ -66,7 +79,7 @@ std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportF
           "  AND ($3::date IS NULL OR coalesce(e.left_at, e.updated_at) >= "
           "       ($3::date::timestamp AT TIME ZONE 'UTC')) "
           "ORDER BY days_open DESC, e.account, g.mandate_id",
-      filter.department, filter.theme, since);
+      filter.department, filter.theme, since, clock.now, clock.today);
   std::vector<LeaverRow> rows;
   rows.reserve(result.size());
   for (const auto& r : result) {
@@ -99,6 +112,11 @@ std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportF
 
 SlaReport sla_report(pqxx::transaction_base& txn, const ReportFilter& filter, int path1_days,
                      int path2_days, int period_days) {
+  return sla_report(txn, report_clock(txn), filter, path1_days, path2_days, period_days);
+}
+
+SlaReport sla_report(pqxx::transaction_base& txn, const ReportClock& clock,
+                     const ReportFilter& filter, int path1_days, int path2_days, int period_days) {
   // An org_apply has no person: a department filter leaves it out, a theme filter keeps it.
   const char* path_sql =
       "CASE WHEN i.kind = 'org_apply' OR i.waits_for_org_apply THEN 2 ELSE 1 END";
@@ -112,11 +130,11 @@ SlaReport sla_report(pqxx::transaction_base& txn, const ReportFilter& filter, in
   for (const auto& r :
        txn.exec_params(std::string("SELECT i.id, i.kind, i.state, ") + path_sql +
                            ", coalesce(e.account, ''), coalesce(e.department, ''), i.mandate_id, "
-                           "  extract(day FROM now() - i.created_at)::int "
+                           "  extract(day FROM $3::timestamptz - i.created_at)::int "
                            "FROM change_item i LEFT JOIN employee e ON e.key = i.employee_key "
                            "WHERE i.state IN " +
                            open_states_sql() + " " + filter_sql("i.mandate_id"),
-                       filter.department, filter.theme)) {
+                       filter.department, filter.theme, clock.now)) {
     SlaItemRow row;
     row.id = r[0].as<long long>();
     row.kind = r[1].as<std::string>();
@@ -150,9 +168,10 @@ SlaReport sla_report(pqxx::transaction_base& txn, const ReportFilter& filter, in
                "  round(percentile_cont(0.9) WITHIN GROUP (ORDER BY "
                "    extract(epoch FROM i.executed_at - i.created_at) / 86400)::numeric, 1) "
                "FROM change_item i LEFT JOIN employee e ON e.key = i.employee_key "
-               "WHERE i.state = 'done' AND i.executed_at >= now() - make_interval(days => $3) " +
+               "WHERE i.state = 'done' "
+               "  AND i.executed_at >= $4::timestamptz - make_interval(days => $3) " +
                filter_sql("i.mandate_id") + "GROUP BY 1",
-           filter.department, filter.theme, period_days)) {
+           filter.department, filter.theme, period_days, clock.now)) {
     SlaPathStats& stats = report.paths[static_cast<std::size_t>(r[0].as<int>() - 1)];
     stats.done_in_period = r[1].as<int>();
     stats.median_days = optional_days(r[2]);
@@ -163,10 +182,15 @@ SlaReport sla_report(pqxx::transaction_base& txn, const ReportFilter& filter, in
 
 std::vector<ExpiringRow> expiring_report(pqxx::transaction_base& txn, const ReportFilter& filter,
                                          int within_days) {
+  return expiring_report(txn, report_clock(txn), filter, within_days);
+}
+
+std::vector<ExpiringRow> expiring_report(pqxx::transaction_base& txn, const ReportClock& clock,
+                                         const ReportFilter& filter, int within_days) {
   const auto result = txn.exec_params(
       "SELECT coalesce(e.account, ''), coalesce(e.display_name, ''), "
       "  coalesce(e.department, ''), coalesce(e.status, 'unknown'), g.mandate_id, m.name_fi, "
-      "  g.valid_until::text, g.valid_until - current_date, r.id, coalesce(r.state, '') "
+      "  g.valid_until::text, g.valid_until - $4::date, r.id, coalesce(r.state, '') "
       "FROM grant_ledger g JOIN mandate_issue m ON m.id = g.mandate_id "
       "LEFT JOIN employee e ON e.key = g.employee_key "
       "LEFT JOIN LATERAL (SELECT c.id, c.state FROM change_item c "
@@ -174,9 +198,9 @@ std::vector<ExpiringRow> expiring_report(pqxx::transaction_base& txn, const Repo
       "    AND c.kind = 'renew' AND c.created_at >= g.recorded_at "
       "  ORDER BY c.id DESC LIMIT 1) r ON true "
       "WHERE g.revoked_at IS NULL "
-      "  AND g.valid_until BETWEEN current_date AND current_date + $3::int " +
+      "  AND g.valid_until BETWEEN $4::date AND $4::date + $3::int " +
           filter_sql("g.mandate_id") + "ORDER BY g.valid_until, 1, g.mandate_id",
-      filter.department, filter.theme, within_days);
+      filter.department, filter.theme, within_days, clock.today);
   std::vector<ExpiringRow> rows;
   rows.reserve(result.size());
   for (const auto& r : result) {

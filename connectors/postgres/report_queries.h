@@ -11,18 +11,22 @@
 #include <string>
 #include <vector>
 
+#include "core/employee.h"
 #include "core/report_filter.h"
 
 namespace valtuus {
 
 using ReportSnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
-// The moment a report describes, as the database sees it.
+// The moment a report describes: one clock for every age and business date in it. valtuusctl
+// passes the time its command started (report_clock_at); the overloads without a clock read
+// the database's now() once (report_clock) and are kept for callers that have no run time.
 struct ReportClock {
   std::string now;    // ISO 8601 UTC, e.g. 2026-11-24T23:58:01Z
   std::string today;  // YYYY-MM-DD (UTC)
   long long epoch = 0;
 };
+ReportClock report_clock_at(TimePoint now);
 ReportClock report_clock(pqxx::transaction_base& txn);
 
 // A person who has left and whose mandate the ledger still shows in force.
@@ -37,6 +41,10 @@ struct LeaverRow {
   std::optional<int> revoke_age_days;
 };
 // `leavers_ous` are the configured reconcile.leavers_ou DNs, to name that reason.
+std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportClock& clock,
+                                      const ReportFilter& filter,
+                                      const std::optional<std::string>& since,
+                                      const std::vector<std::string>& leavers_ous);
 std::vector<LeaverRow> leavers_report(pqxx::transaction_base& txn, const ReportFilter& filter,
                                       const std::optional<std::string>& since,
                                       const std::vector<std::string>& leavers_ous);
@@ -64,6 +72,8 @@ struct SlaReport {
   std::vector<SlaPathStats> paths;  // path 1, path 2
   int period_days = 0;
 };
+SlaReport sla_report(pqxx::transaction_base& txn, const ReportClock& clock,
+                     const ReportFilter& filter, int path1_days, int path2_days, int period_days);
 SlaReport sla_report(pqxx::transaction_base& txn, const ReportFilter& filter, int path1_days,
                      int path2_days, int period_days);
 
@@ -75,6 +85,8 @@ struct ExpiringRow {
   std::optional<long long> renew_item;
   std::string renew_state;
 };
+std::vector<ExpiringRow> expiring_report(pqxx::transaction_base& txn, const ReportClock& clock,
+                                         const ReportFilter& filter, int within_days);
 std::vector<ExpiringRow> expiring_report(pqxx::transaction_base& txn, const ReportFilter& filter,
                                          int within_days);
 

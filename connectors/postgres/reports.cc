@@ -11,41 +11,41 @@ decltype(auto) ReportReader::read(Body&& body) {
   return store_call(session_, [&]() -> decltype(auto) { return body(*txn_); });
 }
 
-ReportReader::ReportReader(StoreSession& session) : session_(session) {
+ReportReader::ReportReader(StoreSession& session, TimePoint now)
+    : session_(session), now_(now), clock_(report_clock_at(now)) {
   store_call(session_, [&] { txn_ = std::make_unique<ReportSnapshot>(session_.connection()); });
 }
 
 ReportReader::~ReportReader() = default;
 
-ReportClock ReportReader::clock() {
-  return read([](ReportSnapshot& txn) { return report_clock(txn); });
-}
-
 std::vector<LeaverRow> ReportReader::leavers(const ReportFilter& filter,
                                              const std::optional<std::string>& since,
                                              const std::vector<std::string>& leavers_ous) {
-  return read([&](ReportSnapshot& txn) { return leavers_report(txn, filter, since, leavers_ous); });
+  return read(
+      [&](ReportSnapshot& txn) { return leavers_report(txn, clock_, filter, since, leavers_ous); });
 }
 
 SlaReport ReportReader::sla(const ReportFilter& filter, int path1_days, int path2_days,
                             int period_days) {
   return read([&](ReportSnapshot& txn) {
-    return sla_report(txn, filter, path1_days, path2_days, period_days);
+    return sla_report(txn, clock_, filter, path1_days, path2_days, period_days);
   });
 }
 
 std::vector<ExpiringRow> ReportReader::expiring(const ReportFilter& filter, int within_days) {
-  return read([&](ReportSnapshot& txn) { return expiring_report(txn, filter, within_days); });
+  return read(
+      [&](ReportSnapshot& txn) { return expiring_report(txn, clock_, filter, within_days); });
 }
 
-OversightView ReportReader::oversight_view(TimePoint now) {
-  return read([&](ReportSnapshot& txn) { return load_oversight_view(txn, now); });
+OversightView ReportReader::oversight_view() {
+  return read([&](ReportSnapshot& txn) { return load_oversight_view(txn, now_); });
 }
 
 Checklist ReportReader::attestation_checklist(const std::string& theme,
                                               const ReportFilter& filter) {
-  return read(
-      [&](ReportSnapshot& txn) { return valtuus::attestation_checklist(txn, theme, filter); });
+  return read([&](ReportSnapshot& txn) {
+    return valtuus::attestation_checklist(txn, clock_, theme, filter);
+  });
 }
 
 std::vector<DifferenceRow> ReportReader::differences(bool open_only, const ReportFilter& filter) {

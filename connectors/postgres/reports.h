@@ -20,19 +20,21 @@ namespace valtuus {
 
 class ReportReader {
  public:
-  explicit ReportReader(StoreSession& session);  // begins the snapshot
+  // Begins the snapshot. `now` is the report's run time: every age and business date in the
+  // report is taken from it, not from the database's clock.
+  ReportReader(StoreSession& session, TimePoint now);
   ReportReader(const ReportReader&) = delete;
   ReportReader& operator=(const ReportReader&) = delete;
   ~ReportReader();  // ends the snapshot unless finish() did
 
-  ReportClock clock();
+  const ReportClock& clock() const { return clock_; }
   std::vector<LeaverRow> leavers(const ReportFilter& filter,
                                  const std::optional<std::string>& since,
                                  const std::vector<std::string>& leavers_ous);
   SlaReport sla(const ReportFilter& filter, int path1_days, int path2_days, int period_days);
   std::vector<ExpiringRow> expiring(const ReportFilter& filter, int within_days);
   // The ledger, the people and the open items as core/oversight.h compares them with the maps.
-  OversightView oversight_view(TimePoint now);
+  OversightView oversight_view();
   Checklist attestation_checklist(const std::string& theme, const ReportFilter& filter);
   std::vector<DifferenceRow> differences(bool open_only, const ReportFilter& filter);
   // The last directory snapshot and the reconcile state, for `policy preview`.
@@ -46,6 +48,8 @@ class ReportReader {
   decltype(auto) read(Body&& body);
 
   StoreSession& session_;
+  TimePoint now_;
+  ReportClock clock_;
   std::unique_ptr<ReportSnapshot> txn_;
 };
 

@@ -195,6 +195,27 @@ TEST_F(ReportQueriesTest, ExpiringWithinWindowWithRenewItems) {
   EXPECT_EQ(year[4].renew_state, "proposed");
 }
 
+TEST_F(ReportQueriesTest, TheReportsClockNotTheDatabasesDecidesDatesAndAges) {
+  testing::seed_reports(admin_);
+  // Ten days on, by the clock the report was given: leo's grant ends in 10 days, not 20.
+  const ReportClock later = report_clock_at(now() + std::chrono::days(10));
+  EXPECT_EQ(later.today.size(), 10u);
+  const auto soon = in_snapshot([&](auto& txn) { return expiring_report(txn, later, {}, 10); });
+  ASSERT_EQ(soon.size(), 1u);
+  EXPECT_EQ(soon[0].account, "leo");
+  EXPECT_EQ(soon[0].days_left, 10);
+  // Open items are ten days older by that clock.
+  const SlaReport by_db = in_snapshot([](auto& txn) { return sla_report(txn, {}, 3, 42, 90); });
+  const SlaReport by_clock =
+      in_snapshot([&](auto& txn) { return sla_report(txn, later, {}, 3, 42, 90); });
+  ASSERT_FALSE(by_db.items.empty());
+  ASSERT_EQ(by_clock.items.size(), by_db.items.size());
+  int oldest_db = 0, oldest_clock = 0;
+  for (const auto& item : by_db.items) oldest_db = std::max(oldest_db, item.age_days);
+  for (const auto& item : by_clock.items) oldest_clock = std::max(oldest_clock, item.age_days);
+  EXPECT_EQ(oldest_clock, oldest_db + 10);
+}
+
 TEST_F(ReportQueriesTest, MoversHoldWhatTheirNewMapsDoNotRequire) {
   testing::seed_reports(admin_);
   const auto rows = movers_report(view(), policy_, {});
