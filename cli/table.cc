@@ -23,6 +23,32 @@ std::string cut(const std::string& text, std::size_t width) {
 
 }  // namespace
 
+void print_text_rows(std::ostream& out, const std::vector<std::string>& header, std::size_t rows,
+                     const std::function<std::string(std::size_t, std::size_t)>& cell,
+                     std::size_t max_cell_width) {
+  const std::size_t columns = header.size();
+  std::vector<std::size_t> widths(columns, 0);
+  for (std::size_t c = 0; c < columns; ++c)
+    widths[c] = display_width(cut(header[c], max_cell_width));
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      widths[c] = std::max(widths[c], display_width(cut(cell(r, c), max_cell_width)));
+    }
+  }
+  std::string line;
+  const auto print_row = [&](const auto& value) {
+    line.clear();
+    for (std::size_t c = 0; c < columns; ++c) {
+      const std::string text = cut(value(c), max_cell_width);
+      line += text;
+      if (c + 1 < columns) line.append(widths[c] - display_width(text) + 2, ' ');
+    }
+    out << line << '\n';
+  };
+  print_row([&](std::size_t c) { return header[c]; });
+  for (std::size_t r = 0; r < rows; ++r) print_row([&](std::size_t c) { return cell(r, c); });
+}
+
 void print_text(std::ostream& out, const Table& table) {
   std::vector<std::vector<std::string>> cells;
   cells.push_back(table.header);

@@ -2,6 +2,7 @@
 // characters, not bytes, so names with Å, Ä and Ö line up.
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,12 @@ struct Table {
 };
 
 void print_text(std::ostream& out, const Table& table);
+
+// The same layout for `rows` rows whose cells `cell(row, column)` makes when asked (twice each:
+// once for the widths, once to print), so that a long table is never held whole.
+void print_text_rows(std::ostream& out, const std::vector<std::string>& header, std::size_t rows,
+                     const std::function<std::string(std::size_t, std::size_t)>& cell,
+                     std::size_t max_cell_width = 60);
 void print_csv(std::ostream& out, const Table& table);
 
 // One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF.

@@ -1,10 +1,15 @@
 #include "core/csv.h"
 
+#include <istream>
+
 namespace valtuus {
 
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// read_csv() holds one record whole; a longer one is not a spreadsheet row.
+constexpr std::size_t kMaxRecordBytes = 16 * 1024 * 1024;
 
 // Length of the UTF-8 sequence starting at text[i], or 0 when it is not valid UTF-8 (overlong
 // forms, surrogates and code points above U+10FFFF included).
@@ -37,21 +42,35 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
 
 class Reader {
  public:
-  explicit Reader(std::string_view text) : text_(text) {
-    if (text_.substr(0, kBom.size()) == kBom) pos_ = kBom.size();
+  // `first_line`: the line the text starts on (a later piece of a file); a byte order mark is
+  // skipped only at the start of the file.
+  explicit Reader(std::string_view text, std::size_t first_line = 1)
+      : text_(text), line_(first_line) {
+    if (first_line == 1 && text_.substr(0, kBom.size()) == kBom) pos_ = kBom.size();
   }
 
   CsvResult run() {
     CsvResult result;
+    result.error = each([&](CsvRecord& record) {
+      result.records.push_back(std::move(record));
+      return true;
+    });
+    return result;
+  }
+
+  // Reads records until the end, an error or `take` returning false.
+  template <typename Take>
+  std::optional<CsvError> each(Take&& take) {
     while (pos_ < text_.size() && !error_) {
       CsvRecord record;
       record.line = line_;
       read_record(record);
-      if (!error_) result.records.push_back(std::move(record));
+      if (error_ || !take(record)) break;
     }
-    result.error = std::move(error_);
-    return result;
+    return std::move(error_);
   }
+
+  std::size_t line() const { return line_; }
 
  private:
   bool at_end() const { return pos_ >= text_.size(); }
@@ -146,7 +165,7 @@ class Reader {
 
   std::string_view text_;
   std::size_t pos_ = 0;
-  std::size_t line_ = 1;
+  std::size_t line_;
   std::size_t column_ = 1;
   std::optional<CsvError> error_;
 };
@@ -155,6 +174,51 @@ class Reader {
 
 CsvResult parse_csv(std::string_view text) {
   return Reader(text).run();
+}
+
+std::optional<CsvError> read_csv(std::istream& in, const std::function<bool(CsvRecord&)>& each,
+                                 std::size_t chunk_bytes) {
+  // The file is read a chunk at a time and parsed up to its last line break outside quotes,
+  // where a record of valid CSV ends: a doubled quote flips the state twice, so counting quotes
+  // tells inside from outside. (In invalid CSV the reader stops at the first stray quote, which
+  // lies before any cut made after it.) What follows the cut waits for the next chunk.
+  std::string buffer;
+  std::size_t scanned = 0;  // bytes of `buffer` whose quote state is known
+  bool quoted = false;
+  std::size_t line = 1;
+  std::string chunk(chunk_bytes, '\0');
+  bool more = true;
+  while (more) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    more = got == chunk.size();
+    if (!more && in.bad()) return CsvError{line, 0, "cannot read the file"};
+    buffer.append(chunk, 0, got);
+    std::size_t cut = 0;  // one past the last line break outside quotes
+    for (std::size_t i = scanned; i < buffer.size(); ++i) {
+      if (buffer[i] == '"') quoted = !quoted;
+      if (buffer[i] == '\n' && !quoted) cut = i + 1;
+    }
+    scanned = buffer.size();
+    if (more && cut == 0) {  // one record longer than a chunk: read on, within reason
+      if (buffer.size() > kMaxRecordBytes) {
+        return CsvError{line, 0, "a row longer than 16 MiB; is it the right file?"};
+      }
+      continue;
+    }
+    const std::size_t end = more ? cut : buffer.size();
+    Reader reader(std::string_view(buffer).substr(0, end), line);
+    bool stopped = false;
+    std::optional<CsvError> error = reader.each([&](CsvRecord& record) {
+      stopped = !each(record);
+      return !stopped;
+    });
+    if (error || stopped) return error;
+    line = reader.line();
+    buffer.erase(0, end);
+    scanned = buffer.size();
+  }
+  return std::nullopt;
 }
 
 }  // namespace valtuus

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,5 +36,11 @@ struct CsvResult {
 // Errors: a quote left open at the end of the text, a quote inside an unquoted field, text
 // after a closing quote, and bytes that are not UTF-8 (a file saved as Latin-1 or ANSI).
 CsvResult parse_csv(std::string_view text);
+
+// The same records from a stream, read `chunk_bytes` at a time and handed to `each` as they are
+// parsed, so that memory holds a chunk, not the file. Stops at the first error (returned) or
+// when `each` returns false.
+std::optional<CsvError> read_csv(std::istream& in, const std::function<bool(CsvRecord&)>& each,
+                                 std::size_t chunk_bytes = 1 << 20);
 
 }  // namespace valtuus

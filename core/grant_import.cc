@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cstdio>
+#include <istream>
 #include <map>
+#include <unordered_map>
 
 #include "core/text_fold.h"
 
@@ -65,19 +67,36 @@ class Validator {
   Validator(const std::set<std::string>& known, year_month_day today)
       : known_(known), today_(today) {}
 
-  GrantImport run(const std::vector<CsvRecord>& all) {
-    std::size_t end = all.size();
-    while (end > 0 && is_blank(all[end - 1])) --end;  // empty lines at the end are fine
-    if (end == 0) {
+  // One record of the file, in order.
+  void add(CsvRecord& record) {
+    // Empty rows wait: at the end of the file they are fine, before another row a problem.
+    if (is_blank(record)) {
+      blank_.push_back(std::move(record));
+      return;
+    }
+    for (const CsvRecord& blank : blank_) take(blank);
+    blank_.clear();
+    take(record);
+  }
+
+  GrantImport finish() {
+    if (!header_seen_) {
       problem(1, "header", "the file has no header row; the first row must name the columns");
-    } else if (read_header(all[0])) {
-      for (std::size_t i = 1; i < end; ++i) read_row(all[i]);
     }
     if (!result_.problems.empty()) result_.records.clear();
     return std::move(result_);
   }
 
  private:
+  void take(const CsvRecord& record) {
+    if (!header_seen_) {
+      header_seen_ = true;
+      header_ok_ = read_header(record);
+    } else if (header_ok_) {
+      read_row(record);
+    }
+  }
+
   void problem(std::size_t line, std::string column, std::string message) {
     result_.problems.push_back({line, 0, std::move(column), std::move(message)});
   }
@@ -230,7 +249,10 @@ class Validator {
   const year_month_day today_;
   std::map<std::string, std::size_t> columns_;  // folded name -> field index
   std::size_t width_ = 0;
-  std::map<std::string, std::size_t> seen_;  // folded account + mandate -> first line
+  std::unordered_map<std::string, std::size_t> seen_;  // folded account + mandate -> first line
+  std::vector<CsvRecord> blank_;                       // empty rows after the last row that was not
+  bool header_seen_ = false;
+  bool header_ok_ = false;
   GrantImport result_;
 };
 
@@ -239,7 +261,9 @@ class Validator {
 GrantImport validate_grant_rows(const std::vector<CsvRecord>& rows,
                                 const std::set<std::string>& known_mandates,
                                 std::chrono::year_month_day today) {
-  return Validator(known_mandates, today).run(rows);
+  Validator validator(known_mandates, today);
+  for (CsvRecord record : rows) validator.add(record);
+  return validator.finish();
 }
 
 GrantImport read_grant_csv(std::string_view text, const std::set<std::string>& known_mandates,
@@ -251,6 +275,34 @@ GrantImport read_grant_csv(std::string_view text, const std::set<std::string>& k
     return failed;
   }
   return validate_grant_rows(csv.records, known_mandates, today);
+}
+
+GrantImport read_grant_csv(std::istream& in, const std::set<std::string>& known_mandates,
+                           std::chrono::year_month_day today, std::size_t max_rows) {
+  Validator validator(known_mandates, today);
+  // The header and max_rows rows; empty rows count too, but only beyond as many again.
+  std::size_t rows = 0, records = 0, last_line = 0;
+  bool over = false;
+  const std::optional<CsvError> error = read_csv(in, [&](CsvRecord& record) {
+    last_line = record.line;
+    if (!is_blank(record)) ++rows;
+    over = rows > max_rows + 1 || ++records > 2 * (max_rows + 1);
+    if (over) return false;
+    validator.add(record);
+    return true;
+  });
+  GrantImport failed;
+  if (error) {
+    failed.problems.push_back({error->line, error->column, "", error->message});
+    return failed;
+  }
+  if (over) {
+    failed.problems.push_back(
+        {last_line, 0, "row",
+         "the file has more than " + std::to_string(max_rows) + " rows; import it in parts"});
+    return failed;
+  }
+  return validator.finish();
 }
 
 std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <set>
 #include <string>
@@ -53,6 +54,12 @@ struct GrantImport {
 // grant (not held any more: skipped, with a warning) from a current one.
 GrantImport read_grant_csv(std::string_view text, const std::set<std::string>& known_mandates,
                            std::chrono::year_month_day today);
+
+// The same, reading the file from a stream a chunk at a time: memory holds the records, not
+// the text. More than `max_rows` rows (the header not counted) is a problem, and nothing more
+// is read.
+GrantImport read_grant_csv(std::istream& in, const std::set<std::string>& known_mandates,
+                           std::chrono::year_month_day today, std::size_t max_rows);
 
 // The same, for records already split into fields.
 GrantImport validate_grant_rows(const std::vector<CsvRecord>& rows,

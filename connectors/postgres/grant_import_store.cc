@@ -2,8 +2,12 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/pg_stage.h"
 
 namespace valtuus {
 
@@ -116,31 +120,42 @@ ImportPlan plan_grant_import(pqxx::connection& connection,
 
 ImportPlan apply_grant_import(pqxx::connection& connection, const std::vector<GrantRecord>& records,
                               const std::string& file_name) {
-  // One call of the SECURITY DEFINER function import_grants(): the administrator's login
-  // writes no table itself. The rows travel as parallel arrays (values as data, never SQL).
-  std::vector<std::string> lines, accounts, mandates, from, until, granted_by, notes;
-  for (const GrantRecord& r : records) {
-    lines.push_back(std::to_string(r.line));
-    accounts.push_back(r.account);
-    mandates.push_back(r.mandate);
-    from.push_back(format_iso_date(r.valid_from));
-    until.push_back(format_iso_date(r.valid_until));
-    granted_by.push_back(r.granted_by);
-    notes.push_back(r.note);
-  }
+  // The rows go by COPY into a staging table of this session, then one call of the SECURITY
+  // DEFINER function import_grants_staged() (sql/012_scale_writes.sql) checks and writes them
+  // set-based: the administrator's login writes no table itself, and a file of any size costs
+  // the same few statements.
   pqxx::work txn(connection);
+  create_stage(txn, "grant_import_stage",
+               "line integer, account text, mandate text, valid_from date, valid_until date, "
+               "granted_by text, note text");
+  {
+    pqxx::stream_to stream(txn, "grant_import_stage");
+    for (const GrantRecord& r : records) {
+      stream << std::make_tuple(static_cast<long long>(r.line), r.account, r.mandate,
+                                format_iso_date(r.valid_from), format_iso_date(r.valid_until),
+                                r.granted_by, r.note);
+    }
+    stream.complete();
+  }
+  analyse_stage(txn, "grant_import_stage");
   const auto result = txn.exec_params(
-      "SELECT line, action, employee_key, audit_event FROM import_grants($1, $2::integer[], "
-      "$3::text[], $4::text[], $5::date[], $6::date[], $7::text[], $8::text[])",
-      file_name, text_array_literal(lines), text_array_literal(accounts),
-      text_array_literal(mandates), text_array_literal(from), text_array_literal(until),
-      text_array_literal(granted_by), text_array_literal(notes));
+      "SELECT line, action, employee_key, audit_event FROM import_grants_staged($1)", file_name);
   txn.commit();
+  // One row per record, in line order, which is the order of the records.
+  if (result.size() != records.size()) {
+    throw std::runtime_error("import_grants_staged returned " + std::to_string(result.size()) +
+                             " rows for " + std::to_string(records.size()));
+  }
   ImportPlan plan;
+  plan.rows.reserve(records.size());
   std::size_t i = 0;
   for (const auto& row : result) {
-    PlannedGrant planned{&records.at(i++), ImportAction::kAdd, row[2].as<std::string>()};
-    const std::string action = row[1].as<std::string>();
+    const GrantRecord& record = records[i++];
+    if (row[0].as<std::size_t>() != record.line) {
+      throw std::runtime_error("import_grants_staged returned its rows out of order");
+    }
+    PlannedGrant planned{&record, ImportAction::kAdd, row[2].as<std::string>()};
+    const std::string_view action = row[1].c_str();
     if (action == "already held") {
       planned.action = ImportAction::kAlreadyHeld;
       ++plan.already_held;

@@ -26,14 +26,24 @@ std::chrono::sys_days parse_date(const std::string& text) {
 
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   ReconcileState state;
-  for (const auto& row :
-       txn.exec("SELECT employee_key, mandate_id, valid_until::text FROM grant_ledger "
-                "WHERE revoked_at IS NULL")) {
-    LedgerGrant grant;
-    grant.employee_key = row[0].as<std::string>();
-    grant.mandate = row[1].as<std::string>();
-    if (!row[2].is_null()) grant.valid_until = parse_date(row[2].as<std::string>());
-    state.ledger.push_back(std::move(grant));
+  // Streamed (COPY) into a vector of the right size, as the history below: the ledger is one
+  // or two rows a person, and a result set would hold it twice.
+  state.ledger.reserve(
+      txn.exec1("SELECT count(*) FROM grant_ledger WHERE revoked_at IS NULL")[0].as<std::size_t>());
+  {
+    pqxx::stream_from ledger(txn,
+                             "(SELECT employee_key, mandate_id, coalesce(valid_until::text, '') "
+                             "FROM grant_ledger WHERE revoked_at IS NULL)");
+    std::tuple<std::string, std::string, std::string> row;
+    while (ledger >> row) {
+      auto& [key, mandate, until] = row;
+      LedgerGrant grant;
+      grant.employee_key = std::move(key);
+      grant.mandate = std::move(mandate);
+      if (!until.empty()) grant.valid_until = parse_date(until);
+      state.ledger.push_back(std::move(grant));
+    }
+    ledger.complete();
   }
   // Held items are open: the next run must not propose them again while a person decides
   // whether to release their run.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 namespace valtuus {
 namespace {
 
@@ -80,6 +82,54 @@ TEST(Csv, RefusesTextThatIsNotUtf8WithoutQuotingIt) {
   EXPECT_EQ(r.error->column, 3u);
   EXPECT_NE(r.error->message.find("CSV UTF-8"), std::string::npos);
   EXPECT_EQ(r.error->message.find("str"), std::string::npos);
+}
+
+// The streamed reader cuts the file into chunks at line breaks outside quotes: whatever the
+// chunk size, it must give what the whole-text parser gives, errors included.
+TEST(Csv, ReadingAChunkAtATimeGivesTheSameRecordsAndErrors) {
+  const std::vector<std::string> texts = {
+      "\xEF\xBB\xBF"
+      "a,b\r\n\"x\r\ny\",\"say \"\"hei\"\"\"\r\n\r\n\"\"\"\n\",z\nlast,1",
+      "a,b\n\nc,\"open\nmore\n",         // a quote never closed
+      "a,b\nc,d\"e\nf,g\n",              // a stray quote
+      "h\n\"q\"x,y\nz\n",                // text after a closing quote
+      "account,note\nx,\xC5str\xF6m\n",  // not UTF-8
+      "a\rb\rc\r\nd\n",                  // lone CRs
+  };
+  for (const std::string& text : texts) {
+    const CsvResult whole = parse_csv(text);
+    for (std::size_t chunk : {1u, 2u, 3u, 5u, 8u, 64u}) {
+      std::istringstream in(text);
+      std::vector<CsvRecord> records;
+      const std::optional<CsvError> error = read_csv(
+          in,
+          [&](CsvRecord& record) {
+            records.push_back(record);
+            return true;
+          },
+          chunk);
+      ASSERT_EQ(error.has_value(), whole.error.has_value()) << text << " chunk " << chunk;
+      if (error) {
+        EXPECT_EQ(error->line, whole.error->line) << text << " chunk " << chunk;
+        EXPECT_EQ(error->column, whole.error->column) << text << " chunk " << chunk;
+        EXPECT_EQ(error->message, whole.error->message);
+        continue;
+      }
+      ASSERT_EQ(records.size(), whole.records.size()) << text << " chunk " << chunk;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        EXPECT_EQ(records[i].line, whole.records[i].line) << text << " chunk " << chunk;
+        EXPECT_EQ(records[i].fields, whole.records[i].fields) << text << " chunk " << chunk;
+      }
+    }
+  }
+}
+
+TEST(Csv, StreamedReadingStopsWhenAsked) {
+  std::istringstream in("a\nb\nc\n");
+  int seen = 0;
+  EXPECT_FALSE(read_csv(
+      in, [&](CsvRecord&) { return ++seen < 2; }, 1));
+  EXPECT_EQ(seen, 2);
 }
 
 }  // namespace

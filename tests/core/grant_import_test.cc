@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 namespace valtuus {
 namespace {
 
@@ -190,6 +192,44 @@ TEST(GrantImport, ParsesOnlyStrictIsoDates) {
   EXPECT_FALSE(parse_iso_date("2024-02-29T00:00"));
   EXPECT_FALSE(parse_iso_date("2024/02/29"));
   EXPECT_FALSE(parse_iso_date("2024-00-10"));
+}
+
+// The file read from a stream gives the same records and problems as the text, and a file over
+// the row limit is refused without reading further.
+TEST(GrantImport, ReadFromAStreamAsFromTextAndBoundedInRows) {
+  const std::string text =
+      "account,mandate,valid_from,valid_until,note\n"
+      "\n"
+      "mmakinen,kela-etuustiedot,2024-01-15,2026-01-14,\"two\nlines\"\n"
+      "aastrom,te-tyonhakija,2024-02-29,2029-02-28,\n"
+      "aastrom,vero-veroasiat,2024-02-29,2024-02-28,\n"
+      "\n\n";
+  const GrantImport whole = read(text);
+  std::istringstream in(text);
+  const GrantImport streamed = read_grant_csv(in, kCatalog, kToday, 10);
+  EXPECT_EQ(problems(streamed), problems(whole));
+  EXPECT_NE(problems(streamed).find("f.csv:2: row: an empty row"), std::string::npos)
+      << problems(streamed);
+  EXPECT_NE(problems(streamed).find("f.csv:6: valid_until"), std::string::npos);
+
+  std::istringstream good(
+      "account,mandate,valid_from,valid_until\n"
+      "mmakinen,kela-etuustiedot,2024-01-15,2026-01-14\n"
+      "aastrom,te-tyonhakija,2024-02-29,2029-02-28\n\n");
+  const GrantImport two = read_grant_csv(good, kCatalog, kToday, 2);
+  ASSERT_TRUE(two.problems.empty()) << problems(two);
+  ASSERT_EQ(two.records.size(), 2u);
+  EXPECT_EQ(two.records[1].account, "aastrom");
+  EXPECT_EQ(two.records[1].line, 3u);
+
+  std::istringstream three(
+      "account,mandate,valid_from,valid_until\n"
+      "a,kela-etuustiedot,2024-01-15,2026-01-14\n"
+      "b,kela-etuustiedot,2024-01-15,2026-01-14\n"
+      "c,kela-etuustiedot,2024-01-15,2026-01-14\n");
+  const GrantImport over = read_grant_csv(three, kCatalog, kToday, 2);
+  EXPECT_TRUE(over.records.empty());
+  EXPECT_EQ(problems(over), "f.csv:4: row: the file has more than 2 rows; import it in parts\n");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // valtuusctl import grants: the organisation's spreadsheet of mandates already held in
 // Suomi.fi goes into the ledger, all rows or none; absent accounts are kept so that the next
 // sync proposes their revocation; the identity code never shows.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -201,6 +202,46 @@ TEST_F(ImportCommandsTest, APorvooSizedFileImportsInOneGo) {
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_EQ(ledger(), 250);
   EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key LIKE 'import:%'"), 38);
+}
+
+// A large file goes through the same few statements (COPY, one function): 30,000 rows of 5,000
+// people, most of them absent from the directory, each absent account one stub, every row once
+// in the ledger and in the audit event, the same counts printed as the rows listed.
+TEST_F(ImportCommandsTest, ALargeFileImportsEveryRowOnceWithOneStubPerAbsentAccount) {
+  const std::string file = csv_file("large.csv", porvoo_csv(30000));
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult applied = ctl({"import", "grants", file, "--apply"});
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  std::cout << "import of 30,000 rows, apply: " << ms << " ms\n";
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  // porvoo_csv: six grants a person; four of the first five are in the directory.
+  EXPECT_NE(applied.out.find(file + ": 30000 row(s): 30000 added, 0 already held (skipped), 4996 "
+                                    "new stub(s)"),
+            std::string::npos)
+      << applied.out.substr(applied.out.size() > 2000 ? applied.out.size() - 2000 : 0);
+  EXPECT_EQ(ledger(), 30000);
+  EXPECT_EQ(count("SELECT count(DISTINCT employee_key) FROM grant_ledger"), 5000);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key LIKE 'import:%' AND status = 'left'"),
+            4996);
+  // Every row listed once, in file order, the last one on the last line of the file.
+  EXPECT_EQ(std::count(applied.out.begin(), applied.out.end(), '\n'), 30000 + 4);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_event WHERE action = 'grants_imported' AND "
+                  "jsonb_array_length(details->'grants') = 30000 AND "
+                  "(details->'grants'->29999->>'line')::int = 34287 AND "
+                  "details->'grants'->29999->>'account' = 'poistunut4999'"),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM grant_ledger g WHERE NOT EXISTS (SELECT 1 FROM "
+                  "audit_event a, jsonb_array_elements(a.details->'grants') x WHERE "
+                  "a.action = 'grants_imported' AND (x->>'ledger_id')::bigint = g.id)"),
+            0);
+  ProcessResult again = ctl({"import", "grants", file, "--apply"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("30000 row(s): 0 added, 30000 already held (skipped), 0 new stub(s)"),
+            std::string::npos);
+  EXPECT_EQ(ledger(), 30000);
+  EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0);
 }
 
 // A file kept for years holds grants that have ended: they are listed and skipped, and the rows
