@@ -324,6 +324,9 @@ HttpResponse Console::item_page(Request& request, long long id, const std::strin
   }
   const bool open = row.state == "proposed" || row.state == "approved" || row.state == "applied";
   values.set("has_person", !row.account.empty());
+  // A leaver's revokes are best executed together (Suomi.fi's selection basket).
+  if (row.kind == "revoke" && item->employee_status == "left" && !row.account.empty())
+    values.set("leaver_link", "/security/leavers/" + url_encode(row.account));
   values.set("identity_code", item->identity_code_masked.empty()
                                   ? request.t("identity_code_not_recorded")
                                   : item->identity_code_masked);

@@ -34,6 +34,10 @@ HttpResponse Console::leaver_page(Request& request, const std::string& encoded_a
   values.set("left_at", first.left_at);
   values.set("days_open", std::to_string(first.days_open));
   data mandates{data::type::list};
+  // The proposed revokes, each bound to the version shown, for one bulk approval (its
+  // confirmation and the database check the rest, as for the queue's selection).
+  data proposed{data::type::list};
+  int proposed_count = 0;
   for (const LeaverRow& row : rows) {
     data entry;
     entry.set("theme", row.mandate_name_fi + " (" + row.mandate + ")");
@@ -43,12 +47,25 @@ HttpResponse Console::leaver_page(Request& request, const std::string& encoded_a
       entry.set("revoke_state", request.t("state_" + row.revoke_state));
       entry.set("revoke_age_days",
                 row.revoke_age_days ? std::to_string(*row.revoke_age_days) : std::string());
+      if (row.revoke_state == "proposed") {
+        if (const auto item = store_.item(*row.revoke_item)) {
+          data pair;
+          pair.set("id", std::to_string(item->row.id));
+          pair.set("version", std::to_string(item->row.version));
+          proposed.push_back(pair);
+          ++proposed_count;
+        }
+      }
     } else {
       entry.set("revoke_item", false);
     }
     mandates.push_back(entry);
   }
   values.set("mandates", mandates);
+  const bool decides = request.session->has_role("reviewer") || request.session->has_role("admin");
+  values.set("can_approve_all", decides && proposed_count > 0);
+  values.set("proposed", proposed);
+  values.set("comment", request.t("leaver_bulk_comment") + " " + first.account);
   return request.page(http::status::ok, request.t("leaver_title") + ": " + first.name, "leaver",
                       values);
 }

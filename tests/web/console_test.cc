@@ -784,9 +784,21 @@ TEST_F(SecurityPagesTest, ALeaversPageListsTheirMandatesWithTheRevokeItems) {
   // Someone who has not left, or no one: no such page.
   EXPECT_EQ(get("/security/leavers/anna").status, 404);
   EXPECT_EQ(get("/security/leavers/%2e%2e%2fx").status, 404);
-  // A reviewer opens it too (the revokes are theirs to approve); nobody without a role does.
+  EXPECT_EQ(page.body.find("id=\"approve-revokes\""), std::string::npos);  // security reads
+  // A reviewer opens it too, from the revoke's page, and approves the proposed revokes together
+  // through the bulk approval's one confirmation; nobody without a role opens it.
   ASSERT_EQ(log_in("rauno", "right horse").status, 303);
-  EXPECT_EQ(get("/security/leavers/leo").status, 200);
+  const HttpReply revoke = get("/items/7");
+  EXPECT_NE(revoke.body.find("href=\"/security/leavers/leo\""), std::string::npos) << revoke.body;
+  const HttpReply reviewer_page = get("/security/leavers/leo");
+  ASSERT_EQ(reviewer_page.status, 200);
+  ASSERT_NE(reviewer_page.body.find("id=\"approve-revokes\""), std::string::npos)
+      << reviewer_page.body;
+  EXPECT_NE(reviewer_page.body.find("name=\"item-7\" value=\"1\""), std::string::npos);
+  const HttpReply confirm =
+      post("/bulk/approve", "csrf=" + csrf_of(reviewer_page) + "&item-7=1&comment=Leaver+leo");
+  EXPECT_EQ(confirm.status, 200);
+  EXPECT_NE(confirm.body.find("these 1 items"), std::string::npos) << confirm.body;
   ASSERT_EQ(log_in("ville", "no groups").status, 303);
   EXPECT_EQ(get("/security/leavers/leo").status, 403);
 }
