@@ -257,8 +257,15 @@ HttpResponse Console::queue(Request& request) {
   const bool decides = session.has_role("reviewer") || session.has_role("admin");
   values.set("can_bulk", decides);
   data items{data::type::list};
+  std::string group;  // the department and person of the rows above
   for (const ItemRow& row : result.items) {
     data item;
+    // The queue is ordered by kind, department and person: a heading where the group changes.
+    const std::string person = row.account.empty() ? request.t("the_organisation")
+                                                   : row.display_name + " (" + row.account + ")";
+    const std::string heading = (row.department.empty() ? "" : row.department + ": ") + person;
+    if (heading != group) item.set("group", heading);
+    group = heading;
     item.set("id", std::to_string(row.id));
     item.set("version", std::to_string(row.version));
     item.set("selectable", row.state == "proposed");

@@ -560,10 +560,21 @@ TEST_F(ConsoleTest, TheQueueFiltersByPath) {
   EXPECT_NE(path2.body.find("href=\"/items/9\""), std::string::npos);
   EXPECT_EQ(path2.body.find("href=\"/items/1\""), std::string::npos);
   EXPECT_NE(path2.body.find("<option value=\"2\" selected>"), std::string::npos);
+  // Grouped by department and person: one heading for the organisation's application, one for
+  // Anna's grant.
+  EXPECT_NE(path2.body.find("<th scope=\"rowgroup\" colspan=\"8\">The organisation</th>"),
+            std::string::npos)
+      << path2.body;
+  EXPECT_NE(path2.body.find(">Elinkeinoasiat: Anna Aalto (anna)</th>"), std::string::npos);
   const HttpReply path1 = get("/?path=1");
   EXPECT_NE(path1.body.find("href=\"/items/1\""), std::string::npos);
   EXPECT_EQ(path1.body.find("href=\"/items/8\""), std::string::npos);
   EXPECT_EQ(path1.body.find("href=\"/items/9\""), std::string::npos);
+  // Anna's two grants under one heading.
+  const auto heading = path1.body.find(">Elinkeinoasiat: Anna Aalto (anna)</th>");
+  ASSERT_NE(heading, std::string::npos);
+  EXPECT_EQ(path1.body.find(">Elinkeinoasiat: Anna Aalto (anna)</th>", heading + 1),
+            std::string::npos);
 }
 
 // The item page: the reason in the page's language, and the item's audit events.
