@@ -11,6 +11,7 @@
 #include "web/execution_steps_text.h"
 #include "web/http_forms.h"
 #include "web/item_audit_view.h"
+#include "web/item_facts.h"
 #include "web/page_renderer.h"
 #include "web/random_token.h"
 #include "web/reason_text.h"
@@ -315,8 +316,8 @@ HttpResponse Console::item_page(Request& request, long long id, const std::strin
   values.set("state", request.t("state_" + row.state));
   values.set("person", row.account.empty() ? "" : row.display_name + " (" + row.account + ")");
   values.set("department", row.department);
-  values.set("theme", row.mandate_name_fi + " (" + row.mandate + ")");
   values.set("service", row.service);
+  add_item_facts(values, *item, request.language);
   values.set("reason", reason_text(*item, request.language));
   values.set("rule", row.rule);
   values.set("version", std::to_string(row.version));

@@ -399,6 +399,11 @@ TEST_F(HeldRunTest, TheHeldRunIsListedAndShownWithItsRefusedEntries) {
   EXPECT_NE(run.body.find("revokes 40% of grants"), std::string::npos);
   EXPECT_NE(run.body.find("longer than 1024 characters"), std::string::npos) << run.body;
   EXPECT_NE(run.body.find("href=\"/items/10\""), std::string::npos);
+  // The held item says which run holds it, and why.
+  const HttpReply held = get("/items/10");
+  EXPECT_NE(held.body.find("<a href=\"/runs/3\">Run 3</a>: revokes 40% of grants"),
+            std::string::npos)
+      << held.body;
   // Security reads only: no form, and a hand-made POST is refused by the database.
   EXPECT_EQ(run.body.find("id=\"release\""), std::string::npos);
   EXPECT_EQ(run.body.find("id=\"discard\""), std::string::npos);
@@ -630,6 +635,37 @@ TEST_F(ConsoleTest, TheItemPageSaysWhyInThePagesLanguageAndListsItsAuditEvents) 
   item = get("/items/1");
   EXPECT_NE(item.body.find("<td>Proposed by a sync run</td>"), std::string::npos) << item.body;
   EXPECT_EQ(get("/items/2").body.find("<td>Approved</td>"), std::string::npos);
+}
+
+TEST_F(ConsoleTest, TheItemCardShowsWhatValtuusctlShowShows) {
+  {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO mandate_issue (id, suomifi_code, name_fi, name_sv, service, "
+        "  organisation_holds, max_validity_days, renewal_notice_days) VALUES ('avustus', "
+        "  'http://valtuusrekisteri.suomi.fi/avustus', 'Avustukset', 'Bidrag', 'ELY', false, "
+        "  730, 60);"
+        "UPDATE employee SET title = 'Neuvoja' WHERE key = 'k-anna';"
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  map_id, matched, fingerprint, waits_for_org_apply) VALUES (11, 1, 'grant', "
+        "  'proposed', 'k-anna', 'avustus', 'Applies for grants', 'avustukset', "
+        "  '[{\"attribute\": \"department\", \"value\": \"Elinkeinoasiat\"}]', 'f11', true);");
+    txn.commit();
+  }
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  EXPECT_EQ(get("/language?lang=sv").status, 303);
+  const HttpReply item = get("/items/11");
+  ASSERT_EQ(item.status, 200);
+  EXPECT_NE(item.body.find("<dd>Bidrag (avustus)</dd>"), std::string::npos) << item.body;
+  EXPECT_NE(item.body.find("<dd>http://valtuusrekisteri.suomi.fi/avustus</dd>"), std::string::npos);
+  EXPECT_NE(item.body.find("<dd>Neuvoja</dd>"), std::string::npos);
+  EXPECT_NE(item.body.find("<dd>2: först DVV:s fullmaktsrätt"), std::string::npos);
+  EXPECT_NE(item.body.find("<dd>department=Elinkeinoasiat</dd>"), std::string::npos);
+  // Item 1: path 1, a theme whose URI is not known yet, nothing matched recorded.
+  const HttpReply first = get("/items/1");
+  EXPECT_NE(first.body.find("<dd>1: organisationen ger"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("ännu okänd"), std::string::npos);
+  EXPECT_EQ(first.body.find("Matchade i katalogen"), std::string::npos);
 }
 
 TEST_F(ConsoleTest, TheExecutionStepsSayRevealNotAValtuusctlCommand) {
