@@ -635,6 +635,15 @@ TEST_F(ConsoleTest, TheItemPageSaysWhyInThePagesLanguageAndListsItsAuditEvents) 
   item = get("/items/1");
   EXPECT_NE(item.body.find("<td>Proposed by a sync run</td>"), std::string::npos) << item.body;
   EXPECT_EQ(get("/items/2").body.find("<td>Approved</td>"), std::string::npos);
+  // A bulk approval names the item among others, with its comment.
+  ASSERT_EQ(
+      post("/bulk/approve", "csrf=" + csrf_of(item) + "&confirm=1&item-6=1&comment=HR+list").status,
+      303);
+  item = get("/items/6");
+  EXPECT_NE(item.body.find("<td>Approved together with other items</td><td>web console</td>"
+                           "<td>HR list</td>"),
+            std::string::npos)
+      << item.body;
 }
 
 TEST_F(ConsoleTest, TheItemCardShowsWhatValtuusctlShowShows) {
