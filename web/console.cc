@@ -7,10 +7,14 @@
 
 #include "common/log.h"
 #include "core/errors.h"
+#include "web/console_request.h"
 #include "web/execution_steps_text.h"
 #include "web/http_forms.h"
+#include "web/item_audit_view.h"
+#include "web/item_facts.h"
 #include "web/page_renderer.h"
 #include "web/random_token.h"
+#include "web/reason_text.h"
 #include "web/security_pages.h"
 #include "web/web_app.h"
 
@@ -19,103 +23,25 @@ using kainjow::mustache::data;
 
 namespace valtuus {
 
-namespace {
+using namespace console_detail;
 
-constexpr const char* kSessionCookie = "valtuus_session";
-constexpr const char* kLoginCsrfCookie = "valtuus_login_csrf";
-constexpr const char* kLanguageCookie = "valtuus_lang";
+namespace {
 
 std::string cookie(const std::string& name, const std::string& value, const std::string& extra) {
   return name + "=" + value + "; Path=/; HttpOnly; Secure; SameSite=Strict" + extra;
 }
 
-template <typename Number>
-std::optional<Number> number(const std::string& text) {
-  Number value{};
-  const auto end = text.data() + text.size();
-  const auto [at, error] = std::from_chars(text.data(), end, value);
-  if (error != std::errc{} || at != end || text.empty()) return std::nullopt;
-  return value;
-}
-
-std::optional<std::string> non_empty(const FormFields& fields, const std::string& name) {
-  const auto found = fields.find(name);
-  if (found == fields.end() || found->second.empty()) return std::nullopt;
-  return found->second;
-}
-
 }  // namespace
-
-class Console::Request {
- public:
-  Request(const HttpRequest& raw_request, const RequestInfo& request_info, SessionStore& sessions)
-      : raw(raw_request), info(request_info) {
-    const std::string_view header = to_std(raw[http::field::cookie]);
-    if (auto token = cookie_value(header, kSessionCookie)) session = sessions.find(*token);
-    if (raw.method() == http::verb::post &&
-        raw[http::field::content_type].starts_with("application/x-www-form-urlencoded")) {
-      form = parse_form(raw.body());
-    }
-    query = parse_query(to_std(raw.target()));
-    if (session) {
-      language = language_from_code(session->language).value_or(Language::kFi);
-    } else if (auto code = cookie_value(header, kLanguageCookie)) {
-      language = language_from_code(*code).value_or(Language::kFi);
-    }
-  }
-
-  std::string field(const std::string& name) const {
-    const auto found = form.find(name);
-    return found == form.end() ? "" : found->second;
-  }
-
-  // The session's CSRF token came back with the form.
-  bool csrf_ok() const { return session && tokens_equal(field("csrf"), session->csrf); }
-
-  std::string t(std::string_view key) const { return message(language, key); }
-
-  HttpResponse page(http::status status, const std::string& title, std::string_view name,
-                    data values, const std::string& notice = "",
-                    const std::string& notice_kind = "info") const {
-    PageFrame frame{language, session ? &*session : nullptr, title, notice, notice_kind};
-    HttpResponse response{status, raw.version()};
-    response.set(http::field::content_type, "text/html; charset=utf-8");
-    // Every page may show personal data, or a form's token: never stored by a browser or proxy.
-    response.set(http::field::cache_control, "no-store");
-    response.body() = render_page(frame, name, std::move(values));
-    return response;
-  }
-
-  HttpResponse message_page(http::status status, const std::string& text,
-                            const std::string& link = "/") const {
-    data values;
-    values.set("text", text);
-    values.set("link", link);
-    values.set("link_text", t("back_to_queue"));
-    return page(status, t("app_name"), "message", values);
-  }
-
-  HttpResponse redirect(const std::string& location) const {
-    HttpResponse response{http::status::see_other, raw.version()};
-    response.set(http::field::location, location);
-    response.set(http::field::cache_control, "no-store");
-    return response;
-  }
-
-  const HttpRequest& raw;
-  const RequestInfo& info;
-  std::optional<WebSession> session;
-  FormFields form;
-  FormFields query;
-  Language language = Language::kFi;
-};
 
 Console::Console(const ConsoleOptions& options, Authenticator& authenticator, WebStore& store)
     : options_(options),
       authenticator_(authenticator),
       store_(store),
       sessions_(options.sessions),
-      limiter_(options.login_max_failures, options.login_failure_window) {}
+      limiter_(options.login_max_failures, options.login_failure_window) {
+  if (!options.identity_key_file.empty())
+    identity_ = load_identity_key_file(options.identity_key_file, "identity.key_file");
+}
 
 HttpResponse Console::handle(const HttpRequest& http, const RequestInfo& info) {
   HttpResponse response;
@@ -172,11 +98,14 @@ HttpResponse Console::route(Request& request) {
     if (id && slash == std::string::npos && get) {
       return item_page(request, *id, "", "info", 200);
     }
+    if (id && post && rest.substr(slash + 1) == "reveal") return reveal(request, *id);
     if (id && slash != std::string::npos && post)
       return decide(request, *id, rest.substr(slash + 1));
   }
   if (path == "/bulk/approve" && post) return bulk_approve(request);
   if (path == "/runs" && get) return runs(request);
+  if (path.starts_with("/security/leavers/") && get) return leaver_page(request, path.substr(18));
+  if (path == "/security/coverage" && get) return coverage(request);
   if (path.starts_with("/security/") && get) return security_report(request, path.substr(10));
   if (path.starts_with("/runs/")) {
     const std::string rest = path.substr(6);
@@ -301,6 +230,7 @@ HttpResponse Console::queue(Request& request) {
   if (!q["state"].empty()) filter.state = q["state"];
   if (!q["department"].empty()) filter.department = q["department"];
   if (!q["theme"].empty()) filter.mandate = q["theme"];
+  filter.path = number<int>(q["path"]);
   filter.older_than_days = number<int>(q["older"]);
   filter.page = std::max(number<int>(q["page"]).value_or(1), 1);
   filter.page_size = options_.page_size;
@@ -321,14 +251,22 @@ HttpResponse Console::queue(Request& request) {
   };
   values.set("kinds", options({"grant", "org_apply", "revoke", "renew"}, "kind_", q["kind"]));
   values.set("states", options({"proposed", "approved", "applied", "held"}, "state_", q["state"]));
+  values.set("paths", options({"1", "2"}, "path_", q["path"]));
   values.set("department", q["department"]);
   values.set("theme", q["theme"]);
   values.set("older", q["older"]);
   const bool decides = session.has_role("reviewer") || session.has_role("admin");
   values.set("can_bulk", decides);
   data items{data::type::list};
+  std::string group;  // the department and person of the rows above
   for (const ItemRow& row : result.items) {
     data item;
+    // The queue is ordered by kind, department and person: a heading where the group changes.
+    const std::string person = row.account.empty() ? request.t("the_organisation")
+                                                   : row.display_name + " (" + row.account + ")";
+    const std::string heading = (row.department.empty() ? "" : row.department + ": ") + person;
+    if (heading != group) item.set("group", heading);
+    group = heading;
     item.set("id", std::to_string(row.id));
     item.set("version", std::to_string(row.version));
     item.set("selectable", row.state == "proposed");
@@ -345,7 +283,7 @@ HttpResponse Console::queue(Request& request) {
   values.set("page", std::to_string(filter.page));
   auto page_link = [&](int page) {
     std::string link = "/?page=" + std::to_string(page);
-    for (const char* name : {"kind", "state", "department", "theme", "older"}) {
+    for (const char* name : {"kind", "state", "department", "theme", "path", "older"}) {
       if (!q[name].empty()) link += std::string("&") + name + "=" + url_encode(q[name]);
     }
     return link;
@@ -378,9 +316,9 @@ HttpResponse Console::item_page(Request& request, long long id, const std::strin
   values.set("state", request.t("state_" + row.state));
   values.set("person", row.account.empty() ? "" : row.display_name + " (" + row.account + ")");
   values.set("department", row.department);
-  values.set("theme", row.mandate_name_fi + " (" + row.mandate + ")");
   values.set("service", row.service);
-  values.set("reason", row.reason);
+  add_item_facts(values, *item, request.language);
+  values.set("reason", reason_text(*item, request.language));
   values.set("rule", row.rule);
   values.set("version", std::to_string(row.version));
   if (row.state == "proposed" || row.state == "approved" || row.state == "applied") {
@@ -392,6 +330,20 @@ HttpResponse Console::item_page(Request& request, long long id, const std::strin
     values.set("steps", steps);
     values.set("has_steps", true);
   }
+  const bool open = row.state == "proposed" || row.state == "approved" || row.state == "applied";
+  values.set("has_person", !row.account.empty());
+  // A leaver's revokes are best executed together (Suomi.fi's selection basket).
+  if (row.kind == "revoke" && item->employee_status == "left" && !row.account.empty())
+    values.set("leaver_link", "/security/leavers/" + url_encode(row.account));
+  values.set("identity_code", item->identity_code_masked.empty()
+                                  ? request.t("identity_code_not_recorded")
+                                  : item->identity_code_masked);
+  // The database decides in the end (web_reveal_identity_code); the page offers the reveal
+  // only where it can succeed.
+  values.set("can_reveal", identity_ && decides && open && !item->identity_code_masked.empty());
+  const auto events = store_.item_audit(id);
+  values.set("audit", audit_event_list(events, request.language));
+  values.set("has_audit", !events.empty());
   values.set("can_approve", decides && row.state == "proposed");
   values.set("can_record", decides && (row.state == "approved" || row.state == "applied"));
   // Applied: an application sent to DVV and waiting for its answer (path 2), so only an
@@ -624,10 +576,13 @@ HttpResponse Console::security_report(Request& request, const std::string& name)
       for (const auto& cell : row) cells.push_back(cell.text);
       data r;
       r.set("cells", cells);
+      // A leaver's row opens that person's page (by account: never an identity code).
+      if (name == "leavers") r.set("link", "/security/leavers/" + url_encode(row[0].text));
       rows.push_back(r);
     }
     entry.set("rows", rows);
     entry.set("has_rows", !table.rows.empty());
+    entry.set("has_links", name == "leavers");
     list.push_back(entry);
   }
   values.set("tables", list);

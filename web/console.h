@@ -5,9 +5,11 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/identity_crypto.h"
 #include "common/sla_options.h"
 #include "connectors/postgres/web_store.h"
 #include "web/authenticator.h"
@@ -31,6 +33,12 @@ struct ConsoleOptions {
   // this address. Both empty: logins by password only.
   std::string trusted_header;
   std::string trusted_proxy;
+  // identity.key_file: the key that opens stored identity codes, for the audited reveal on an
+  // item's page. Empty: the console reveals none.
+  std::string identity_key_file;
+  // policy.dir: the authorisation maps, for the grant-right coverage page (valtuusctl report
+  // capability). Empty: that page says it is not set up.
+  std::string policy_dir;
 };
 
 class Console {
@@ -65,12 +73,19 @@ class Console {
   // /security/leavers, /security/sla, /security/expiring; ?format=csv downloads the rows.
   HttpResponse security_report(Request& request, const std::string& name);
   HttpResponse resolve_run(Request& request, long long id, const std::string& action);
+  // The identity code of an item's person, once, audited (reveal_page.cc).
+  HttpResponse reveal(Request& request, long long id);
+  // One leaver's mandates in force with their revoke items (leaver_pages.cc).
+  HttpResponse leaver_page(Request& request, const std::string& account);
+  // Themes the organisation can grant, and who holds the right to (coverage_page.cc).
+  HttpResponse coverage(Request& request);
 
   ConsoleOptions options_;
   Authenticator& authenticator_;
   WebStore& store_;
   SessionStore sessions_;
   LoginLimiter limiter_;
+  std::unique_ptr<IdentityCrypto> identity_;  // null: no key file, no reveal
 };
 
 }  // namespace valtuus

@@ -39,14 +39,6 @@ std::string_view key_of(ExecutionStep step) {
   return "";
 }
 
-// Messages are mustache too; the page escapes the result once more when it shows it, so the
-// values are put in unescaped here ({{x}} would escape them twice).
-std::string fill(std::string text, const kainjow::mustache::data& values) {
-  kainjow::mustache::mustache tmpl{text};
-  tmpl.set_custom_escape([](const std::string& s) { return s; });
-  return tmpl.render(values);
-}
-
 std::string theme_name(const ItemDetail& item, Language language) {
   if (language == Language::kSv && !item.name_sv.empty()) return item.name_sv;
   if (language == Language::kEn && !item.name_en.empty()) return item.name_en;
@@ -54,6 +46,14 @@ std::string theme_name(const ItemDetail& item, Language language) {
 }
 
 }  // namespace
+
+// Messages are mustache too; the page escapes the result once more when it shows it, so the
+// values are put in unescaped here ({{x}} would escape them twice).
+std::string fill_message(const std::string& text, const kainjow::mustache::data& values) {
+  kainjow::mustache::mustache tmpl{text};
+  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  return tmpl.render(values);
+}
 
 std::vector<std::string> execution_steps_text(const ItemDetail& item, Language language,
                                               std::chrono::sys_days today) {
@@ -65,14 +65,14 @@ std::vector<std::string> execution_steps_text(const ItemDetail& item, Language l
   std::string theme = "\"" + theme_name(item, language) + "\"";
   if (!item.suomifi_code.empty()) theme += " (" + item.suomifi_code + ")";
   values.set("theme", theme);
-  values.set("person", fill(message(language, "person_for_steps"), person));
+  values.set("person", fill_message(message(language, "person_for_steps"), person));
   values.set("days", std::to_string(item.max_validity_days));
   values.set("end_date", format_iso_date(today + std::chrono::days{item.max_validity_days}));
   values.set("held_until", item.held_until);
   std::vector<std::string> out;
   for (ExecutionStep step :
        execution_steps({item.row.kind, item.row.waits_for_org_apply, item.organisation_obtained})) {
-    out.push_back(fill(message(language, key_of(step)), values));
+    out.push_back(fill_message(message(language, key_of(step)), values));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <kainjow/mustache.hpp>
 #include <string>
 #include <vector>
 
@@ -14,5 +15,9 @@ namespace valtuus {
 // `today` gives the end date: today plus the theme's validity.
 std::vector<std::string> execution_steps_text(const ItemDetail& item, Language language,
                                               std::chrono::sys_days today);
+
+// A message (itself mustache) with `values` put in unescaped: the page escapes the result
+// once when it shows it.
+std::string fill_message(const std::string& text, const kainjow::mustache::data& values);
 
 }  // namespace valtuus

@@ -72,4 +72,20 @@ ReportTable expiring_table(const std::vector<ExpiringRow>& rows) {
   return table;
 }
 
+ReportTable capability_table(const std::vector<CapabilityRow>& rows) {
+  ReportTable table{
+      {"mandate", "mandate_name_fi", "service", "can_grant", "right_until", "holders", "flags"},
+      {}};
+  for (const CapabilityRow& r : rows) {
+    std::string holders, flags;
+    for (const CapabilityHolder& h : r.holders)
+      holders += (holders.empty() ? "" : ", ") + h.account + " (" + h.status + ")";
+    for (const std::string& flag : r.flags) flags += (flags.empty() ? "" : ", ") + flag;
+    table.rows.push_back({text(r.mandate), text(r.mandate_name_fi), text(r.service),
+                          text(r.can_grant ? "true" : "false"), text(r.right_until), text(holders),
+                          text(flags)});
+  }
+  return table;
+}
+
 }  // namespace valtuus

@@ -14,16 +14,13 @@ std::string reason_of(const std::exception& e) {
   return text;
 }
 
-// Runs one decision in its own transaction; maps the refusals the functions raise to
-// WebRefusal. libpqxx 6.4 throws a class per SQLSTATE family but does not always fill in
-// sqlstate(), so the class decides first. Anything else (a lost connection) passes as it is.
-template <typename... Args>
-int decide(pqxx::connection& connection, const std::string& sql, Args&&... args) {
+// Runs `work` and maps the refusals the functions raise to WebRefusal. libpqxx 6.4 throws a
+// class per SQLSTATE family but does not always fill in sqlstate(), so the class decides
+// first. Anything else (a lost connection) passes as it is.
+template <typename Work>
+auto refusals_mapped(Work&& work) {
   try {
-    pqxx::work txn(connection);
-    const int version = txn.exec_params1(sql, std::forward<Args>(args)...)[0].template as<int>();
-    txn.commit();
-    return version;
+    return work();
   } catch (const pqxx::serialization_failure& e) {
     throw WebRefusal(WebRefusal::Kind::kStale, reason_of(e));
   } catch (const pqxx::insufficient_privilege& e) {
@@ -42,6 +39,18 @@ int decide(pqxx::connection& connection, const std::string& sql, Args&&... args)
     if (state == "55000") throw WebRefusal(WebRefusal::Kind::kInvalid, reason_of(e));
     throw;
   }
+}
+
+// Runs one decision in its own transaction and returns the function's one value.
+template <typename Result = int, typename... Args>
+Result decide(pqxx::connection& connection, const std::string& sql, Args&&... args) {
+  return refusals_mapped([&] {
+    pqxx::work txn(connection);
+    const Result value =
+        txn.exec_params1(sql, std::forward<Args>(args)...)[0].template as<Result>();
+    txn.commit();
+    return value;
+  });
 }
 
 }  // namespace
@@ -105,6 +114,30 @@ int WebDecisions::release_run(const std::string& person, long long run, const st
 
 int WebDecisions::discard_run(const std::string& person, long long run, const std::string& reason) {
   return decide(connection_, "SELECT web_discard_run($1, $2, $3)", person, run, reason);
+}
+
+}  // namespace valtuus
+
+namespace valtuus {
+
+// Two transactions, as the database demands: the audit event is committed before the code is
+// read, and the read writes nothing.
+RevealedIdentityCode WebDecisions::reveal_identity_code(const std::string& person, long long item) {
+  const auto event =
+      decide<long long>(connection_, "SELECT web_reveal_identity_code($1, $2)", person, item);
+  return refusals_mapped([&] {
+    pqxx::read_transaction txn(connection_);
+    const auto row = txn.exec_params1(
+        "SELECT employee_key, display_name, account, ciphertext, nonce "
+        "FROM web_revealed_identity_code($1, $2)",
+        person, event);
+    const pqxx::binarystring ciphertext(row[3]), nonce(row[4]);
+    return RevealedIdentityCode{
+        row[0].as<std::string>(),
+        row[1].as<std::string>(),
+        row[2].as<std::string>(),
+        {Bytes(ciphertext.begin(), ciphertext.end()), Bytes(nonce.begin(), nonce.end())}};
+  });
 }
 
 }  // namespace valtuus

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/identity_crypto.h"
+
 namespace valtuus {
 
 class WebRefusal : public std::runtime_error {
@@ -34,6 +36,12 @@ struct WebLogin {
   std::string display_name;
   std::vector<std::string> roles;                   // of "reviewer", "security", "admin"
   std::chrono::seconds session_lifetime{8 * 3600};  // at most a day
+};
+
+// An identity code as the database gives it: sealed, for the console to open with its key.
+struct RevealedIdentityCode {
+  std::string employee_key, display_name, account;
+  SealedIdentityCode sealed;
 };
 
 // Each call is one committed transaction on `connection`, a login in valtuus_console.
@@ -64,6 +72,11 @@ class WebDecisions {
   // admin and a reason. Each returns how many held items moved. Throws WebRefusal.
   int release_run(const std::string& person, long long run, const std::string& note);
   int discard_run(const std::string& person, long long run, const std::string& reason);
+
+  // The sealed identity code of an open item's person, for a reviewer or an administrator
+  // (sql/012_web_pages.sql); the audit event naming the person is committed first. Throws
+  // WebRefusal.
+  RevealedIdentityCode reveal_identity_code(const std::string& person, long long item);
 
  private:
   pqxx::connection& connection_;

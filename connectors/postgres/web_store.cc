@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/report_policy.h"
 #include "core/errors.h"
 
 namespace valtuus {
@@ -74,12 +75,14 @@ QueuePage WebStore::queue(const QueueFilter& filter) {
             "  AND ($4::text IS NULL OR lower(btrim(e.department)) = lower(btrim($4))) "
             "  AND ($5::text IS NULL OR i.mandate_id = $5) "
             "  AND ($6::int IS NULL OR i.created_at <= now() - make_interval(days => $6)) "
+            "  AND ($9::int IS NULL OR $9 = CASE WHEN i.kind = 'org_apply' "
+            "       OR i.waits_for_org_apply THEN 2 ELSE 1 END) "
             "ORDER BY CASE i.kind WHEN 'revoke' THEN 0 WHEN 'org_apply' THEN 1 ELSE 2 END, "
             "  coalesce(e.department, ''), coalesce(e.account, ''), i.mandate_id, i.id "
             "LIMIT $7 OFFSET $8",
         text_array_literal(states), text_array_literal(open), filter.kind, filter.department,
         filter.mandate, filter.older_than_days, filter.page_size + 1,
-        static_cast<long long>(page - 1) * filter.page_size);
+        static_cast<long long>(page - 1) * filter.page_size, filter.path);
     QueuePage out;
     for (const auto& row : result) {
       if (static_cast<int>(out.items.size()) == filter.page_size) {
@@ -137,6 +140,20 @@ std::vector<ExpiringRow> WebStore::expiring(const ReportFilter& filter, int with
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     ReportSnapshot txn(connection);
     return expiring_report(txn, filter, within_days);
+  });
+}
+
+OversightView WebStore::oversight_view(TimePoint now) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    ReportSnapshot txn(connection);
+    return load_oversight_view(txn, now);
+  });
+}
+
+std::vector<AuditEventRow> WebStore::item_audit(long long item) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    pqxx::read_transaction txn(connection);
+    return item_audit_events(txn, item);
   });
 }
 
@@ -198,6 +215,12 @@ int WebStore::release_run(const std::string& person, long long run, const std::s
 int WebStore::discard_run(const std::string& person, long long run, const std::string& reason) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     return WebDecisions(connection).discard_run(person, run, reason);
+  });
+}
+
+RevealedIdentityCode WebStore::reveal_identity_code(const std::string& person, long long item) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    return WebDecisions(connection).reveal_identity_code(person, item);
   });
 }
 

@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "connectors/postgres/item_audit.h"
 #include "connectors/postgres/item_detail.h"
 #include "connectors/postgres/item_queries.h"
 #include "connectors/postgres/postgres_options.h"
 #include "connectors/postgres/report_queries.h"
 #include "connectors/postgres/run_queries.h"
 #include "connectors/postgres/web_decisions.h"
+#include "core/oversight.h"
 
 namespace valtuus {
 
@@ -22,6 +24,7 @@ struct QueueFilter {
   std::optional<std::string> state;  // one of the open states; absent: all open
   std::optional<std::string> department;
   std::optional<std::string> mandate;
+  std::optional<int> path;  // 1, or 2: an org_apply or a grant waiting for one
   std::optional<int> older_than_days;
   int page = 1;  // from 1
   int page_size = 50;
@@ -56,6 +59,10 @@ class WebStore {
                                  const std::vector<std::string>& leavers_ous);
   SlaReport sla(const ReportFilter& filter, int path1_days, int path2_days, int period_days);
   std::vector<ExpiringRow> expiring(const ReportFilter& filter, int within_days);
+  // What valtuusctl report capability compares with the catalog, as at `now`.
+  OversightView oversight_view(TimePoint now);
+  // The audit events about one item, oldest first (item_audit.h).
+  std::vector<AuditEventRow> item_audit(long long item);
 
   std::string record_login(const WebLogin& login);
   int approve(const std::string& person, long long item, int version);
@@ -71,6 +78,7 @@ class WebStore {
                   const std::string& comment);
   int release_run(const std::string& person, long long run, const std::string& note);
   int discard_run(const std::string& person, long long run, const std::string& reason);
+  RevealedIdentityCode reveal_identity_code(const std::string& person, long long item);
 
   struct Pool;  // connections not in use (web_store.cc)
 

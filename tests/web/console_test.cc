@@ -4,11 +4,14 @@
 // without the CSRF token and a wrong password are refused; no page holds an identity code.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <regex>
 
+#include "common/identity_crypto.h"
 #include "connectors/postgres/migrations.h"
 #include "core/calendar.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
 #include "tests/web/http_test_client.h"
 #include "web/console.h"
@@ -51,7 +54,8 @@ class FixedDirectory : public Authenticator {
 
 class ConsoleTest : public ::testing::Test {
  protected:
-  explicit ConsoleTest(const std::string& trusted_proxy = "")
+  explicit ConsoleTest(const std::string& trusted_proxy = "",
+                       const std::function<void(ConsoleOptions&)>& configure = nullptr)
       : db_("webconsole"), admin_(db_.conninfo()) {
     migrate(admin_);
     const std::string login = logins_.make("console", "valtuus_console");
@@ -81,6 +85,7 @@ class ConsoleTest : public ::testing::Test {
       options.trusted_header = "X-Remote-User";
       options.trusted_proxy = trusted_proxy;
     }
+    if (configure) configure(options);
     console_ = std::make_unique<Console>(options, directory_, *store_);
     WebOptions web;
     web.port = 0;
@@ -394,6 +399,11 @@ TEST_F(HeldRunTest, TheHeldRunIsListedAndShownWithItsRefusedEntries) {
   EXPECT_NE(run.body.find("revokes 40% of grants"), std::string::npos);
   EXPECT_NE(run.body.find("longer than 1024 characters"), std::string::npos) << run.body;
   EXPECT_NE(run.body.find("href=\"/items/10\""), std::string::npos);
+  // The held item says which run holds it, and why.
+  const HttpReply held = get("/items/10");
+  EXPECT_NE(held.body.find("<a href=\"/runs/3\">Run 3</a>: revokes 40% of grants"),
+            std::string::npos)
+      << held.body;
   // Security reads only: no form, and a hand-made POST is refused by the database.
   EXPECT_EQ(run.body.find("id=\"release\""), std::string::npos);
   EXPECT_EQ(run.body.find("id=\"discard\""), std::string::npos);
@@ -439,7 +449,9 @@ TEST_F(HeldRunTest, AnAdministratorReleasesAndTheItemsGoToTheQueue) {
 // spreadsheet formula would.
 class SecurityPagesTest : public ConsoleTest {
  protected:
-  SecurityPagesTest() {
+  explicit SecurityPagesTest(const std::string& policy_dir = "")
+      : ConsoleTest("",
+                    [policy_dir](ConsoleOptions& options) { options.policy_dir = policy_dir; }) {
     pqxx::work txn(admin_);
     txn.exec(
         "INSERT INTO employee (key, account, display_name, department, status, left_at, "
@@ -533,6 +545,406 @@ TEST_F(UntrustedProxyTest, TheHeaderFromAnyOtherAddressIsIgnored) {
   EXPECT_EQ(reply.status, 303);
   EXPECT_EQ(reply.header("location"), "/login");
   EXPECT_FALSE(reply.set_cookie("valtuus_session"));
+}
+
+TEST_F(ConsoleTest, TheQueueFiltersByPath) {
+  {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO mandate_issue (id, name_fi, service, organisation_holds, max_validity_days, "
+        "  renewal_notice_days) VALUES ('dvv', 'DVV-asiat', 'DVV', false, 730, 60);"
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  fingerprint, waits_for_org_apply) VALUES "
+        "  (8, 1, 'grant', 'proposed', 'k-anna', 'dvv', 'map', 'f8', true),"
+        "  (9, 1, 'org_apply', 'proposed', NULL, 'dvv', 'path 2', 'f9', false);");
+    txn.commit();
+  }
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const HttpReply path2 = get("/?path=2");
+  EXPECT_NE(path2.body.find("href=\"/items/8\""), std::string::npos) << path2.body;
+  EXPECT_NE(path2.body.find("href=\"/items/9\""), std::string::npos);
+  EXPECT_EQ(path2.body.find("href=\"/items/1\""), std::string::npos);
+  EXPECT_NE(path2.body.find("<option value=\"2\" selected>"), std::string::npos);
+  // Grouped by department and person: one heading for the organisation's application, one for
+  // Anna's grant.
+  EXPECT_NE(path2.body.find("<th scope=\"rowgroup\" colspan=\"8\">The organisation</th>"),
+            std::string::npos)
+      << path2.body;
+  EXPECT_NE(path2.body.find(">Elinkeinoasiat: Anna Aalto (anna)</th>"), std::string::npos);
+  const HttpReply path1 = get("/?path=1");
+  EXPECT_NE(path1.body.find("href=\"/items/1\""), std::string::npos);
+  EXPECT_EQ(path1.body.find("href=\"/items/8\""), std::string::npos);
+  EXPECT_EQ(path1.body.find("href=\"/items/9\""), std::string::npos);
+  // Anna's two grants under one heading.
+  const auto heading = path1.body.find(">Elinkeinoasiat: Anna Aalto (anna)</th>");
+  ASSERT_NE(heading, std::string::npos);
+  EXPECT_EQ(path1.body.find(">Elinkeinoasiat: Anna Aalto (anna)</th>", heading + 1),
+            std::string::npos);
+}
+
+// The item page: the reason in the page's language, and the item's audit events.
+TEST_F(ConsoleTest, TheItemPageSaysWhyInThePagesLanguageAndListsItsAuditEvents) {
+  {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  fingerprint) VALUES (5, 1, 'revoke', 'proposed', 'k-anna', 'kela', "
+        "  'The person has left: the account is disabled', 'f5');"
+        "INSERT INTO mandate_issue (id, name_fi, service, organisation_holds, max_validity_days, "
+        "  renewal_notice_days) VALUES ('avustus', 'Avustukset', 'ELY', true, 730, 60);"
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  map_id, fingerprint) VALUES (6, 1, 'grant', 'proposed', 'k-anna', 'avustus', "
+        "  'Checks the Kela benefits of clients', 'elinkeinoasiat', 'f6');");
+    txn.commit();
+  }
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  EXPECT_EQ(get("/language?lang=fi").status, 303);
+  HttpReply item = get("/items/5");
+  ASSERT_EQ(item.status, 200) << item.body;
+  EXPECT_NE(item.body.find("Henkilö on lähtenyt: hänen tunnuksensa on poistettu käytöstä."),
+            std::string::npos)
+      << item.body;
+  EXPECT_EQ(item.body.find("The person has left"), std::string::npos);
+  item = get("/items/6");
+  EXPECT_NE(item.body.find("Työ edellyttää tätä valtuusasiaa (kartta elinkeinoasiat): Checks the "
+                           "Kela benefits of clients"),
+            std::string::npos)
+      << item.body;
+  EXPECT_NE(item.body.find("Ei tapahtumia."), std::string::npos);  // nothing decided yet
+
+  item = get("/items/1");
+  ASSERT_EQ(post("/items/1/approve", "csrf=" + csrf_of(item) + "&version=1").status, 303);
+  EXPECT_EQ(get("/language?lang=en").status, 303);
+  item = get("/items/1");
+  // Who did what when, from the audit trail: the approval, in the person's name, via the web.
+  std::smatch row;
+  const std::regex approved(
+      R"(<tr data-event="\d+"><td>\d+</td><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC</td><td>rauno</td>)"
+      R"(<td>Approved</td><td>web console</td>)");
+  EXPECT_TRUE(std::regex_search(item.body, row, approved)) << item.body;
+  // A run's own event is the item's too: the run that proposed it.
+  {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO sync_run (id, started_at, directory_source, snapshot_complete, "
+        "  entries_read, items_added, items_superseded) VALUES (2, now(), 'test', true, 1, 0, 0);"
+        "INSERT INTO audit_event (action, run_id, details) VALUES ('items_added', 1, '{}');"
+        "INSERT INTO audit_event (action, run_id, details) VALUES ('items_added', 2, '{}')");
+    txn.commit();
+  }
+  item = get("/items/1");
+  EXPECT_NE(item.body.find("<td>Proposed by a sync run</td>"), std::string::npos) << item.body;
+  EXPECT_EQ(get("/items/2").body.find("<td>Approved</td>"), std::string::npos);
+  // A bulk approval names the item among others, with its comment.
+  ASSERT_EQ(
+      post("/bulk/approve", "csrf=" + csrf_of(item) + "&confirm=1&item-6=1&comment=HR+list").status,
+      303);
+  item = get("/items/6");
+  EXPECT_NE(item.body.find("<td>Approved together with other items</td><td>web console</td>"
+                           "<td>HR list</td>"),
+            std::string::npos)
+      << item.body;
+}
+
+TEST_F(ConsoleTest, TheItemCardShowsWhatValtuusctlShowShows) {
+  {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO mandate_issue (id, suomifi_code, name_fi, name_sv, service, "
+        "  organisation_holds, max_validity_days, renewal_notice_days) VALUES ('avustus', "
+        "  'http://valtuusrekisteri.suomi.fi/avustus', 'Avustukset', 'Bidrag', 'ELY', false, "
+        "  730, 60);"
+        "UPDATE employee SET title = 'Neuvoja' WHERE key = 'k-anna';"
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  map_id, matched, fingerprint, waits_for_org_apply) VALUES (11, 1, 'grant', "
+        "  'proposed', 'k-anna', 'avustus', 'Applies for grants', 'avustukset', "
+        "  '[{\"attribute\": \"department\", \"value\": \"Elinkeinoasiat\"}]', 'f11', true);");
+    txn.commit();
+  }
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  EXPECT_EQ(get("/language?lang=sv").status, 303);
+  const HttpReply item = get("/items/11");
+  ASSERT_EQ(item.status, 200);
+  EXPECT_NE(item.body.find("<dd>Bidrag (avustus)</dd>"), std::string::npos) << item.body;
+  EXPECT_NE(item.body.find("<dd>http://valtuusrekisteri.suomi.fi/avustus</dd>"), std::string::npos);
+  EXPECT_NE(item.body.find("<dd>Neuvoja</dd>"), std::string::npos);
+  EXPECT_NE(item.body.find("<dd>2: först DVV:s fullmaktsrätt"), std::string::npos);
+  EXPECT_NE(item.body.find("<dd>department=Elinkeinoasiat</dd>"), std::string::npos);
+  // Item 1: path 1, a theme whose URI is not known yet, nothing matched recorded.
+  const HttpReply first = get("/items/1");
+  EXPECT_NE(first.body.find("<dd>1: organisationen ger"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("ännu okänd"), std::string::npos);
+  EXPECT_EQ(first.body.find("Matchade i katalogen"), std::string::npos);
+}
+
+TEST_F(ConsoleTest, TheExecutionStepsSayRevealNotAValtuusctlCommand) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  for (const char* lang : {"fi", "sv", "en"}) {
+    EXPECT_EQ(get(std::string("/language?lang=") + lang).status, 303);
+    const HttpReply item = get("/items/1");
+    EXPECT_EQ(item.body.find("valtuusctl"), std::string::npos) << lang << item.body;
+  }
+  EXPECT_NE(get("/items/1").body.find("personal identity code (reveal it on this page"),
+            std::string::npos);
+}
+
+// The console holds the identity key (identity.key_file); Anna's code is sealed with it.
+class RevealTest : public ConsoleTest {
+ protected:
+  static constexpr const char* kCode = "131052-308T";
+
+  RevealTest()
+      : ConsoleTest("", [](ConsoleOptions& options) { options.identity_key_file = key_file(); }) {
+    const auto crypto = load_identity_key_file(key_file(), "identity.key_file");
+    const SealedIdentityCode sealed = crypto->seal("k-anna", kCode);
+    auto hex = [](const Bytes& bytes) {
+      static const char* digits = "0123456789abcdef";
+      std::string text = "\\x";
+      for (unsigned char b : bytes) {
+        text += digits[b >> 4];
+        text += digits[b & 15];
+      }
+      return text;
+    };
+    pqxx::work txn(admin_);
+    txn.exec_params(
+        "UPDATE identity_code SET ciphertext = $1::bytea, nonce = $2::bytea "
+        "WHERE employee_key = 'k-anna'",
+        hex(sealed.ciphertext), hex(sealed.nonce));
+    txn.commit();
+  }
+
+  static std::string key_file() {
+    static const std::string path = [] {
+      const std::string file = testing::scratch_dir("web-reveal") + "/identity.key";
+      testing::write_file(file, std::string(64, 'a') + "\n");
+      return file;
+    }();
+    return path;
+  }
+
+  // The reveal's answer, read without check_page: it is the one answer that holds a code.
+  HttpReply reveal(long long item, const std::string& csrf) {
+    return http_request(server_->port(), "POST", "/items/" + std::to_string(item) + "/reveal",
+                        cookies_, "csrf=" + csrf);
+  }
+
+  int reveals() {
+    pqxx::read_transaction txn(admin_);
+    return txn.exec1("SELECT count(*) FROM audit_event WHERE action = 'identity_code_revealed'")[0]
+        .as<int>();
+  }
+};
+
+TEST_F(RevealTest, AReviewerRevealsTheCodeOnceAuditedAndNeverCached) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const HttpReply item = get("/items/1");
+  EXPECT_NE(item.body.find("131052-****"), std::string::npos) << item.body;
+  ASSERT_NE(item.body.find("action=\"/items/1/reveal\""), std::string::npos) << item.body;
+  // Without the session's CSRF token: refused, nothing recorded.
+  EXPECT_EQ(reveal(1, "").status, 403);
+  EXPECT_EQ(reveal(1, std::string(43, 'A')).status, 403);
+  EXPECT_EQ(reveals(), 0);
+  // Never by GET: a link could be followed, cached or logged.
+  EXPECT_EQ(get("/items/1/reveal").status, 404);
+
+  const HttpReply shown = reveal(1, csrf_of(item));
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_NE(shown.body.find(kCode), std::string::npos) << shown.body;
+  EXPECT_EQ(shown.header("cache-control"), "no-store");
+  EXPECT_EQ(shown.header("location"), "");
+  EXPECT_EQ(reveals(), 1);
+  {
+    pqxx::read_transaction txn(admin_);
+    const auto event = txn.exec1(
+        "SELECT actor, item_id, details->>'via' FROM audit_event "
+        "WHERE action = 'identity_code_revealed'");
+    EXPECT_EQ(event[0].as<std::string>(), "rauno");
+    EXPECT_EQ(event[1].as<long long>(), 1);
+    EXPECT_EQ(event[2].as<std::string>(), "web");
+  }
+  // Shown once: the item page, now listing the reveal, holds no code (check_page).
+  const HttpReply after = get("/items/1");
+  EXPECT_NE(after.body.find("<td>Personal identity code revealed</td>"), std::string::npos)
+      << after.body;
+  // Each reveal is recorded again.
+  EXPECT_EQ(reveal(1, csrf_of(item)).status, 200);
+  EXPECT_EQ(reveals(), 2);
+}
+
+TEST_F(RevealTest, SecurityCannotRevealAndAClosedItemOffersNoReveal) {
+  ASSERT_EQ(log_in("sanna", "security horse").status, 303);
+  const HttpReply item = get("/items/1");
+  ASSERT_EQ(item.status, 200);
+  EXPECT_EQ(item.body.find("/reveal\""), std::string::npos) << item.body;
+  const HttpReply refused = reveal(1, csrf_of(item));  // a hand-made POST: the database refuses
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.body.find(kCode), std::string::npos);
+  EXPECT_EQ(reveals(), 0);
+
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  {
+    pqxx::work txn(admin_);
+    txn.exec("UPDATE change_item SET state = 'rejected', version = 2 WHERE id = 2");
+    txn.commit();
+  }
+  const HttpReply closed = get("/items/2");
+  EXPECT_EQ(closed.body.find("/reveal\""), std::string::npos);
+  const HttpReply refused_closed = reveal(2, csrf_of(closed));
+  EXPECT_EQ(refused_closed.status, 409) << refused_closed.body;
+  EXPECT_EQ(refused_closed.body.find(kCode), std::string::npos);
+  EXPECT_EQ(reveals(), 0);
+}
+
+TEST_F(ConsoleTest, WithoutTheKeyFileNoRevealIsOffered) {
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const HttpReply item = get("/items/1");
+  EXPECT_EQ(item.body.find("/reveal\""), std::string::npos);
+  EXPECT_EQ(post("/items/1/reveal", "csrf=" + csrf_of(item)).status, 503);
+  pqxx::read_transaction txn(admin_);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM audit_event WHERE action = 'identity_code_revealed'")[0]
+                .as<int>(),
+            0);
+}
+
+TEST_F(SecurityPagesTest, ALeaversPageListsTheirMandatesWithTheRevokeItems) {
+  {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO grant_ledger (employee_key, mandate_id, valid_from, valid_until, source) "
+        "  VALUES ('k-leo', 'te', current_date - 50, NULL, 'import');"
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  fingerprint, created_at) VALUES (7, 1, 'revoke', 'proposed', 'k-leo', 'kela', "
+        "  'The person has left: the account is disabled', 'f7', now() - interval '4 days');"
+        // The grants were recorded before the revoke was proposed.
+        "UPDATE grant_ledger SET recorded_at = now() - interval '30 days' "
+        "  WHERE employee_key = 'k-leo';");
+    txn.commit();
+  }
+  ASSERT_EQ(log_in("sanna", "security horse").status, 303);
+  const HttpReply report = get("/security/leavers");
+  EXPECT_NE(report.body.find("<td>leo</td>"), std::string::npos);
+  ASSERT_NE(report.body.find("href=\"/security/leavers/leo\""), std::string::npos) << report.body;
+  const HttpReply page = get("/security/leavers/leo");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("=Leo, Lahtinen (leo)"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("<dd>12</dd>"), std::string::npos);  // days open
+  EXPECT_NE(page.body.find("selection basket"), std::string::npos);
+  // Both mandates in force: Kela with its revoke item 7, four days old; TE with none yet.
+  EXPECT_NE(page.body.find("<td>Kela-asiat (kela)</td>"), std::string::npos);
+  EXPECT_NE(page.body.find("<a href=\"/items/7\">7</a></td><td>Proposed</td><td>4</td>"),
+            std::string::npos)
+      << page.body;
+  EXPECT_NE(page.body.find("<td>TE-asiat (te)</td>"), std::string::npos);
+  EXPECT_NE(page.body.find("no revoke item yet"), std::string::npos);
+  // Someone who has not left, or no one: no such page.
+  EXPECT_EQ(get("/security/leavers/anna").status, 404);
+  EXPECT_EQ(get("/security/leavers/%2e%2e%2fx").status, 404);
+  EXPECT_EQ(page.body.find("id=\"approve-revokes\""), std::string::npos);  // security reads
+  // A reviewer opens it too, from the revoke's page, and approves the proposed revokes together
+  // through the bulk approval's one confirmation; nobody without a role opens it.
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  const HttpReply revoke = get("/items/7");
+  EXPECT_NE(revoke.body.find("href=\"/security/leavers/leo\""), std::string::npos) << revoke.body;
+  const HttpReply reviewer_page = get("/security/leavers/leo");
+  ASSERT_EQ(reviewer_page.status, 200);
+  ASSERT_NE(reviewer_page.body.find("id=\"approve-revokes\""), std::string::npos)
+      << reviewer_page.body;
+  EXPECT_NE(reviewer_page.body.find("name=\"item-7\" value=\"1\""), std::string::npos);
+  const HttpReply confirm =
+      post("/bulk/approve", "csrf=" + csrf_of(reviewer_page) + "&item-7=1&comment=Leaver+leo");
+  EXPECT_EQ(confirm.status, 200);
+  EXPECT_NE(confirm.body.find("these 1 items"), std::string::npos) << confirm.body;
+  ASSERT_EQ(log_in("ville", "no groups").status, 303);
+  EXPECT_EQ(get("/security/leavers/leo").status, 403);
+}
+
+// The catalog: kela can be granted and its only right holder, Leo, has left; te is path 2.
+class CoverageTest : public SecurityPagesTest {
+ protected:
+  CoverageTest() : SecurityPagesTest(policy_dir()) {}
+
+  static std::string policy_dir() {
+    static const std::string dir = [] {
+      const std::string d = testing::scratch_dir("web-coverage");
+      testing::write_file(d + "/catalog.yaml",
+                          "mandates:\n"
+                          "  - id: kela\n"
+                          "    suomifi_code: \"\"\n"
+                          "    name: {fi: \"Kela-asiat\", sv: \"FPA\", en: \"Kela\"}\n"
+                          "    service: Kela\n"
+                          "    type: asiointivaltuus\n"
+                          "    organisation_holds: true\n"
+                          "    grant_right: {holders: [leo, anna], until: 2099-12-31}\n"
+                          "    max_validity_days: 730\n"
+                          "    renewal_notice_days: 60\n"
+                          "  - id: te\n"
+                          "    suomifi_code: \"\"\n"
+                          "    name: {fi: \"TE-asiat\", sv: \"TE\", en: \"TE\"}\n"
+                          "    service: TE\n"
+                          "    type: asiointivaltuus\n"
+                          "    organisation_holds: false\n"
+                          "    max_validity_days: 730\n"
+                          "    renewal_notice_days: 60\n");
+      testing::write_file(d + "/maps/maps.yaml",
+                          "maps:\n"
+                          "  - id: elinkeinoasiat\n"
+                          "    match: {department: [\"Elinkeinoasiat\"]}\n"
+                          "    grants:\n"
+                          "      - {mandate: kela, why: \"Kela benefits of clients\"}\n");
+      return d;
+    }();
+    return dir;
+  }
+};
+
+TEST_F(CoverageTest, SecuritySeesWhichThemesCanBeGrantedAndWhoseHolderLeft) {
+  ASSERT_EQ(log_in("sanna", "security horse").status, 303);
+  const HttpReply page = get("/security/coverage");
+  ASSERT_EQ(page.status, 200) << page.body;
+  const auto kela = page.body.find("<tr data-theme=\"kela\" class=\"console-attention\">");
+  ASSERT_NE(kela, std::string::npos) << page.body;
+  const std::string kela_row = page.body.substr(kela, page.body.find("</tr>", kela) - kela);
+  EXPECT_NE(kela_row.find("<td>yes</td>"), std::string::npos) << kela_row;
+  EXPECT_NE(kela_row.find("=Leo, Lahtinen (leo): left"), std::string::npos) << kela_row;
+  EXPECT_NE(kela_row.find("a holder has left"), std::string::npos) << kela_row;
+  EXPECT_NE(kela_row.find("only one holder"), std::string::npos) << kela_row;
+  const auto te = page.body.find("<tr data-theme=\"te\">");
+  ASSERT_NE(te, std::string::npos) << page.body;
+  const std::string te_row = page.body.substr(te, page.body.find("</tr>", te) - te);
+  EXPECT_NE(te_row.find("<td>no</td>"), std::string::npos) << te_row;
+  EXPECT_NE(te_row.find("right to grant (path 2)"), std::string::npos) << te_row;
+  // Once path 2 is done for te, the organisation can grant it.
+  {
+    pqxx::work txn(admin_);
+    txn.exec(
+        "INSERT INTO organisation_holding (mandate_id, obtained_at, recorded_by) "
+        "VALUES ('te', now(), 'aino')");
+    txn.commit();
+  }
+  const HttpReply csv = get("/security/coverage?format=csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.header("cache-control"), "no-store");
+  EXPECT_TRUE(csv.body.starts_with(
+      "mandate,mandate_name_fi,service,can_grant,right_until,holders,flags\r\n"))
+      << csv.body;
+  EXPECT_NE(csv.body.find("kela,Kela-asiat,Kela,true,2099-12-31,\"leo (left), anna (active)\","
+                          "\"one_holder, holder_left\""),
+            std::string::npos)
+      << csv.body;
+  EXPECT_NE(csv.body.find("te,TE-asiat,TE,true,,,no_holder"), std::string::npos) << csv.body;
+  EXPECT_NE(get("/security/coverage?theme=te").body.find("data-theme=\"te\""), std::string::npos);
+  EXPECT_EQ(get("/security/coverage?theme=te").body.find("data-theme=\"kela\""), std::string::npos);
+  // Reviewers do not see the security pages.
+  ASSERT_EQ(log_in("rauno", "right horse").status, 303);
+  EXPECT_EQ(get("/security/coverage").status, 403);
+}
+
+TEST_F(SecurityPagesTest, WithoutTheMapsTheCoveragePageSaysItIsNotSetUp) {
+  ASSERT_EQ(log_in("sanna", "security horse").status, 303);
+  const HttpReply page = get("/security/coverage");
+  EXPECT_EQ(page.status, 503);
+  EXPECT_NE(page.body.find("policy.dir"), std::string::npos) << page.body;
 }
 
 }  // namespace

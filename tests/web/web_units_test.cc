@@ -1,5 +1,6 @@
 // The console's parts that need no server: sessions, the login rate limit, form and cookie
-// parsing, roles from groups, the message catalogues and the templates.
+// parsing, roles from groups, the message catalogues and the templates, an item's reason and
+// audit events in the page's language.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -7,9 +8,11 @@
 #include "web/embedded_files.h"
 #include "web/http_forms.h"
 #include "web/i18n.h"
+#include "web/item_audit_view.h"
 #include "web/login_limiter.h"
 #include "web/page_renderer.h"
 #include "web/random_token.h"
+#include "web/reason_text.h"
 #include "web/session_store.h"
 #include "web/web_roles.h"
 
@@ -184,6 +187,63 @@ TEST(Templates, StylesAreServedFromTheBuildWithTheirLicence) {
       EXPECT_FALSE(std::regex_search(text.begin(), text.end(), outside)) << name;
     }
   }
+}
+
+ItemDetail item_with(const std::string& kind, const std::string& reason,
+                     const std::string& map_id = "") {
+  ItemDetail item;
+  item.row.kind = kind;
+  item.row.reason = reason;
+  item.row.map_id = map_id;
+  item.row.department = "Tekninen";
+  item.row.title = "Insinööri";
+  return item;
+}
+
+TEST(ReasonText, TheDaemonsSentencesAreSaidInThePagesLanguage) {
+  EXPECT_EQ(reason_text(item_with("revoke", "The person has left: the account has expired"),
+                        Language::kSv),
+            "Personen har slutat: kontot har gått ut. Fullmakten ska ogiltigförklaras.");
+  EXPECT_EQ(reason_text(item_with("revoke",
+                                  "The person has left: the person is no longer in the "
+                                  "directory"),
+                        Language::kFi),
+            "Henkilö on lähtenyt: hän ei ole enää hakemistossa. Hänen valtuutensa on mitätöitävä.");
+  const std::string moved =
+      reason_text(item_with("revoke",
+                            "No authorisation map or request requires this theme for the person's "
+                            "current department (Tekninen) and title (Insinööri)"),
+                  Language::kFi);
+  EXPECT_NE(moved.find("nykyisessä yksikössä (Tekninen) ja tehtävässä (Insinööri)"),
+            std::string::npos)
+      << moved;
+  EXPECT_EQ(reason_text(item_with("renew",
+                                  "The grant ends on 2027-01-31 and the work still needs it: "
+                                  "Kela benefits",
+                                  "kela-map"),
+                        Language::kEn),
+            "The current grant ends on 2027-01-31 and the work still needs it: a new grant is "
+            "needed. Kela benefits");
+  EXPECT_EQ(reason_text(item_with("grant", "Kela <benefits>", "kela-map"), Language::kEn),
+            "The work needs this theme (map kela-map): Kela <benefits>");  // the page escapes
+  EXPECT_EQ(reason_text(item_with("grant", "Pay subsidy", "request:12"), Language::kSv),
+            "En beställningsblankett begär detta fullmaktsärende: Pay subsidy");
+  EXPECT_NE(reason_text(item_with("org_apply", "anything"), Language::kFi).find("polku 2"),
+            std::string::npos);
+  // What it does not recognise is shown as stored, never lost.
+  EXPECT_EQ(reason_text(item_with("revoke", "manual cleanup"), Language::kFi), "manual cleanup");
+  EXPECT_EQ(reason_text(item_with("grant", "map"), Language::kFi), "map");
+}
+
+TEST(ItemAuditView, ActionsAndWaysAreInThePagesLanguage) {
+  const std::vector<AuditEventRow> events{
+      {1, "2026-12-01 10:00 UTC", "rauno", "item_approved", "web", ""},
+      {2, "2026-12-01 11:00 UTC", "valtuus_daemon", "some_new_action", "", "note"}};
+  kainjow::mustache::data list = audit_event_list(events, Language::kSv);
+  kainjow::mustache::mustache tmpl{"{{#list}}{{action}}/{{via}}/{{note}};{{/list}}"};
+  kainjow::mustache::data values;
+  values.set("list", list);
+  EXPECT_EQ(tmpl.render(values), "Godkänd/webbkonsolen/;some_new_action/direkt/note;");
 }
 
 }  // namespace
