@@ -48,6 +48,7 @@ long long positive_id_option(const boost::program_options::variables_map& values
 std::vector<Command> db_commands();
 std::vector<Command> changes_commands();
 std::vector<Command> policy_commands();
+std::vector<Command> policy_publish_commands();  // the maps as static HTML (web/map_publish.h)
 std::vector<Command> review_commands();
 std::vector<Command> identity_commands();
 std::vector<Command> import_commands();

@@ -19,9 +19,10 @@ namespace {
 
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
-  for (auto group : {db_commands(), changes_commands(), review_commands(), policy_commands(),
-                     identity_commands(), import_commands(), runs_commands(), report_commands(),
-                     attest_commands(), outbox_commands(), audit_commands()})
+  for (auto group :
+       {db_commands(), changes_commands(), review_commands(), policy_commands(),
+        identity_commands(), import_commands(), runs_commands(), report_commands(),
+        attest_commands(), outbox_commands(), audit_commands(), policy_publish_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;
 }

@@ -13,6 +13,7 @@
 #include "web/authenticator.h"
 #include "web/http_types.h"
 #include "web/login_limiter.h"
+#include "web/policy_source.h"
 #include "web/session_store.h"
 #include "web/web_roles.h"
 
@@ -31,6 +32,8 @@ struct ConsoleOptions {
   // this address. Both empty: logins by password only.
   std::string trusted_header;
   std::string trusted_proxy;
+  // policy.dir: the maps the staff pages show (the daemon's); empty: those pages say so.
+  std::string policy_dir;
 };
 
 class Console {
@@ -65,12 +68,18 @@ class Console {
   // /security/leavers, /security/sla, /security/expiring; ?format=csv downloads the rows.
   HttpResponse security_report(Request& request, const std::string& name);
   HttpResponse resolve_run(Request& request, long long id, const std::string& action);
+  // An employee's pages, "map" or "mandates", by their reference (employee.web_ref); only for
+  // those person_access() lets in.
+  HttpResponse person_page(Request& request, const std::string& ref, const std::string& page);
+  // The organisation's maps: /maps/index.html and the pages it links (map_pages.h).
+  HttpResponse maps_page(Request& request, const std::string& file);
 
   ConsoleOptions options_;
   Authenticator& authenticator_;
   WebStore& store_;
   SessionStore sessions_;
   LoginLimiter limiter_;
+  PolicySource policies_;
 };
 
 }  // namespace valtuus

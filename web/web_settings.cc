@@ -1,5 +1,6 @@
 #include "web/web_settings.h"
 
+#include "common/policy_options.h"
 #include "common/reconcile_options.h"
 #include "common/sla_options.h"
 #include "web/console_options.h"
@@ -23,6 +24,7 @@ ConfigurationSources web_configuration_sources() {
       .add(console_options_description())
       .add(sla_options_description())
       .add(reconcile_options_description())
+      .add(policy_options_description())
       .add(ldap_options_description())
       .add(database_options_description());
   sources.default_config_file = "/etc/valtuus/valtuus-web.conf";
@@ -35,6 +37,8 @@ WebSettings web_settings_from(const po::variables_map& vm) {
   // The security pages show what valtuusctl report shows, by the same settings.
   settings.console.sla = sla_targets_from(vm);
   settings.console.leavers_ous = leaver_rules_from(vm).leavers_ous;
+  // The staff pages show the daemon's maps; without them the console still serves reviewers.
+  if (vm.count("policy.dir")) settings.console.policy_dir = vm["policy.dir"].as<std::string>();
   return settings;
 }
 

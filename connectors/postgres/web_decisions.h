@@ -36,13 +36,22 @@ struct WebLogin {
   std::chrono::seconds session_lifetime{8 * 3600};  // at most a day
 };
 
+// A login as the database recorded it. `roles` adds "employee" to the directory groups' roles
+// when the account is an active employee in the last read (sql/012_staff.sql); empty roles:
+// the console opens no session.
+struct RecordedLogin {
+  std::string account;             // as stored (lower case)
+  std::vector<std::string> roles;  // sorted
+  std::string employee_key;        // empty: not an active employee
+  std::string employee_ref;        // employee.web_ref, the key of their pages' addresses
+};
+
 // Each call is one committed transaction on `connection`, a login in valtuus_console.
 class WebDecisions {
  public:
   explicit WebDecisions(pqxx::connection& connection) : connection_(connection) {}
 
-  // Returns the account as stored (lower case).
-  std::string record_login(const WebLogin& login);
+  RecordedLogin record_login(const WebLogin& login);
 
   // Each returns the item's new version. Throws WebRefusal.
   int approve(const std::string& person, long long item, int version);

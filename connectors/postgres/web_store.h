@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "connectors/postgres/postgres_options.h"
 #include "connectors/postgres/report_queries.h"
 #include "connectors/postgres/run_queries.h"
+#include "connectors/postgres/staff_queries.h"
 #include "connectors/postgres/web_decisions.h"
 
 namespace valtuus {
@@ -57,7 +59,13 @@ class WebStore {
   SlaReport sla(const ReportFilter& filter, int path1_days, int path2_days, int period_days);
   std::vector<ExpiringRow> expiring(const ReportFilter& filter, int within_days);
 
-  std::string record_login(const WebLogin& login);
+  // One employee's pages (staff_queries.h), read in one snapshot; nullopt when no employee
+  // has the reference. The caller decides whether the person asking may see it.
+  std::optional<StaffView> staff_view(const std::string& ref);
+  // The themes the organisation obtained the right to grant through path 2.
+  std::set<std::string> organisation_rights();
+
+  RecordedLogin record_login(const WebLogin& login);
   int approve(const std::string& person, long long item, int version);
   // `exception_until`: an ISO date until which the rejection stands as an accepted exception.
   int reject(const std::string& person, long long item, int version, const std::string& reason,
