@@ -45,7 +45,10 @@ TEST_F(StaffPagesE2eTest, TheMapPageAndThePlanAgreeForEveryoneInTheDemoMunicipal
         "WHERE account = 'johman'");
     txn.commit();
   }
-  ProcessResult sync = valtuusd({"--config", config_, "--once"});
+  // Without the movers' grace period (14 days by default), which defers a revoke the page
+  // already announces.
+  ProcessResult sync =
+      valtuusd({"--config", write_config({{"reconcile.mover_grace_days", "0"}}), "--once"});
   ASSERT_EQ(sync.exit_code, 0) << sync.err;
 
   PolicyLoadResult loaded = load_policy_dir(VALTUUS_EXAMPLES_DIR);
