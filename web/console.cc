@@ -734,7 +734,8 @@ HttpResponse Console::person_page(Request& request, const std::string& ref,
     return request.message_page(http::status::forbidden, request.t("person_not_found"), "/me");
   }
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  const StaffPageSettings settings{options_.sla.path1_days, options_.sla.path2_days, now};
+  const StaffPageSettings settings{options_.sla.path1_days, options_.sla.path2_days, now,
+                                   options_.mover_grace, options_.leaver_grace};
   const std::string whose = access == PersonAccess::kSelf ? "" : ": " + view->person.display_name;
   if (page == "mandates") {
     return request.page(http::status::ok, request.t("mandates_title") + whose, "my_mandates",

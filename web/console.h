@@ -28,6 +28,10 @@ struct ConsoleOptions {
   // For the security pages, as valtuusctl report reads them (sla.*, reconcile.leavers_ou).
   SlaTargets sla;
   std::vector<std::string> leavers_ous;
+  // reconcile.mover_grace_days / leaver_grace_days: when a revoke shown on a person's map page
+  // will be proposed.
+  std::chrono::days mover_grace{14};
+  std::chrono::days leaver_grace{0};
   // Single sign-on: the reverse proxy names the person in this header; accepted only from
   // this address. Both empty: logins by password only.
   std::string trusted_header;

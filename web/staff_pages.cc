@@ -137,8 +137,21 @@ data my_map_values(const Policy& policy, const StaffView& view, const PersonMap&
     row.set("service", service);
     row.set("valid_until", day_text(u.held->valid_until, language));
     row.set("revoke", u.will_be_revoked ? "yes" : "no");
-    row.set("what_happens", message(language, u.will_be_revoked ? "my_map_will_be_revoked"
-                                                                : "my_map_kept_on_leave"));
+    std::string happens =
+        message(language, u.will_be_revoked ? "my_map_will_be_revoked" : "my_map_kept_on_leave");
+    // The grace period the reconcile waits before proposing the revoke (its grace_start):
+    // from the role change for a mover, from leaving for a leaver.
+    if (u.will_be_revoked) {
+      const bool left = u.verdict != HeldVerdict::kNotRequired;
+      const auto grace = left ? settings.leaver_grace : settings.mover_grace;
+      const TimePoint since =
+          left ? view.person.left_at.value_or(settings.now) : view.person.role_changed_at;
+      if (grace.count() > 0 && since + grace > settings.now) {
+        happens = replaced(message(language, "my_map_revoked_from"), "date",
+                           format_iso_date(std::chrono::floor<std::chrono::days>(since + grace)));
+      }
+    }
+    row.set("what_happens", happens);
     unrequired.push_back(row);
   }
   values.set("unrequired", unrequired);

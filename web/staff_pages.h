@@ -18,6 +18,10 @@ struct StaffPageSettings {
   int path1_days = 3;
   int path2_days = 42;
   std::chrono::sys_seconds now{};
+  // reconcile.mover_grace_days and reconcile.leaver_grace_days, as valtuusd reads them: a
+  // revoke waits this long after the role changed or the person left.
+  std::chrono::days mover_grace{14};
+  std::chrono::days leaver_grace{0};
 };
 
 // The person as the maps see them (department, title, OU, groups).

@@ -36,7 +36,10 @@ WebSettings web_settings_from(const po::variables_map& vm) {
                        database_options_from(vm)};
   // The security pages show what valtuusctl report shows, by the same settings.
   settings.console.sla = sla_targets_from(vm);
-  settings.console.leavers_ous = leaver_rules_from(vm).leavers_ous;
+  const LeaverRules rules = leaver_rules_from(vm);
+  settings.console.leavers_ous = rules.leavers_ous;
+  settings.console.mover_grace = rules.mover_grace;
+  settings.console.leaver_grace = rules.leaver_grace;
   // The staff pages show the daemon's maps; without them the console still serves reviewers.
   if (vm.count("policy.dir")) settings.console.policy_dir = vm["policy.dir"].as<std::string>();
   return settings;

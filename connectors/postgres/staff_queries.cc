@@ -34,7 +34,8 @@ std::optional<StaffView> load_staff_view(pqxx::transaction_base& txn, const std:
   if (!is_employee_ref(ref)) return std::nullopt;
   const auto people = txn.exec_params(
       "SELECT key, web_ref::text, account, display_name, department, title, ou, dn, manager_dn, "
-      "  status, groups FROM employee WHERE web_ref = $1::uuid",
+      "  status, groups, extract(epoch FROM role_changed_at)::bigint, "
+      "  extract(epoch FROM left_at)::bigint FROM employee WHERE web_ref = $1::uuid",
       ref);
   if (people.empty()) return std::nullopt;
   StaffView view;
@@ -49,7 +50,11 @@ std::optional<StaffView> load_staff_view(pqxx::transaction_base& txn, const std:
                  p[7].as<std::string>(),
                  p[8].as<std::string>(),
                  p[9].as<std::string>(),
-                 parse_text_array(p[10].as<std::string>())};
+                 parse_text_array(p[10].as<std::string>()),
+                 TimePoint{std::chrono::seconds{p[11].as<long long>()}},
+                 std::nullopt};
+  if (!p[12].is_null())
+    view.person.left_at = TimePoint{std::chrono::seconds{p[12].as<long long>()}};
   const std::string& key = view.person.key;
   for (const auto& r :
        txn.exec_params("SELECT mandate_id, valid_from::text, valid_until::text FROM grant_ledger "

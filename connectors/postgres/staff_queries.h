@@ -22,6 +22,10 @@ struct StaffPerson {
   std::string account, display_name, department, title, ou, dn, manager_dn;
   std::string status;  // active | long_leave | left
   std::vector<std::string> groups;
+  // When the department, title or OU last changed, and when the person left: the grace
+  // periods before a revoke start from them.
+  TimePoint role_changed_at{};
+  std::optional<TimePoint> left_at{};
 };
 
 struct ThemeNames {

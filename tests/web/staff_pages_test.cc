@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "connectors/postgres/migrations.h"
+#include "core/calendar.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
@@ -196,6 +197,11 @@ TEST_F(StaffPagesTest, MyMapShowsEachThemeWithItsWhyPathAndWhetherIHoldIt) {
   // Held, but no map requires it and the order for it was rejected: it will be revoked.
   EXPECT_NE(map.body.find("<tr data-unrequired=\"vero\" data-revoke=\"yes\">"), std::string::npos)
       << map.body;
+  // Not before the movers' grace period (14 days by default) from her role's last change.
+  const auto grace_ends = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+                          std::chrono::days{14};
+  EXPECT_NE(map.body.find("Will be revoked, not before " + format_iso_date(grace_ends)),
+            std::string::npos);
   // The same page in Swedish.
   ASSERT_EQ(get("/language?lang=sv").status, 303);
   EXPECT_NE(get("/me/map").body.find("<td>FPA-ärenden</td>"), std::string::npos);
