@@ -4,7 +4,6 @@
 // the organisation's maps as linked static pages in three languages with nobody's data.
 #include <fstream>
 #include <pqxx/pqxx>
-#include <regex>
 #include <set>
 
 #include "connectors/postgres/web_store.h"
@@ -20,6 +19,17 @@ namespace {
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The href values of a page that point to a file of the publication (not "#x" or "http:").
+std::vector<std::string> local_links(const std::string& text) {
+  std::vector<std::string> links;
+  for (auto at = text.find("href=\""); at != std::string::npos; at = text.find("href=\"", at)) {
+    at += 6;
+    const std::string target = text.substr(at, text.find('"', at) - at);
+    if (target.find_first_of("#:") == std::string::npos) links.push_back(target);
+  }
+  return links;
 }
 
 class StaffPagesE2eTest : public E2eTest {};
@@ -102,7 +112,6 @@ TEST_F(StaffPagesE2eTest, PolicyPublishWritesLinkedStaticPagesInThreeLanguagesWi
   ASSERT_EQ(published.exit_code, 0) << published.err;
   EXPECT_NE(published.out.find("files to " + out), std::string::npos) << published.out;
   EXPECT_NE(read_text(out + "/index.html").find("fi/index.html"), std::string::npos);
-  static const std::regex link(R"re(href="([^"#:]+)")re");
   int pages = 0;
   for (const std::string language : {"fi", "sv", "en"}) {
     const std::string index = read_text(out + "/" + language + "/index.html");
@@ -120,8 +129,7 @@ TEST_F(StaffPagesE2eTest, PolicyPublishWritesLinkedStaticPagesInThreeLanguagesWi
       ++pages;
       for (const char* nobody : {"mmakinen", "mhyvonen", "hheikkila", "Mäkinen"})
         EXPECT_EQ(text.find(nobody), std::string::npos) << language << "/" << file;
-      for (std::sregex_iterator it(text.begin(), text.end(), link), end; it != end; ++it) {
-        const std::string target = (*it)[1].str();
+      for (const std::string& target : local_links(text)) {
         const std::string path = target.starts_with("../") ? out + "/" + target.substr(3)
                                                            : out + "/" + language + "/" + target;
         EXPECT_FALSE(read_text(path).empty()) << language << "/" << file << " links " << target;
