@@ -98,6 +98,13 @@ class Console::Request {
     return page(status, t("app_name"), "message", values);
   }
 
+  // A page of the mandate administration asked for by someone without a staff role: an
+  // employee is sent to their own pages.
+  HttpResponse staff_only() const {
+    const bool employee = session && !session->employee_ref.empty();
+    return message_page(http::status::forbidden, t(employee ? "staff_only" : "no_roles"), "/me");
+  }
+
   HttpResponse redirect(const std::string& location) const {
     HttpResponse response{http::status::see_other, raw.version()};
     response.set(http::field::location, location);
@@ -316,8 +323,7 @@ HttpResponse Console::me(Request& request) {
 
 HttpResponse Console::queue(Request& request) {
   const WebSession& session = *request.session;
-  if (!session.is_staff())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!session.is_staff()) return request.staff_only();
   QueueFilter filter;
   auto& q = request.query;
   if (!q["kind"].empty()) filter.kind = q["kind"];
@@ -389,8 +395,7 @@ HttpResponse Console::queue(Request& request) {
 HttpResponse Console::item_page(Request& request, long long id, const std::string& notice,
                                 const std::string& notice_kind, unsigned status) {
   const WebSession& session = *request.session;
-  if (!session.is_staff())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!session.is_staff()) return request.staff_only();
   const auto item = store_.item(id);
   if (!item) return request.message_page(http::status::not_found, request.t("not_found"));
   const ItemRow& row = item->row;
@@ -494,8 +499,7 @@ data item_rows(const std::vector<ItemRow>& rows, const std::function<std::string
 }  // namespace
 
 HttpResponse Console::runs(Request& request) {
-  if (!request.session->is_staff())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!request.session->is_staff()) return request.staff_only();
   data runs{data::type::list};
   const auto held = store_.held_runs();
   for (const RunRow& row : held) {
@@ -516,8 +520,7 @@ HttpResponse Console::runs(Request& request) {
 HttpResponse Console::run_page(Request& request, long long id, const std::string& notice,
                                const std::string& notice_kind, unsigned status) {
   const WebSession& session = *request.session;
-  if (!session.is_staff())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!session.is_staff()) return request.staff_only();
   const auto detail = store_.run(id);
   if (!detail) return request.message_page(http::status::not_found, request.t("not_found"));
   const RunRow& run = detail->run;
@@ -660,8 +663,7 @@ HttpResponse Console::security_report(Request& request, const std::string& name)
 // Two steps: the queue's form shows what was selected for one confirmation; the confirmation
 // approves exactly those (item, version) pairs with the comment, all or nothing.
 HttpResponse Console::bulk_approve(Request& request) {
-  if (!request.session->is_staff())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!request.session->is_staff()) return request.staff_only();
   const std::string& person = request.session->account;
   std::vector<std::pair<long long, int>> selected;
   for (const auto& [name, value] : request.form) {

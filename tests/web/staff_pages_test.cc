@@ -159,8 +159,13 @@ TEST_F(StaffPagesTest, AnActiveEmployeeLogsInAndTheReviewersPagesStayClosed) {
   EXPECT_NE(me.body.find("Employee"), std::string::npos) << me.body;
   EXPECT_NE(me.body.find("href=\"/me/map\""), std::string::npos);
   EXPECT_EQ(me.body.find("href=\"/runs\""), std::string::npos);  // no staff links
-  for (const char* page : {"/", "/items/1", "/runs", "/security/leavers", "/security/sla"})
-    EXPECT_EQ(get(page).status, 403) << page;
+  for (const char* page : {"/", "/items/1", "/runs", "/runs/1"}) {
+    const HttpReply refused = get(page);
+    EXPECT_EQ(refused.status, 403) << page;
+    EXPECT_NE(refused.body.find("for the mandate administrators"), std::string::npos) << page;
+  }
+  EXPECT_EQ(get("/security/leavers").status, 403);
+  EXPECT_EQ(get("/security/sla").status, 403);
   // Not even the confirmation step of bulk approve, which would show other people's items.
   EXPECT_EQ(post("/bulk/approve", "csrf=" + csrf_of(me) + "&item-1=1&comment=x").status, 403);
   EXPECT_EQ(post("/items/1/approve", "csrf=" + csrf_of(me) + "&version=1").status, 403);
