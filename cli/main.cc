@@ -21,7 +21,7 @@ std::vector<Command> all_commands() {
   for (auto group :
        {db_commands(), changes_commands(), show_commands(), decision_commands(), request_commands(),
         policy_commands(), reveal_commands(), import_commands(), runs_commands(), report_commands(),
-        attest_commands(), outbox_commands(), audit_commands()})
+        attest_commands(), outbox_commands(), audit_commands(), policy_publish_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;
 }

@@ -12,10 +12,13 @@
 #include "web/http_forms.h"
 #include "web/item_audit_view.h"
 #include "web/item_facts.h"
+#include "web/map_pages.h"
 #include "web/page_renderer.h"
+#include "web/person_access.h"
 #include "web/random_token.h"
 #include "web/reason_text.h"
 #include "web/security_pages.h"
+#include "web/staff_pages.h"
 #include "web/web_app.h"
 
 namespace http = boost::beast::http;
@@ -38,7 +41,8 @@ Console::Console(const ConsoleOptions& options, Authenticator& authenticator, We
       authenticator_(authenticator),
       store_(store),
       sessions_(options.sessions),
-      limiter_(options.login_max_failures, options.login_failure_window) {
+      limiter_(options.login_max_failures, options.login_failure_window),
+      policies_(options.policy_dir) {
   if (!options.identity_key_file.empty())
     identity_ = load_identity_key_file(options.identity_key_file, "identity.key_file");
 }
@@ -90,6 +94,13 @@ HttpResponse Console::route(Request& request) {
   }
   if (path == "/logout" && post) return logout(request);
   if (path == "/me" && get) return me(request);
+  if ((path == "/me/map" || path == "/me/mandates") && get)
+    return person_page(request, request.session->employee_ref, path.substr(4));
+  if (path.starts_with("/people/") && get && path.find('/', 8) != std::string::npos)
+    return person_page(request, path.substr(8, path.find('/', 8) - 8),
+                       path.substr(path.find('/', 8) + 1));
+  if ((path == "/maps" || path == "/maps/") && get) return request.redirect("/maps/index.html");
+  if (path.starts_with("/maps/") && get) return maps_page(request, path.substr(6));
   if (path == "/" && get) return queue(request);
   if (path.starts_with("/items/")) {
     const std::string rest = path.substr(7);
@@ -177,17 +188,26 @@ HttpResponse Console::proxy_login(Request& request, const std::string& account) 
 HttpResponse Console::start_session(Request& request, const DirectoryPerson& person,
                                     const std::string& location) {
   const auto roles = roles_from_groups(person.groups, options_.role_groups);
-  const std::string stored =
+  const RecordedLogin stored =
       store_.record_login({person.account, person.display_name, roles, options_.sessions.absolute});
+  // Only the console's groups and the employees of the last directory read have pages here.
+  if (stored.roles.empty()) {
+    log_info(fmt::format("web: {} has no role in the console and is not an active employee",
+                         stored.account));
+    return request.message_page(http::status::forbidden, request.t("login_no_role"), "/login");
+  }
   std::string language = person.language;
   if (auto code = cookie_value(to_std(request.raw[http::field::cookie]), kLanguageCookie)) {
     language = *code;
   }
   if (!language_from_code(language)) language = "fi";
   if (request.session) sessions_.erase(request.session->token);
-  const WebSession session = sessions_.create(stored, person.display_name, roles, language);
-  log_info(fmt::format("web: {} logged in from {}", stored, request.info.peer_address));
-  HttpResponse response = request.redirect(location);
+  const WebSession session = sessions_.create(stored.account, person.display_name, stored.roles,
+                                              language, stored.employee_key, stored.employee_ref);
+  log_info(fmt::format("web: {} logged in from {}", stored.account, request.info.peer_address));
+  // The queue is the staff's first page; an employee's is their own.
+  HttpResponse response =
+      request.redirect(location == "/" && !session.is_staff() ? "/me" : location);
   response.insert(http::field::set_cookie, cookie(kSessionCookie, session.token, ""));
   return response;
 }
@@ -205,7 +225,9 @@ HttpResponse Console::language(Request& request) {
   if (!code) return request.redirect("/");
   if (request.session)
     sessions_.set_language(request.session->token, std::string(language_code(*code)));
-  HttpResponse response = request.redirect(request.session ? "/" : "/login");
+  HttpResponse response = request.redirect(!request.session              ? "/login"
+                                           : request.session->is_staff() ? "/"
+                                                                         : "/me");
   response.set(http::field::set_cookie,
                cookie(kLanguageCookie, std::string(language_code(*code)), "; Max-Age=31536000"));
   return response;
@@ -217,13 +239,13 @@ HttpResponse Console::me(Request& request) {
   data roles{data::type::list};
   for (const auto& role : request.session->roles) roles.push_back(request.t("role_" + role));
   values.set("roles", roles);
+  values.set("employee", !request.session->employee_ref.empty());
   return request.page(http::status::ok, request.t("me_title"), "me", values);
 }
 
 HttpResponse Console::queue(Request& request) {
   const WebSession& session = *request.session;
-  if (session.roles.empty())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!session.is_staff()) return request.staff_only();
   QueueFilter filter;
   auto& q = request.query;
   if (!q["kind"].empty()) filter.kind = q["kind"];
@@ -304,8 +326,7 @@ HttpResponse Console::queue(Request& request) {
 HttpResponse Console::item_page(Request& request, long long id, const std::string& notice,
                                 const std::string& notice_kind, unsigned status) {
   const WebSession& session = *request.session;
-  if (session.roles.empty())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!session.is_staff()) return request.staff_only();
   const auto item = store_.item(id);
   if (!item) return request.message_page(http::status::not_found, request.t("not_found"));
   const ItemRow& row = item->row;
@@ -423,8 +444,7 @@ data item_rows(const std::vector<ItemRow>& rows, const std::function<std::string
 }  // namespace
 
 HttpResponse Console::runs(Request& request) {
-  if (request.session->roles.empty())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!request.session->is_staff()) return request.staff_only();
   data runs{data::type::list};
   const auto held = store_.held_runs();
   for (const RunRow& row : held) {
@@ -445,8 +465,7 @@ HttpResponse Console::runs(Request& request) {
 HttpResponse Console::run_page(Request& request, long long id, const std::string& notice,
                                const std::string& notice_kind, unsigned status) {
   const WebSession& session = *request.session;
-  if (session.roles.empty())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!session.is_staff()) return request.staff_only();
   const auto detail = store_.run(id);
   if (!detail) return request.message_page(http::status::not_found, request.t("not_found"));
   const RunRow& run = detail->run;
@@ -592,6 +611,7 @@ HttpResponse Console::security_report(Request& request, const std::string& name)
 // Two steps: the queue's form shows what was selected for one confirmation; the confirmation
 // approves exactly those (item, version) pairs with the comment, all or nothing.
 HttpResponse Console::bulk_approve(Request& request) {
+  if (!request.session->is_staff()) return request.staff_only();
   const std::string& person = request.session->account;
   std::vector<std::pair<long long, int>> selected;
   for (const auto& [name, value] : request.form) {
@@ -645,6 +665,59 @@ HttpResponse Console::bulk_approve(Request& request) {
   values.set("comment", comment);
   values.set("confirm_text", text);
   return request.page(http::status::ok, request.t("bulk_confirm_title"), "bulk", values);
+}
+
+HttpResponse Console::person_page(Request& request, const std::string& ref,
+                                  const std::string& page) {
+  if (page != "map" && page != "mandates")
+    return request.message_page(http::status::not_found, request.t("not_found"));
+  if (ref.empty())
+    return request.message_page(http::status::forbidden, request.t("not_an_employee"), "/me");
+  const auto view = store_.staff_view(ref);
+  // An unknown reference and a forbidden one get the same answer: the address tells nobody
+  // whether a person exists.
+  const PersonAccess access =
+      view ? person_access(*request.session, view->person) : PersonAccess::kNone;
+  if (!allowed(access)) {
+    log_warning(fmt::format("web: {} was refused the {} page of another person",
+                            request.session->account, page));
+    return request.message_page(http::status::forbidden, request.t("person_not_found"), "/me");
+  }
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const StaffPageSettings settings{options_.sla.path1_days, options_.sla.path2_days, now,
+                                   options_.mover_grace, options_.leaver_grace};
+  const std::string whose = access == PersonAccess::kSelf ? "" : ": " + view->person.display_name;
+  if (page == "mandates") {
+    return request.page(http::status::ok, request.t("mandates_title") + whose, "my_mandates",
+                        my_mandates_values(*view, settings, request.language));
+  }
+  const auto policy = policies_.current();
+  if (!policy) {
+    return request.message_page(http::status::service_unavailable, request.t("maps_not_configured"),
+                                "/me");
+  }
+  const Employee employee = employee_of(view->person);
+  const Standing standing = standing_from_string(view->person.status).value_or(Standing::kLeft);
+  const PersonMap map = person_map(*policy, employee, standing, view->requests, view->held,
+                                   view->organisation_rights, now);
+  return request.page(http::status::ok, request.t("my_map_title") + whose, "my_map",
+                      my_map_values(*policy, *view, map, settings, request.language));
+}
+
+HttpResponse Console::maps_page(Request& request, const std::string& file) {
+  const auto policy = policies_.current();
+  if (!policy) {
+    return request.message_page(http::status::service_unavailable,
+                                request.t("maps_not_configured"));
+  }
+  const MapPageSettings settings{
+      store_.organisation_rights(),
+      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+      options_.sla.path1_days, options_.sla.path2_days};
+  auto content = map_page(*policy, settings, request.language, file);
+  if (!content) return request.message_page(http::status::not_found, request.t("not_found"));
+  return request.page(http::status::ok, content->title, content->template_name,
+                      std::move(content->values));
 }
 
 }  // namespace valtuus

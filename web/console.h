@@ -15,6 +15,7 @@
 #include "web/authenticator.h"
 #include "web/http_types.h"
 #include "web/login_limiter.h"
+#include "web/policy_source.h"
 #include "web/session_store.h"
 #include "web/web_roles.h"
 
@@ -29,6 +30,10 @@ struct ConsoleOptions {
   // For the security pages, as valtuusctl report reads them (sla.*, reconcile.leavers_ou).
   SlaTargets sla;
   std::vector<std::string> leavers_ous;
+  // reconcile.mover_grace_days / leaver_grace_days: when a revoke shown on a person's map page
+  // will be proposed.
+  std::chrono::days mover_grace{14};
+  std::chrono::days leaver_grace{0};
   // Single sign-on: the reverse proxy names the person in this header; accepted only from
   // this address. Both empty: logins by password only.
   std::string trusted_header;
@@ -36,8 +41,8 @@ struct ConsoleOptions {
   // identity.key_file: the key that opens stored identity codes, for the audited reveal on an
   // item's page. Empty: the console reveals none.
   std::string identity_key_file;
-  // policy.dir: the authorisation maps, for the grant-right coverage page (valtuusctl report
-  // capability). Empty: that page says it is not set up.
+  // policy.dir: the authorisation maps (the daemon's), for the staff map pages and the
+  // grant-right coverage page. Empty: those pages say they are not set up.
   std::string policy_dir;
 };
 
@@ -79,6 +84,11 @@ class Console {
   HttpResponse leaver_page(Request& request, const std::string& account);
   // Themes the organisation can grant, and who holds the right to (coverage_page.cc).
   HttpResponse coverage(Request& request);
+  // An employee's pages, "map" or "mandates", by their reference (employee.web_ref); only for
+  // those person_access() lets in.
+  HttpResponse person_page(Request& request, const std::string& ref, const std::string& page);
+  // The organisation's maps: /maps/index.html and the pages it links (map_pages.h).
+  HttpResponse maps_page(Request& request, const std::string& file);
 
   ConsoleOptions options_;
   Authenticator& authenticator_;
@@ -86,6 +96,7 @@ class Console {
   SessionStore sessions_;
   LoginLimiter limiter_;
   std::unique_ptr<IdentityCrypto> identity_;  // null: no key file, no reveal
+  PolicySource policies_;
 };
 
 }  // namespace valtuus

@@ -89,6 +89,14 @@ class Console::Request {
     return page(status, t("app_name"), "message", values);
   }
 
+  // A page of the mandate administration asked for by someone without a staff role: an
+  // employee is sent to their own pages.
+  HttpResponse staff_only() const {
+    const bool employee = session && !session->employee_ref.empty();
+    return message_page(boost::beast::http::status::forbidden,
+                        t(employee ? "staff_only" : "no_roles"), "/me");
+  }
+
   HttpResponse redirect(const std::string& location) const {
     HttpResponse response{boost::beast::http::status::see_other, raw.version()};
     response.set(boost::beast::http::field::location, location);

@@ -14,8 +14,7 @@ using kainjow::mustache::data;
 namespace valtuus {
 
 HttpResponse Console::leaver_page(Request& request, const std::string& encoded_account) {
-  if (request.session->roles.empty())
-    return request.message_page(http::status::forbidden, request.t("no_roles"), "/me");
+  if (!request.session->is_staff()) return request.staff_only();
   const auto account = url_decode(encoded_account);
   if (!account || account->empty() || account->find('/') != std::string::npos)
     return request.message_page(http::status::not_found, request.t("leaver_not_found"));

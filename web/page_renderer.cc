@@ -5,8 +5,6 @@
 
 namespace valtuus {
 
-namespace {
-
 std::string render_template(std::string_view name, const kainjow::mustache::data& data) {
   const auto& files = embedded_files();
   const auto file = files.find("templates/" + std::string(name) + ".html");
@@ -17,8 +15,6 @@ std::string render_template(std::string_view name, const kainjow::mustache::data
   }
   return tmpl.render(data);
 }
-
-}  // namespace
 
 kainjow::mustache::data message_data(Language language) {
   kainjow::mustache::data t;
@@ -41,6 +37,8 @@ std::string render_page(const PageFrame& frame, std::string_view template_name,
     // The security pages' links, for those whose roles may open them.
     session.set("sees_reports",
                 frame.session->has_role("security") || frame.session->has_role("admin"));
+    session.set("is_staff", frame.session->is_staff());
+    session.set("is_employee", !frame.session->employee_ref.empty());
     layout.set("session", session);
     data.set("csrf", frame.session->csrf);
   }

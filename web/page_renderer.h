@@ -24,6 +24,9 @@ struct PageFrame {
 std::string render_page(const PageFrame& frame, std::string_view template_name,
                         kainjow::mustache::data data);
 
+// One template of web/templates with `data`, without the layout (static pages have their own).
+std::string render_template(std::string_view name, const kainjow::mustache::data& data);
+
 // The messages of `language` as mustache data (for "t").
 kainjow::mustache::data message_data(Language language);
 

@@ -1,5 +1,5 @@
 // The audited reveal of an item's person's identity code. The database records the event in
-// the person's name before it gives the sealed code (sql/012_web_pages.sql); the console opens
+// the person's name before it gives the sealed code (sql/013_web_pages.sql); the console opens
 // it with identity.key_file and puts it in this one response only: a POST (so never in a URL,
 // a link or a browser's history), with Cache-Control: no-store, and never in a log line.
 #include <fmt/core.h>
@@ -16,6 +16,7 @@ using kainjow::mustache::data;
 namespace valtuus {
 
 HttpResponse Console::reveal(Request& request, long long id) {
+  if (!request.session->is_staff()) return request.staff_only();
   const std::string& person = request.session->account;
   const std::string back = "/items/" + std::to_string(id);
   if (!identity_)

@@ -10,6 +10,10 @@ bool WebSession::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+bool WebSession::is_staff() const {
+  return has_role("reviewer") || has_role("security") || has_role("admin");
+}
+
 SessionStore::SessionStore(SessionLimits limits, Now now) : limits_(limits), now_(std::move(now)) {}
 
 bool SessionStore::expired(const WebSession& session,
@@ -18,11 +22,12 @@ bool SessionStore::expired(const WebSession& session,
 }
 
 WebSession SessionStore::create(const std::string& account, const std::string& display_name,
-                                const std::vector<std::string>& roles,
-                                const std::string& language) {
+                                const std::vector<std::string>& roles, const std::string& language,
+                                const std::string& employee_key, const std::string& employee_ref) {
   const auto now = now_();
   WebSession session{random_token(), random_token(), account, display_name,
-                     roles,          language,       now,     now};
+                     roles,          language,       now,     now,
+                     employee_key,   employee_ref};
   std::lock_guard lock(mutex_);
   std::erase_if(sessions_, [&](const auto& entry) { return expired(entry.second, now); });
   if (sessions_.size() >= limits_.max_sessions) {

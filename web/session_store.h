@@ -19,12 +19,19 @@ struct WebSession {
   std::string csrf;   // every form carries it back
   std::string account;
   std::string display_name;
-  std::vector<std::string> roles;  // "reviewer", "security", "admin"
+  std::vector<std::string> roles;  // "reviewer", "security", "admin", "employee"
   std::string language;            // fi, sv, en
   std::chrono::steady_clock::time_point created;
   std::chrono::steady_clock::time_point last_seen;
+  // Who the person is as an employee (role "employee"): the directory key, for the access
+  // checks, and the random reference their pages' addresses carry. Empty for staff who are
+  // not employees in the last directory read.
+  std::string employee_key{};
+  std::string employee_ref{};
 
   bool has_role(std::string_view role) const;
+  // Reviewer, security or administrator: the pages of the mandate administration.
+  bool is_staff() const;
 };
 
 struct SessionLimits {
@@ -40,7 +47,8 @@ class SessionStore {
 
   // A new session with fresh random tokens (never reusing one from before the login).
   WebSession create(const std::string& account, const std::string& display_name,
-                    const std::vector<std::string>& roles, const std::string& language);
+                    const std::vector<std::string>& roles, const std::string& language,
+                    const std::string& employee_key = "", const std::string& employee_ref = "");
 
   // The live session of `token`, marked as used now; an expired one is removed.
   std::optional<WebSession> find(const std::string& token);

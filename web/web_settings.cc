@@ -38,8 +38,12 @@ WebSettings web_settings_from(const po::variables_map& vm) {
                        database_options_from(vm)};
   // The security pages show what valtuusctl report shows, by the same settings.
   settings.console.sla = sla_targets_from(vm);
-  settings.console.leavers_ous = leaver_rules_from(vm).leavers_ous;
-  // Both optional here: without them the reveal and the coverage page say they are not set up.
+  const LeaverRules rules = leaver_rules_from(vm);
+  settings.console.leavers_ous = rules.leavers_ous;
+  settings.console.mover_grace = rules.mover_grace;
+  settings.console.leaver_grace = rules.leaver_grace;
+  // Optional: without the key the reveal says it is not set up; without the maps the coverage
+  // and staff map pages do, and the console still serves reviewers.
   settings.console.identity_key_file = identity_options_from(vm).key_file;
   if (vm.count("policy.dir")) settings.console.policy_dir = vm["policy.dir"].as<std::string>();
   return settings;

@@ -55,15 +55,22 @@ Result decide(pqxx::connection& connection, const std::string& sql, Args&&... ar
 
 }  // namespace
 
-std::string WebDecisions::record_login(const WebLogin& login) {
+RecordedLogin WebDecisions::record_login(const WebLogin& login) {
   pqxx::work txn(connection_);
-  const std::string account =
-      txn.exec_params1("SELECT web_record_login($1, $2, $3::text[], $4::interval)", login.account,
-                       login.display_name, text_array_literal(login.roles),
-                       std::to_string(login.session_lifetime.count()) + " seconds")[0]
-          .as<std::string>();
+  RecordedLogin out;
+  out.account = txn.exec_params1("SELECT web_record_login($1, $2, $3::text[], $4::interval)",
+                                 login.account, login.display_name, text_array_literal(login.roles),
+                                 std::to_string(login.session_lifetime.count()) + " seconds")[0]
+                    .as<std::string>();
+  const pqxx::row row = txn.exec_params1(
+      "SELECT p.roles, coalesce(p.employee_key, ''), coalesce(e.web_ref::text, '') "
+      "FROM web_person p LEFT JOIN employee e ON e.key = p.employee_key WHERE p.account = $1",
+      out.account);
+  out.roles = parse_text_array(row[0].as<std::string>());
+  out.employee_key = row[1].as<std::string>();
+  out.employee_ref = row[2].as<std::string>();
   txn.commit();
-  return account;
+  return out;
 }
 
 int WebDecisions::approve(const std::string& person, long long item, int version) {

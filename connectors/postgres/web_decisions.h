@@ -44,13 +44,22 @@ struct RevealedIdentityCode {
   SealedIdentityCode sealed;
 };
 
+// A login as the database recorded it. `roles` adds "employee" to the directory groups' roles
+// when the account is an active employee in the last read (sql/012_staff.sql); empty roles:
+// the console opens no session.
+struct RecordedLogin {
+  std::string account;             // as stored (lower case)
+  std::vector<std::string> roles;  // sorted
+  std::string employee_key;        // empty: not an active employee
+  std::string employee_ref;        // employee.web_ref, the key of their pages' addresses
+};
+
 // Each call is one committed transaction on `connection`, a login in valtuus_console.
 class WebDecisions {
  public:
   explicit WebDecisions(pqxx::connection& connection) : connection_(connection) {}
 
-  // Returns the account as stored (lower case).
-  std::string record_login(const WebLogin& login);
+  RecordedLogin record_login(const WebLogin& login);
 
   // Each returns the item's new version. Throws WebRefusal.
   int approve(const std::string& person, long long item, int version);
@@ -74,7 +83,7 @@ class WebDecisions {
   int discard_run(const std::string& person, long long run, const std::string& reason);
 
   // The sealed identity code of an open item's person, for a reviewer or an administrator
-  // (sql/012_web_pages.sql); the audit event naming the person is committed first. Throws
+  // (sql/013_web_pages.sql); the audit event naming the person is committed first. Throws
   // WebRefusal.
   RevealedIdentityCode reveal_identity_code(const std::string& person, long long item);
 

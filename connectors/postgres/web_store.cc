@@ -157,7 +157,24 @@ std::vector<AuditEventRow> WebStore::item_audit(long long item) {
   });
 }
 
-std::string WebStore::record_login(const WebLogin& login) {
+std::optional<StaffView> WebStore::staff_view(const std::string& ref) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    ReportSnapshot txn(connection);
+    return load_staff_view(txn, ref);
+  });
+}
+
+std::set<std::string> WebStore::organisation_rights() {
+  return with_connection(*pool_, [&](pqxx::connection& connection) {
+    pqxx::read_transaction txn(connection);
+    std::set<std::string> rights;
+    for (const auto& r : txn.exec("SELECT mandate_id FROM organisation_holding"))
+      rights.insert(r[0].as<std::string>());
+    return rights;
+  });
+}
+
+RecordedLogin WebStore::record_login(const WebLogin& login) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     return WebDecisions(connection).record_login(login);
   });

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "connectors/postgres/postgres_options.h"
 #include "connectors/postgres/report_queries.h"
 #include "connectors/postgres/run_queries.h"
+#include "connectors/postgres/staff_queries.h"
 #include "connectors/postgres/web_decisions.h"
 #include "core/oversight.h"
 
@@ -64,7 +66,13 @@ class WebStore {
   // The audit events about one item, oldest first (item_audit.h).
   std::vector<AuditEventRow> item_audit(long long item);
 
-  std::string record_login(const WebLogin& login);
+  // One employee's pages (staff_queries.h), read in one snapshot; nullopt when no employee
+  // has the reference. The caller decides whether the person asking may see it.
+  std::optional<StaffView> staff_view(const std::string& ref);
+  // The themes the organisation obtained the right to grant through path 2.
+  std::set<std::string> organisation_rights();
+
+  RecordedLogin record_login(const WebLogin& login);
   int approve(const std::string& person, long long item, int version);
   // `exception_until`: an ISO date until which the rejection stands as an accepted exception.
   int reject(const std::string& person, long long item, int version, const std::string& reason,

@@ -67,7 +67,8 @@ class ConsoleTest : public ::testing::Test {
         "  renewal_notice_days) VALUES ('kela', 'Kela-asiat', 'Kela', true, 730, 60),"
         "  ('te', 'TE-asiat', 'TE', true, 730, 60);"
         "INSERT INTO employee (key, account, display_name, department) "
-        "  VALUES ('k-anna', 'anna', 'Anna Aalto', 'Elinkeinoasiat');"
+        "  VALUES ('k-anna', 'anna', 'Anna Aalto', 'Elinkeinoasiat'),"
+        "  ('k-ville', 'ville', 'Ville', 'Tekninen');"  // an employee: logs in without a group
         "INSERT INTO identity_code (employee_key, ciphertext, nonce, match_hash, masked) "
         "  VALUES ('k-anna', '\\x00', '\\x00', '\\x00', '131052-****');"
         "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "

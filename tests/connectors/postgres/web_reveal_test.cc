@@ -1,5 +1,5 @@
 // Revealing an identity code through the web console as the database enforces it
-// (sql/012_web_pages.sql): only for a reviewer or an administrator who logged in, only for an
+// (sql/013_web_pages.sql): only for a reviewer or an administrator who logged in, only for an
 // open item's person, the audit event naming that person committed before the sealed code can
 // be read, and the read only by the same person and login, writing nothing. The console's
 // login still cannot read a ciphertext or use valtuusctl's reveal.
