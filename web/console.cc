@@ -273,7 +273,7 @@ HttpResponse Console::queue(Request& request) {
   };
   values.set("kinds", options({"grant", "org_apply", "revoke", "renew"}, "kind_", q["kind"]));
   values.set("states", options({"proposed", "approved", "applied", "held"}, "state_", q["state"]));
-  values.set("paths", options({"1", "2"}, "path_", q["path"]));
+  values.set("paths", options({"1", "2"}, "queue_path_", q["path"]));
   values.set("department", q["department"]);
   values.set("theme", q["theme"]);
   values.set("older", q["older"]);

@@ -16,7 +16,7 @@ void add_item_facts(kainjow::mustache::data& values, const ItemDetail& item, Lan
   // waiting for one); a revoke has no path.
   if (row.kind != "revoke") {
     const bool path2 = row.kind == "org_apply" || row.waits_for_org_apply;
-    values.set("path", message(language, path2 ? "path_2" : "path_1"));
+    values.set("path", message(language, path2 ? "queue_path_2" : "queue_path_1"));
   }
   // Mustache shows a section for any string, even an empty one: set only what is there.
   if (!item.matched.empty()) values.set("matched", item.matched);
