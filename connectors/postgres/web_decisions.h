@@ -45,7 +45,7 @@ struct RevealedIdentityCode {
 };
 
 // A login as the database recorded it. `roles` adds "employee" to the directory groups' roles
-// when the account is an active employee in the last read (sql/012_staff.sql); empty roles:
+// when the account is an active employee in the last read (sql/014_staff.sql); empty roles:
 // the console opens no session.
 struct RecordedLogin {
   std::string account;             // as stored (lower case)
