@@ -3,13 +3,12 @@
 // console shows under /maps/. Which service path each theme takes today comes from the
 // catalog and from the themes the organisation has obtained the right to grant (read from the
 // database); nothing about a person is written.
-#include <pqxx/pqxx>
-
 #include "cli/command.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/policy_options.h"
 #include "common/sla_options.h"
+#include "connectors/postgres/reports.h"
 #include "core/errors.h"
 #include "policies/policy_loader.h"
 #include "web/map_publish.h"
@@ -44,10 +43,10 @@ int policy_publish(CommandContext& ctx) {
   settings.path1_days = sla.path1_days;
   settings.path2_days = sla.path2_days;
   {
-    auto connection = open_database(ctx);
-    pqxx::read_transaction txn(*connection);
-    for (const auto& r : txn.exec("SELECT mandate_id FROM organisation_holding"))
-      settings.organisation_rights.insert(r[0].as<std::string>());
+    auto session = open_database(ctx);
+    ReportReader reader(*session, settings.now);
+    settings.organisation_rights = reader.organisation_rights();
+    reader.finish();
   }
   const std::vector<std::string> written = publish_maps(*loaded.policy, settings, out_dir);
   ctx.out << "wrote " << written.size() << " files to " << out_dir << '\n';

@@ -1,6 +1,7 @@
 #include "connectors/postgres/reports.h"
 
 #include "connectors/postgres/report_policy.h"
+#include "connectors/postgres/staff_queries.h"
 #include "connectors/postgres/state_queries.h"
 #include "connectors/postgres/store_errors.h"
 
@@ -39,6 +40,10 @@ std::vector<ExpiringRow> ReportReader::expiring(const ReportFilter& filter, int 
 
 OversightView ReportReader::oversight_view() {
   return read([&](ReportSnapshot& txn) { return load_oversight_view(txn, now_); });
+}
+
+std::set<std::string> ReportReader::organisation_rights() {
+  return read([&](ReportSnapshot& txn) { return load_organisation_rights(txn); });
 }
 
 Checklist ReportReader::attestation_checklist(const std::string& theme,

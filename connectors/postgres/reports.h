@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ class ReportReader {
   std::vector<ExpiringRow> expiring(const ReportFilter& filter, int within_days);
   // The ledger, the people and the open items as core/oversight.h compares them with the maps.
   OversightView oversight_view();
+  // The themes the organisation may grant itself today (service path 1).
+  std::set<std::string> organisation_rights();
   Checklist attestation_checklist(const std::string& theme, const ReportFilter& filter);
   std::vector<DifferenceRow> differences(bool open_only, const ReportFilter& filter);
   // The last directory snapshot and the reconcile state, for `policy preview`.

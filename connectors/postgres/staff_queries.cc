@@ -109,4 +109,11 @@ std::optional<StaffView> load_staff_view(pqxx::transaction_base& txn, const std:
   return view;
 }
 
+std::set<std::string> load_organisation_rights(pqxx::transaction_base& txn) {
+  std::set<std::string> rights;
+  for (const auto& r : txn.exec("SELECT mandate_id FROM organisation_holding"))
+    rights.insert(r[0].as<std::string>());
+  return rights;
+}
+
 }  // namespace valtuus

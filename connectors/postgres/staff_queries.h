@@ -64,4 +64,8 @@ bool is_employee_ref(const std::string& ref);
 // nullopt when no employee has the reference.
 std::optional<StaffView> load_staff_view(pqxx::transaction_base& txn, const std::string& ref);
 
+// The themes the organisation has obtained the right to grant (organisation_holding): those
+// take service path 1 today.
+std::set<std::string> load_organisation_rights(pqxx::transaction_base& txn);
+
 }  // namespace valtuus

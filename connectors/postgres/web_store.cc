@@ -167,10 +167,7 @@ std::optional<StaffView> WebStore::staff_view(const std::string& ref) {
 std::set<std::string> WebStore::organisation_rights() {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
     pqxx::read_transaction txn(connection);
-    std::set<std::string> rights;
-    for (const auto& r : txn.exec("SELECT mandate_id FROM organisation_holding"))
-      rights.insert(r[0].as<std::string>());
-    return rights;
+    return load_organisation_rights(txn);
   });
 }
 
