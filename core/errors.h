@@ -1,11 +1,13 @@
 // The error hierarchy shared by every layer. The pure core returns values and never throws
 // these; connectors throw them so that the daemon can decide from the type alone whether a
 // retry can help (TransientError), a person must fix the configuration (ConfigError), or the
-// data itself is bad (DataError), or the work was stopped on request (Cancelled).
+// data itself is bad (DataError), the database's rules refused it (Refused), or the work was
+// stopped on request (Cancelled).
 #pragma once
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace valtuus {
 
@@ -20,6 +22,13 @@ class TransientError : public Error {
   using Error::Error;
 };
 
+// A connection to the database broke while in use: the session is gone, so the caller opens a
+// new one before it tries again. what() is the driver's message.
+class ConnectionLost : public TransientError {
+ public:
+  using TransientError::TransientError;
+};
+
 // A person must change the configuration: a wrong password, a missing option, a bad
 // certificate, an unknown schema version. Retrying will not help.
 class ConfigError : public Error {
@@ -31,6 +40,21 @@ class ConfigError : public Error {
 class DataError : public Error {
  public:
   using Error::Error;
+};
+
+// The database's rules refused the operation: a decision against the state machine or on a
+// stale version, four eyes, a missing grant. Retrying the same will not help. what() is its
+// words for a person (one line; for a missing grant, which role the login needs); detail() is
+// the database's message as it came.
+class Refused : public Error {
+ public:
+  Refused(const std::string& message, std::string detail)
+      : Error(message), detail_(std::move(detail)) {}
+  explicit Refused(const std::string& message) : Error(message), detail_(message) {}
+  const std::string& detail() const noexcept { return detail_; }
+
+ private:
+  std::string detail_;
 };
 
 // The caller asked the operation to stop (the daemon got SIGTERM) and it did, before it
