@@ -17,6 +17,13 @@ struct AuditAnchor {
   std::string hash;  // 64 lowercase hex digits
 };
 
+// The audit trail's newest event, as an anchor is taken of it.
+struct AuditHead {
+  long long event = 0;
+  std::string hash;  // hex
+  std::string at;    // when the anchor was taken, UTC, ISO 8601
+};
+
 struct AnchorProblem {
   std::size_t line = 0;
   std::string message;

@@ -22,6 +22,13 @@ class TransientError : public Error {
   using Error::Error;
 };
 
+// A connection to the database broke while in use: the session is gone, so the caller opens a
+// new one before it tries again. what() is the driver's message.
+class ConnectionLost : public TransientError {
+ public:
+  using TransientError::TransientError;
+};
+
 // A person must change the configuration: a wrong password, a missing option, a bad
 // certificate, an unknown schema version. Retrying will not help.
 class ConfigError : public Error {

@@ -5,33 +5,19 @@
 #include <string>
 
 #include "common/log.h"
-#include "connectors/postgres/audit_store.h"
+#include "connectors/postgres/service_status.h"
 #include "core/audit_anchor.h"
 
 namespace valtuus {
-
-namespace {
-
-// Cancels the sync connection's query from another thread: through a connection of its own,
-// since a libpq connection must not be used by two threads at once.
-std::function<void()> canceller(const DatabaseOptions& options, int backend_pid) {
-  return [options, backend_pid] {
-    auto connection = connect_database(options);
-    pqxx::nontransaction txn(*connection);
-    txn.exec_params("SELECT pg_cancel_backend($1)", backend_pid);
-  };
-}
-
-}  // namespace
 
 void stop_on_signal(LdapDirectorySource& directory, LoopSignals& signals) {
   directory.set_stop([&signals] { return signals.stop_requested(); });
 }
 
 CycleResult run_cycle(Running& running, DirectorySource& directory, DirectoryMemory& memory,
-                      pqxx::connection& database, const CycleOptions& options,
-                      LoopSignals& signals) {
-  signals.run_started(canceller(running.settings.database, database.backendpid()));
+                      SyncStore& database, const CycleOptions& options, LoopSignals& signals) {
+  // The stop's cancel comes from the watcher thread: through a connection of its own.
+  signals.run_started(database.canceller());
   try {
     CycleResult result =
         run_sync_cycle(directory, memory, running.policy, running.settings.rules, database, options,
@@ -64,10 +50,9 @@ void log_summary(const CycleResult& result) {
   }
 }
 
-void log_audit_anchor(pqxx::connection& database) {
+void log_audit_anchor(SyncStore& database) {
   try {
-    pqxx::read_transaction txn(database);
-    const auto head = audit_head(txn);
+    const auto head = ServiceStatus(database).audit_head();
     if (!head) return;
     log(LogLevel::kInfo, "audit anchor: " + format_audit_anchor(head->event, head->hash, head->at),
         {{"VALTUUS_AUDIT_EVENT", std::to_string(head->event)}, {"VALTUUS_AUDIT_HASH", head->hash}});
@@ -94,8 +79,7 @@ RunMetrics metrics_of(const CycleResult* result) {
   return metrics;
 }
 
-void write_metrics(const Settings& settings, const RunMetrics& metrics,
-                   pqxx::connection* database) {
+void write_metrics(const Settings& settings, const RunMetrics& metrics, SyncStore* database) {
   if (settings.metrics.file.empty() || !database) return;
   try {
     write_metrics_file(settings.metrics, metrics, *database);

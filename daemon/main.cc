@@ -14,8 +14,8 @@
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/privileges.h"
-#include "connectors/postgres/permission_hint.h"
-#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/database_options.h"
+#include "connectors/postgres/sync_store.h"
 #include "core/errors.h"
 #include "daemon/config_check.h"
 #include "daemon/loop_signals.h"
@@ -78,17 +78,17 @@ int main(int argc, char* argv[]) {
       return kExitOk;
     }
     return run(settings, argc, argv);
-  } catch (const pqxx::broken_connection& e) {
+  } catch (const ConnectionLost& e) {
     log_error(std::string("database connection lost: ") + e.what());
     return exit_code(kExitTransient);
-  } catch (const pqxx::insufficient_privilege& e) {
+  } catch (const Refused& e) {
     // A missing grant: which role the login needs, asked on a connection of its own.
-    std::unique_ptr<pqxx::connection> catalog;
+    std::unique_ptr<SyncStore> catalog;
     try {
-      if (database) catalog = connect_database(*database);
+      if (database) catalog = SyncStore::open(*database);
     } catch (const std::exception&) {
     }
-    log_error(explain_permission_denied(e.what(), catalog.get()));
+    log_error(explain_refusal(e.what(), catalog.get()));
     return exit_code(kExitFailure);
   } catch (const std::exception& e) {
     return exit_code(log_error_exit(e));

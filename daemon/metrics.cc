@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "common/log.h"
+#include "connectors/postgres/service_status.h"
+#include "core/errors.h"
 
 namespace po = boost::program_options;
 
@@ -257,12 +259,12 @@ void write_file_atomically(const std::string& path, std::string_view content) {
 }
 
 void write_metrics_file(const MetricsOptions& options, const RunMetrics& last_run,
-                        pqxx::connection& database) {
+                        SyncStore& database) {
   if (options.file.empty()) return;
   std::optional<StoreMetrics> store;
   try {
-    store = read_store_metrics(database);
-  } catch (const pqxx::failure& e) {
+    store = ServiceStatus(database).store_metrics();
+  } catch (const Error& e) {
     log_warning(std::string("metrics: cannot read open items and held runs: ") + e.what());
   }
   write_file_atomically(options.file, format_metrics(last_run, store ? &*store : nullptr));

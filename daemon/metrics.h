@@ -5,11 +5,11 @@
 #include <array>
 #include <boost/program_options.hpp>
 #include <chrono>
-#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 
-#include "connectors/postgres/metrics_queries.h"
+#include "connectors/postgres/store_metrics.h"
+#include "connectors/postgres/sync_store.h"
 #include "core/change_item.h"
 
 namespace valtuus {
@@ -57,6 +57,6 @@ void write_file_atomically(const std::string& path, std::string_view content);
 // run's figures still matter most when the database is the trouble. Throws on I/O errors with
 // the path in the message.
 void write_metrics_file(const MetricsOptions& options, const RunMetrics& last_run,
-                        pqxx::connection& database);
+                        SyncStore& database);
 
 }  // namespace valtuus

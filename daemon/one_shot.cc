@@ -5,8 +5,8 @@
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "connectors/ldap/ldap_source.h"
-#include "connectors/postgres/grant_import_store.h"
-#include "connectors/postgres/migrations.h"
+#include "connectors/postgres/service_status.h"
+#include "connectors/postgres/sync_store.h"
 #include "core/errors.h"
 #include "daemon/daemon_cycle.h"
 #include "daemon/plan_printer.h"
@@ -15,12 +15,11 @@ namespace valtuus {
 
 int run_one(Running& running, LoopSignals& signals) {
   const Settings& settings = running.settings;
-  auto database = connect_database(settings.database);
-  require_current_schema(*database);
+  auto database = SyncStore::open(settings.database);
   if (settings.daemon.bootstrap) {
     // Without maps nothing is needed, and with an empty ledger nothing is held: the run proposes
     // nothing. With a ledger or items it would propose revoking every grant, so it is refused.
-    const std::string why = why_not_new_installation(*database);
+    const std::string why = database->why_not_new_installation();
     if (!why.empty()) throw ConfigError("--bootstrap is for a new installation: " + why);
     running.policy.maps.clear();
     log_info("bootstrap: the maps are not applied in this run; nothing is proposed");
@@ -47,7 +46,7 @@ int run_one(Running& running, LoopSignals& signals) {
   if (writes) write_metrics(settings, metrics_of(&result), database.get());
   if (settings.daemon.mode == DaemonMode::kDryRun) print_plan(std::cout, result.record);
   if (settings.daemon.mode != DaemonMode::kCheck) return kExitOk;
-  const long long waiting = items_waiting(*database);
+  const long long waiting = ServiceStatus(*database).items_waiting();
   const Plan& plan = result.record.plan;
   if (plan.empty() && waiting == 0) {
     std::cout << "OK: no changes pending and no item waits for a person\n";

@@ -7,7 +7,7 @@
 
 #include <ostream>
 
-#include "connectors/postgres/sync_store.h"
+#include "core/run_record.h"
 
 namespace valtuus {
 

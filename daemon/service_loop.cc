@@ -13,9 +13,8 @@
 #include "common/log.h"
 #include "connectors/ldap/ldap_source.h"
 #include "connectors/postgres/leadership.h"
-#include "connectors/postgres/migrations.h"
-#include "connectors/postgres/permission_hint.h"
-#include "connectors/postgres/state_queries.h"
+#include "connectors/postgres/run_history.h"
+#include "connectors/postgres/sync_store.h"
 #include "core/errors.h"
 #include "daemon/daemon_cycle.h"
 #include "daemon/schedule.h"
@@ -62,11 +61,11 @@ std::string read_signature(const LdapOptions& o) {
 
 // The schedule of full reads continues from the last complete full read in the database, so a
 // restart or a new leader reads incrementally until a full read is due.
-void seed_schedule(Schedule& schedule, pqxx::connection& database,
+void seed_schedule(Schedule& schedule, SyncStore& database,
                    std::chrono::steady_clock::time_point now) {
   if (schedule.knows_last_full_read()) return;
-  pqxx::read_transaction txn(database);
-  if (const auto age = last_full_read_age(txn)) schedule.full_read_done(now - *age);
+  if (const auto age = RunHistory(database).last_full_read_age())
+    schedule.full_read_done(now - *age);
 }
 
 }  // namespace
@@ -92,7 +91,7 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
   };
   auto directory = directory_of(running.settings.directory);
   auto leadership = std::make_unique<Leadership>(running.settings.database);
-  std::unique_ptr<pqxx::connection> database;
+  std::unique_ptr<SyncStore> database;
   DirectoryMemory memory;
   bool force_full = false;  // the directory settings changed: the next read is full
   enum class Role { kUnknown, kLeader, kFollower };
@@ -143,10 +142,7 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
         memory = {};
       }
       if (now_leading) {
-        if (!database) {
-          database = connect_database(running.settings.database);
-          require_current_schema(*database);
-        }
+        if (!database) database = SyncStore::open(running.settings.database);
         const auto started = std::chrono::steady_clock::now();
         seed_schedule(schedule, *database, started);
         const bool full = force_full || schedule.full_read_due(started);
@@ -173,18 +169,18 @@ int run_loop(Running& running, int argc, const char* const argv[], LoopSignals& 
       }
     } catch (const ConfigError&) {
       throw;
-    } catch (const pqxx::broken_connection& e) {
+    } catch (const ConnectionLost& e) {
       database.reset();  // reconnected on the next attempt
       wait = backoff.next_delay();
       log_warning(fmt::format("database connection lost: {}; retrying in {:.1f} s", e.what(),
                               static_cast<double>(wait.count()) / 1000.0));
       metrics = metrics_of(nullptr);
-    } catch (const pqxx::insufficient_privilege& e) {
+    } catch (const Refused& e) {
       // A missing grant does not heal by itself, but an administrator can fix it while the
       // service waits: retried like any failure, with the role the login needs named.
       if (signals.stop_requested()) break;
       wait = backoff.next_delay();
-      const std::string why = explain_permission_denied(e.what(), database.get());
+      const std::string why = explain_refusal(e.what(), database.get());
       log_error(fmt::format("sync failed: {}; retrying in {:.1f} s", why,
                             static_cast<double>(wait.count()) / 1000.0));
       notifier.status("last run failed: " + why);

@@ -13,7 +13,7 @@
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
 #include "connectors/ldap/ldap_options.h"
-#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/database_options.h"
 #include "core/policy.h"
 #include "daemon/daemon_options.h"
 #include "daemon/metrics.h"

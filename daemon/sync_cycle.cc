@@ -4,9 +4,10 @@
 
 #include <map>
 
-#include "connectors/postgres/state_queries.h"
+#include "connectors/postgres/run_history.h"
 #include "core/errors.h"
 #include "core/reconcile.h"
+#include "core/run_record.h"
 #include "core/text_fold.h"
 
 namespace valtuus {
@@ -15,19 +16,18 @@ namespace {
 
 // The size of the last complete read as the database remembers it, so that the first read
 // after a start is judged like any other (an emptied OU is not "everyone left").
-ReadHints hints_from(pqxx::connection& database) {
-  pqxx::read_transaction txn(database);
-  const pqxx::result rows = txn.exec(
-      "SELECT entries_read FROM sync_run WHERE snapshot_complete ORDER BY id DESC LIMIT 1");
+ReadHints hints_from(SyncStore& database) {
   ReadHints hints;
-  if (!rows.empty()) hints.last_complete_count = rows[0][0].as<std::size_t>();
+  if (const auto size = RunHistory(database).last_complete_read_size()) {
+    hints.last_complete_count = *size;
+  }
   return hints;
 }
 
 // Reads the whole directory. A complete read with a watermark becomes the memory (moved, not
 // copied) and is what the run plans from; anything else goes to `scratch`.
-const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory,
-                           pqxx::connection& database, Snapshot& scratch) {
+const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory, SyncStore& database,
+                           Snapshot& scratch) {
   FullRead read = directory.read_full(hints_from(database));
   memory.valid = read.snapshot.complete && !read.watermark.empty();
   memory.watermark = read.watermark;
@@ -42,26 +42,23 @@ const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory,
 
 // The base of an incremental read after a start, a reload or a change of leader: the watermark
 // of the last complete run and the employees as stored. False when there is none.
-bool restore_memory(pqxx::connection& database, DirectoryMemory& memory) {
-  pqxx::read_transaction txn(database);
-  const pqxx::result last =
-      txn.exec("SELECT watermark FROM sync_run WHERE snapshot_complete ORDER BY id DESC LIMIT 1");
-  if (last.empty()) return false;
-  const std::optional<Watermark> watermark = decode_watermark(last[0][0].as<std::string>());
+bool restore_memory(SyncStore& database, DirectoryMemory& memory) {
+  std::optional<StoredBase> base = RunHistory(database).last_complete_base();
+  if (!base) return false;
+  const std::optional<Watermark> watermark = decode_watermark(base->watermark);
   if (!watermark || watermark->empty()) return false;
-  Snapshot stored = load_last_snapshot(txn);
-  stored.complete = true;  // as of the complete run whose watermark this is
-  stored.incomplete_reason.clear();
+  base->snapshot.complete = true;  // as of the complete run whose watermark this is
+  base->snapshot.incomplete_reason.clear();
   memory.valid = true;
   memory.watermark = *watermark;
-  memory.last = std::move(stored);
+  memory.last = std::move(base->snapshot);
   return true;
 }
 
 // The snapshot to plan from: the changes since the last read merged into it, or a full read.
 // Cancelled passes through (memory is then unchanged, or reset when it was being merged).
 const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memory,
-                              pqxx::connection& database, CycleResult& result, Snapshot& scratch) {
+                              SyncStore& database, CycleResult& result, Snapshot& scratch) {
   if (!result.full_read && !memory.valid && !restore_memory(database, memory)) {
     result.full_read = true;
   }
@@ -87,10 +84,36 @@ const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memor
 
 }  // namespace
 
+RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
+                         const GuardOptions& guard, const IdentityCrypto* identity) {
+  SyncTransaction txn(database, identity);  // under the sync lock; rolls back unless committed
+  const ReconcileState state = txn.load_state();
+  RunRecord record;
+  record.plan = reconcile({input.snapshot, input.policy, state, input.rules, input.now});
+  const GuardVerdict verdict = check_guard(guard_input(record.plan, state, input.snapshot), guard);
+  record.held = verdict.held;
+  record.held_reason = verdict.reason;
+  if (verdict.held) {
+    record.supersedes_deferred = keep_only_replacing_supersedes(record.plan, state.open_items);
+  }
+  if (dry_run) {
+    txn.describe_stored_people(record,
+                               describe_from_snapshot(record, input.snapshot, state.open_items));
+    return record;  // rolled back
+  }
+  record.run_id = txn.write_run(record, input.snapshot, input.started_at, input.mark);
+  txn.write_refused(record.run_id, input.snapshot.refused);
+  txn.write_catalog(record.run_id, input.policy);
+  txn.write_employees(record.run_id, input.snapshot, record.plan, state);
+  txn.write_identity_codes(record.run_id, input.snapshot);
+  txn.write_items(record.run_id, record.plan, record.held);
+  txn.commit();
+  return record;
+}
+
 CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
-                           const Policy& policy, const LeaverRules& rules,
-                           pqxx::connection& database, const CycleOptions& options,
-                           const IdentityCrypto* identity,
+                           const Policy& policy, const LeaverRules& rules, SyncStore& database,
+                           const CycleOptions& options, const IdentityCrypto* identity,
                            const std::function<bool()>& stop_requested) {
   const auto started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::floor<std::chrono::seconds>(Clock::now());
@@ -115,31 +138,14 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
     result.stopped = true;
     return result;
   }
-  SyncStore store(database, identity);
   // The clock is read here, outside the pure core: the snapshot's read time is "now".
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
-  result.record =
-      store.sync(snapshot, policy,
-                 [&](const ReconcileState& state) {
-                   return reconcile({snapshot, policy, state, rules, now});
-                 },
-                 started_at, options.dry_run, options.guard,
-                 {memory.valid ? encode(memory.watermark) : std::string(), result.full_read});
+  const ReadMark mark{memory.valid ? encode(memory.watermark) : std::string(), result.full_read};
+  result.record = plan_and_write(database, {snapshot, policy, rules, now, started_at, mark},
+                                 options.dry_run, options.guard, identity);
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   return result;
-}
-
-long long items_waiting(pqxx::connection& database) {
-  pqxx::read_transaction txn(database);
-  // A held run with no items (after an incomplete read) still waits for a person to look.
-  return txn
-      .exec1(
-          "SELECT (SELECT count(*) FROM change_item WHERE state IN ('proposed', 'approved', "
-          "'applied', 'held')) + (SELECT count(*) FROM sync_run WHERE held_reason IS NOT NULL "
-          "AND released_at IS NULL AND discarded_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
-          "change_item i WHERE i.run_id = sync_run.id AND i.state = 'held'))")[0]
-      .as<long long>();
 }
 
 std::vector<std::string> refused_lines(const std::vector<RefusedValue>& refused,

@@ -1,12 +1,12 @@
-// One sync cycle: read the directory (fully, or the changes since the last read merged into the
-// last snapshot), reconcile against the ledger and open items, and write the run in one
-// transaction. The daemon's loop, `--once`, `--dry-run` and `--check` all call this.
+// One sync cycle, in DESIGN.md's order: read the directory (fully, or the changes since the last
+// read merged into the last snapshot), open the store's transaction, load the state, reconcile,
+// let the guard judge the plan, write the run, commit. The daemon's loop, `--once`, `--dry-run`
+// and `--check` all call this.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <optional>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -52,21 +52,34 @@ struct CycleResult {
 };
 
 // Runs one cycle and updates `memory` after a read. Throws the connectors' errors
-// (TransientError, ConfigError, pqxx errors) when the directory or the database fails;
+// (core/errors.h: TransientError, ConnectionLost, ConfigError, Refused, Error) when the
+// directory or the database fails;
 // nothing is written then. `stop_requested` is asked between the read and the write; a read
 // that the directory source itself ended on a stop (Cancelled) gives `stopped` as well, with
 // `memory` unchanged.
 // With `identity`, the personal identity codes read are stored encrypted; without it they are
 // dropped.
 CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
-                           const Policy& policy, const LeaverRules& rules,
-                           pqxx::connection& database, const CycleOptions& options,
-                           const IdentityCrypto* identity = nullptr,
+                           const Policy& policy, const LeaverRules& rules, SyncStore& database,
+                           const CycleOptions& options, const IdentityCrypto* identity = nullptr,
                            const std::function<bool()>& stop_requested = {});
 
-// Change items waiting for a person (proposed, approved, applied, or held with their run), plus
-// held runs without items, for --check.
-long long items_waiting(pqxx::connection& database);
+// What one run plans from and stores besides the policy.
+struct RunInput {
+  const Snapshot& snapshot;
+  const Policy& policy;
+  const LeaverRules& rules;
+  TimePoint now;         // the reconcile's "now": when the snapshot was read
+  TimePoint started_at;  // when the run started, stored with it
+  ReadMark mark;         // how the snapshot was read
+};
+
+// The run after the read: in the store's transaction, loads the state, reconciles, lets the
+// guard judge the plan (a held run keeps only the supersedes its own items replace), and writes
+// the run and commits. With `dry_run` nothing is written: the transaction rolls back and the
+// record carries what printing the plan needs. On any error nothing of the run is stored.
+RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
+                         const GuardOptions& guard, const IdentityCrypto* identity = nullptr);
 
 // "run 12: full read; read 40, ... (complete); changes proposed; not held; 0.21 s". Counts
 // and reasons only: never a name, a value or an identity code.

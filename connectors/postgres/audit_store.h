@@ -11,12 +11,6 @@
 
 namespace valtuus {
 
-struct AuditHead {
-  long long event = 0;
-  std::string hash;  // hex
-  std::string at;    // when the anchor was taken, UTC, ISO 8601
-};
-
 // The newest event, or nothing when the trail is empty.
 std::optional<AuditHead> audit_head(pqxx::transaction_base& txn);
 

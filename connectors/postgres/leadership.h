@@ -6,9 +6,8 @@
 #pragma once
 
 #include <memory>
-#include <pqxx/pqxx>
 
-#include "connectors/postgres/postgres_options.h"
+#include "connectors/postgres/database_options.h"
 
 namespace valtuus {
 
@@ -21,8 +20,10 @@ class Leadership {
  public:
   // Uses its own connection, opened on the first acquire(): the lock must not depend on the
   // sync connection, which is reconnected after errors.
-  explicit Leadership(DatabaseOptions options, long long key = kLeaderLockKey)
-      : options_(std::move(options)), key_(key) {}
+  explicit Leadership(DatabaseOptions options, long long key = kLeaderLockKey);
+  ~Leadership();
+  Leadership(const Leadership&) = delete;
+  Leadership& operator=(const Leadership&) = delete;
 
   // Makes sure this process leads: when it already holds the lock, checks that the lock's
   // session is still alive; otherwise (or when the session was lost, and the lock with it)
@@ -41,7 +42,8 @@ class Leadership {
 
   DatabaseOptions options_;
   long long key_;
-  std::unique_ptr<pqxx::connection> session_;
+  struct Session;  // the lock's own connection
+  std::unique_ptr<Session> session_;
   bool leading_ = false;
   int lock_pid_ = 0;  // the backend whose session holds the lock
 };

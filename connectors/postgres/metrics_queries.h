@@ -3,36 +3,11 @@
 // role may run these.
 #pragma once
 
-#include <array>
-#include <optional>
 #include <pqxx/pqxx>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "core/change_item.h"
+#include "connectors/postgres/store_metrics.h"
 
 namespace valtuus {
-
-// kOpenItemStates (core/change_item.h) are reported even when no item is in them.
-
-// Open items of one state and kind whose age, in whole days rounded up, is `age_days`
-// (0: created this instant or later). An item of age exactly 1 day counts as 1.
-struct OpenItemAgeCount {
-  std::string state;
-  std::string kind;
-  int age_days = 0;
-  long long count = 0;
-};
-
-struct StoreMetrics {
-  std::vector<OpenItemAgeCount> open_items;  // only groups that have items
-  // Sync runs the guard held that nobody has released or discarded yet.
-  long long held_runs = 0;
-  // finished_at of the newest recorded sync run, in seconds since the epoch; none when the
-  // database has no run yet.
-  std::optional<double> last_recorded_run = std::nullopt;
-};
 
 // Reads everything in one read-only transaction, at one moment of the database's clock.
 StoreMetrics read_store_metrics(pqxx::connection& connection);

@@ -1,33 +1,17 @@
-// How to reach the database: options declared beside the code that uses them.
+// How to reach the database (database_options.h) and the connection itself, for the store's
+// own code and for the programs that still use libpqxx directly.
 #pragma once
 
-#include <boost/program_options.hpp>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
 
+#include "connectors/postgres/database_options.h"
+
 namespace valtuus {
-
-struct DatabaseOptions {
-  // database.conninfo: libpq connection string or URI, e.g. "host=/run/postgresql dbname=valtuus".
-  // Required. It must not contain a password: use database.password_file.
-  std::string conninfo;
-  // database.password_file: file holding the password, when the server asks for one.
-  // Optional (peer or Kerberos authentication need none). Relative paths are looked up in
-  // $CREDENTIALS_DIRECTORY first.
-  std::string password_file;
-};
-
-boost::program_options::options_description database_options_description();
-
-// Validates the options; throws ConfigError naming the option.
-DatabaseOptions database_options_from(const boost::program_options::variables_map& vm);
 
 // Opens a connection. Throws ConfigError when a person must fix something (authentication,
 // unknown database or role), TransientError when the server cannot be reached.
 std::unique_ptr<pqxx::connection> connect_database(const DatabaseOptions& options);
-
-// The conninfo with any password replaced by "***", safe to log.
-std::string redact_conninfo(const std::string& conninfo);
 
 }  // namespace valtuus

@@ -1,47 +1,29 @@
-// Writes one sync run to PostgreSQL: the run, the employees as last seen, the catalog, the
-// new change items and the superseded ones, and an audit event — in one transaction, so a
-// run lands whole or not at all (invariant 3). The guard (core/guard.h) judges the plan first:
-// a held run's items are written in state 'held' (sql/004_held_runs.sql).
+// The daemon's store: its session with the database, and the steps of one sync run's
+// transaction, which daemon/sync_cycle.cc calls in order (open, load the state, write the run,
+// commit). A run lands whole or not at all (invariant 3): SyncTransaction rolls back in its
+// destructor unless committed. Every write goes through a function of sql/009_sync_writes.sql
+// that checks it and writes its audit event; the daemon's role holds no write privilege.
+//
+// Free of libpqxx: errors reach the caller as core/errors.h kinds (ConnectionLost when the
+// session broke, TransientError for a serialisation failure or deadlock, Refused for a missing
+// grant, ConfigError for authentication and the schema version, Error for anything else).
 #pragma once
 
 #include <functional>
-#include <pqxx/pqxx>
+#include <memory>
+#include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/identity_crypto.h"
+#include "connectors/postgres/database_options.h"
 #include "core/change_item.h"
 #include "core/employee.h"
-#include "core/guard.h"
 #include "core/policy.h"
 #include "core/reconcile_state.h"
+#include "core/run_record.h"
 
 namespace valtuus {
-
-// Who an employee key is, for printing a plan: from the snapshot, else as last stored (a
-// leaver absent from the read is known only from the store).
-struct PersonLabel {
-  std::string account;
-  std::string name;
-  std::string department;
-};
-
-struct RunRecord {
-  long long run_id = 0;  // 0 for a dry run
-  Plan plan;
-  bool held = false;        // the guard held the run (a dry run: would hold it)
-  std::string held_reason;  // the guard's reason; empty when not held
-  // A held run supersedes only the open items its own items replace; the others it no longer
-  // wants stay open for the next run to judge (plan.supersede then lists only those applied).
-  int supersedes_deferred = 0;
-  // For printing a dry run's plan (empty for a stored run, to keep large runs cheap): the open
-  // items the plan supersedes, and the people the plan names.
-  std::vector<OpenItem> superseded;
-  std::unordered_map<std::string, PersonLabel> people;
-};
-
-using Planner = std::function<Plan(const ReconcileState&)>;
 
 // How the run's snapshot was read, stored with the run so that a restarted daemon continues
 // where the last complete read left off (sync_run.watermark, sync_run.full_read).
@@ -50,27 +32,79 @@ struct ReadMark {
   bool full_read = true;  // the whole directory was read (false: changes merged into the last)
 };
 
+// One session with the database. Not thread-safe: one store per thread (canceller() excepted).
 class SyncStore {
  public:
-  // `connection` (and `identity`, when given) must outlive the store. Not thread-safe: one store
-  // per thread. Without `identity` no personal identity code is stored.
-  explicit SyncStore(pqxx::connection& connection, const IdentityCrypto* identity = nullptr)
-      : connection_(connection), identity_(identity) {}
+  // Connects and refuses a schema this build does not know. Throws ConfigError (a person must
+  // fix the configuration, or migrate) or TransientError (the server cannot be reached).
+  static std::unique_ptr<SyncStore> open(const DatabaseOptions& options);
 
-  // In one transaction, under an advisory lock that serialises concurrent runs: reads the
-  // state the reconcile needs (ledger, open items, history), asks `planner` for the plan, lets
-  // the guard judge it against the grants in the ledger, and writes everything; a held run's
-  // new items are written in state 'held' and it supersedes only what they replace (see
-  // RunRecord::supersedes_deferred). With `dry_run` the transaction is rolled back after
-  // planning and judging. Throws pqxx errors on failure, after which nothing of the run is in
-  // the database.
-  RunRecord sync(const Snapshot& snapshot, const Policy& policy, const Planner& planner,
-                 TimePoint started_at, bool dry_run, const GuardOptions& guard = GuardOptions{},
-                 const ReadMark& mark = ReadMark{});
+  ~SyncStore();
+  SyncStore(const SyncStore&) = delete;
+  SyncStore& operator=(const SyncStore&) = delete;
+
+  // Cancels the statement this session runs, from another thread, through a connection of
+  // its own (a libpq connection must not be used by two threads at once).
+  std::function<void()> canceller() const;
+
+  // "" when the database has no change item and no grant in the ledger (a new installation,
+  // where `valtuusd --once --bootstrap` may run); otherwise what it has.
+  std::string why_not_new_installation();
+
+  // For the store's own code (sync_store_native.h).
+  struct Native;
+  explicit SyncStore(std::unique_ptr<Native> native);
+  Native& native() { return *native_; }
 
  private:
-  pqxx::connection& connection_;
-  const IdentityCrypto* identity_;
+  std::unique_ptr<Native> native_;
+};
+
+// A Refused's message (its first line), and for a missing grant which role the login needs
+// (permission_hint.h), asked of the catalog on `store`'s session, which must not be inside a
+// transaction; `store` may be null. Never throws.
+std::string explain_refusal(const std::string& message, SyncStore* store);
+
+// One sync run's transaction. Opening it takes the advisory lock that serialises sync runs, so
+// that two daemons never plan against the same open items at once.
+class SyncTransaction {
+ public:
+  // `store` (and `identity`, when given) must outlive the transaction. Without `identity` no
+  // personal identity code is stored.
+  explicit SyncTransaction(SyncStore& store, const IdentityCrypto* identity = nullptr);
+  // Rolls back unless commit() was called: nothing of the run stays in the database.
+  ~SyncTransaction();
+  SyncTransaction(const SyncTransaction&) = delete;
+  SyncTransaction& operator=(const SyncTransaction&) = delete;
+
+  // What the reconcile needs: ledger, open items, exceptions, requests, history.
+  ReconcileState load_state();
+
+  // Fills record.people for `keys` (people the plan names whom the read did not return) as
+  // last stored, for printing a dry run's plan.
+  void describe_stored_people(RunRecord& record, const std::set<std::string>& keys);
+
+  // Starts the run (sync_run_insert, with its audit event); returns its id. The run's figures
+  // and the guard's verdict come from `record`, the read's from `snapshot` and `mark`.
+  long long write_run(const RunRecord& record, const Snapshot& snapshot, TimePoint started_at,
+                      const ReadMark& mark);
+  // What the read refused (record_refused_entries): DN, account, field and reason, no value.
+  void write_refused(long long run_id, const std::vector<RefusedValue>& refused);
+  // The catalog of mandate themes, where it changed.
+  void write_catalog(long long run_id, const Policy& policy);
+  // The employees as read (where changed), the plan's leavers and movers marked.
+  void write_employees(long long run_id, const Snapshot& snapshot, const Plan& plan,
+                       const ReconcileState& state);
+  // The identity codes read, sealed with the store's key (nothing without one).
+  void write_identity_codes(long long run_id, const Snapshot& snapshot);
+  // The plan's supersedes and new items; a held run's new items wait in state 'held'.
+  void write_items(long long run_id, const Plan& plan, bool held);
+
+  void commit();
+
+ private:
+  struct Work;
+  std::unique_ptr<Work> work_;
 };
 
 }  // namespace valtuus

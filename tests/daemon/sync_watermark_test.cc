@@ -5,6 +5,7 @@
 
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/state_queries.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 
@@ -82,7 +83,8 @@ class SyncWatermarkTest : public ::testing::Test {
     DirectoryMemory memory;
     CycleOptions options;
     options.full_read = full_read;
-    return run_sync_cycle(directory_, memory, policy_, rules_, connection_, options);
+    return run_sync_cycle(directory_, memory, policy_, rules_, *borrow_sync_store(connection_),
+                          options);
   }
 
   std::string text(const std::string& sql) {

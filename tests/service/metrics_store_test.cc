@@ -8,6 +8,7 @@
 
 #include "connectors/postgres/metrics_queries.h"
 #include "connectors/postgres/migrations.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "daemon/metrics.h"
 #include "tests/support/test_database.h"
 
@@ -118,7 +119,7 @@ TEST_F(MetricsStoreTest, WritesTheFileFromTheDatabase) {
   RunMetrics run;
   run.run_id = 1;
   run.finished_at = std::chrono::system_clock::now();
-  write_metrics_file(MetricsOptions{file.string()}, run, connection_);
+  write_metrics_file(MetricsOptions{file.string()}, run, *borrow_sync_store(connection_));
   std::ifstream in(file);
   const std::string text(std::istreambuf_iterator<char>(in), {});
   std::filesystem::remove_all(dir);
@@ -138,7 +139,7 @@ TEST_F(MetricsStoreTest, WritesTheFileFromTheDatabase) {
 
 TEST_F(MetricsStoreTest, NoFileConfiguredWritesNothing) {
   RunMetrics run;
-  EXPECT_NO_THROW(write_metrics_file(MetricsOptions{}, run, connection_));
+  EXPECT_NO_THROW(write_metrics_file(MetricsOptions{}, run, *borrow_sync_store(connection_)));
 }
 
 TEST_F(MetricsStoreTest, HeldRunsAreThoseNeitherReleasedNorDiscarded) {

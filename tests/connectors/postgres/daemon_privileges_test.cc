@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "connectors/postgres/migrations.h"
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -49,13 +50,9 @@ TEST(DaemonPrivilegesTest, TheDaemonWritesNoTableDirectlyButSyncsThroughTheFunct
   const TimePoint now = std::chrono::floor<std::chrono::seconds>(Clock::now());
   {
     pqxx::connection as_daemon(daemon);
-    SyncStore store(as_daemon);
-    const RunRecord record = store.sync(
-        snapshot, policy,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot, policy, state, LeaverRules{}, now});
-        },
-        now, false);
+    const RunRecord record =
+        plan_and_write(*borrow_sync_store(as_daemon),
+                       {snapshot, policy, LeaverRules{}, now, now, {}}, false, GuardOptions{});
     ASSERT_GT(record.run_id, 0);
     ASSERT_EQ(record.plan.add.size(), 1u);
   }

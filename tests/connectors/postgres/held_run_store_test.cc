@@ -5,8 +5,9 @@
 
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/run_queries.h"
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -52,13 +53,8 @@ class HeldRunStoreTest : public ::testing::Test {
   }
 
   RunRecord sync(bool dry_run = false) {
-    SyncStore store(connection_);
-    return store.sync(
-        snapshot_, policy_,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot_, policy_, state, rules_, kNow});
-        },
-        kNow, dry_run, guard_);
+    return plan_and_write(*borrow_sync_store(connection_),
+                          {snapshot_, policy_, rules_, kNow, kNow, {}}, dry_run, guard_);
   }
 
   // Everyone holds both themes in the ledger; their grant items were done elsewhere.

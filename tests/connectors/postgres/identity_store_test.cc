@@ -7,8 +7,9 @@
 
 #include "connectors/postgres/identity_store.h"
 #include "connectors/postgres/migrations.h"
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
@@ -68,13 +69,8 @@ class IdentityStoreTest : public ::testing::Test {
 
   void sync() {
     pqxx::connection daemon(as(daemon_));
-    SyncStore store(daemon, crypto_.get());
-    store.sync(
-        snapshot_, policy_,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot_, policy_, state, rules_, kNow});
-        },
-        kNow, false);
+    plan_and_write(*borrow_sync_store(daemon), {snapshot_, policy_, rules_, kNow, kNow, {}}, false,
+                   GuardOptions{}, crypto_.get());
   }
 
   IdentityWriteStats write_as_daemon() {

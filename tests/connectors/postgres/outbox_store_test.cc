@@ -9,8 +9,9 @@
 #include "common/identity_crypto.h"
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/outbox_store.h"
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -78,13 +79,8 @@ class OutboxTest : public ::testing::Test {
 
   RunRecord sync() {
     pqxx::connection daemon(as(daemon_));
-    SyncStore store(daemon, crypto_.get());
-    return store.sync(
-        snapshot_, policy_,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot_, policy_, state, rules_, kNow});
-        },
-        kNow, false);
+    return plan_and_write(*borrow_sync_store(daemon), {snapshot_, policy_, rules_, kNow, kNow, {}},
+                          false, GuardOptions{}, crypto_.get());
   }
 
   long long count(const std::string& sql) {

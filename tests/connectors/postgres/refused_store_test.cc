@@ -6,8 +6,9 @@
 
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/run_queries.h"
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -49,13 +50,8 @@ class RefusedStoreTest : public ::testing::Test {
   }
 
   RunRecord sync(pqxx::connection& connection) {
-    SyncStore store(connection);
-    return store.sync(
-        snapshot_, policy_,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot_, policy_, state, rules_, kNow});
-        },
-        kNow, false, guard_);
+    return plan_and_write(*borrow_sync_store(connection),
+                          {snapshot_, policy_, rules_, kNow, kNow, {}}, false, guard_);
   }
 
   long long count(const std::string& sql) {

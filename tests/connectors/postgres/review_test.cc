@@ -7,8 +7,9 @@
 #include <thread>
 
 #include "connectors/postgres/migrations.h"
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
@@ -63,13 +64,8 @@ class ReviewTest : public ::testing::Test {
   // One sync run, written as the daemon's own login.
   RunRecord sync() {
     pqxx::connection daemon(as(daemon_));
-    SyncStore store(daemon);
-    return store.sync(
-        snapshot_, policy_,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot_, policy_, state, rules_, kNow});
-        },
-        kNow, false);
+    return plan_and_write(*borrow_sync_store(daemon), {snapshot_, policy_, rules_, kNow, kNow, {}},
+                          false, GuardOptions{});
   }
 
   long long item(const std::string& kind, const std::string& mandate) {

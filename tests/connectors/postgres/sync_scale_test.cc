@@ -9,8 +9,9 @@
 #include "connectors/postgres/employee_writer.h"
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/state_queries.h"
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 
 namespace valtuus {
@@ -62,13 +63,9 @@ class SyncScaleTest : public ::testing::Test {
   }
 
   RunRecord sync(TimePoint started_at = kNow) {
-    SyncStore store(connection_);
-    return store.sync(
-        snapshot_, policy_,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot_, policy_, state, rules_, started_at});
-        },
-        started_at, false);
+    return plan_and_write(*borrow_sync_store(connection_),
+                          {snapshot_, policy_, rules_, started_at, started_at, {}}, false,
+                          GuardOptions{});
   }
 
   // Every row's version: a row updated, locked for update or inserted changes the text.

@@ -1,10 +1,12 @@
-#include "connectors/postgres/sync_store.h"
+#include "connectors/postgres/sync_store_native.h"
 
 #include <gtest/gtest.h>
 
 #include "connectors/postgres/item_queries.h"
 #include "connectors/postgres/migrations.h"
+#include "core/errors.h"
 #include "core/reconcile.h"
+#include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
 
 namespace valtuus {
@@ -46,13 +48,8 @@ class SyncStoreTest : public ::testing::Test {
   }
 
   RunRecord sync(bool dry_run = false) {
-    SyncStore store(connection_);
-    return store.sync(
-        snapshot_, policy_,
-        [&](const ReconcileState& state) {
-          return reconcile({snapshot_, policy_, state, rules_, kNow});
-        },
-        kNow, dry_run);
+    return plan_and_write(*borrow_sync_store(connection_),
+                          {snapshot_, policy_, rules_, kNow, kNow, {}}, dry_run, GuardOptions{});
   }
 
   long long count(const std::string& sql) {
@@ -104,19 +101,57 @@ TEST_F(SyncStoreTest, DryRunWritesNothing) {
 }
 
 TEST_F(SyncStoreTest, AFailureInTheMiddleLeavesNoPartOfTheRun) {
-  SyncStore store(connection_);
-  auto bad_planner = [&](const ReconcileState& state) {
+  auto store = borrow_sync_store(connection_);
+  {
+    SyncTransaction txn(*store);
+    const ReconcileState state = txn.load_state();
     Plan plan = reconcile({snapshot_, policy_, state, rules_, kNow});
     ProposedItem broken = plan.add.front();
     broken.mandate = "not-in-the-catalog";  // violates the foreign key after other writes
     plan.add.push_back(broken);
-    return plan;
-  };
-  EXPECT_THROW(store.sync(snapshot_, policy_, bad_planner, kNow, false), pqxx::sql_error);
+    RunRecord record;
+    record.plan = plan;
+    const long long run = txn.write_run(record, snapshot_, kNow, {});
+    txn.write_catalog(run, policy_);
+    txn.write_employees(run, snapshot_, plan, state);
+    // The store's error kind, not the driver's; the transaction rolls back as it goes.
+    EXPECT_THROW(txn.write_items(run, plan, false), Error);
+  }
   EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM change_item"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM employee"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM audit_event"), 0);
+}
+
+TEST_F(SyncStoreTest, ATransactionNotCommittedLeavesNothing) {
+  auto store = borrow_sync_store(connection_);
+  {
+    SyncTransaction txn(*store);
+    const ReconcileState state = txn.load_state();
+    RunRecord record;
+    record.plan = reconcile({snapshot_, policy_, state, rules_, kNow});
+    const long long run = txn.write_run(record, snapshot_, kNow, {});
+    txn.write_catalog(run, policy_);
+    txn.write_employees(run, snapshot_, record.plan, state);
+    txn.write_items(run, record.plan, false);
+    // No commit: the destructor rolls back, as when the daemon is stopped or a step throws.
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM employee"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_event"), 0);
+}
+
+TEST_F(SyncStoreTest, ALostSessionIsConnectionLostNotADriverError) {
+  auto store = borrow_sync_store(connection_);
+  SyncTransaction txn(*store);
+  {
+    pqxx::connection killer(db_.conninfo());
+    pqxx::nontransaction kill(killer);
+    kill.exec_params("SELECT pg_terminate_backend($1)", connection_.backendpid());
+  }
+  // The loop reconnects on this kind (and only on this kind) before it retries.
+  EXPECT_THROW(txn.load_state(), ConnectionLost);
 }
 
 TEST_F(SyncStoreTest, LeaverAbsentFromACompleteReadIsMarkedLeft) {
