@@ -10,7 +10,7 @@
 #include "connectors/postgres/permission_hint.h"
 #include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
-#include "daemon/settings.h"
+#include "config/valtuusd_file.h"
 
 namespace po = boost::program_options;
 using namespace valtuus;
