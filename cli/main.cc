@@ -7,10 +7,10 @@
 #include "common/error_exit.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
+#include "config/valtuusd_file.h"
 #include "connectors/postgres/permission_hint.h"
 #include "connectors/postgres/postgres_options.h"
 #include "core/errors.h"
-#include "config/valtuusd_file.h"
 
 namespace po = boost::program_options;
 using namespace valtuus;
