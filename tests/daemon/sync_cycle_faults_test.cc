@@ -91,8 +91,7 @@ TEST_F(SyncCycleFaultsTest, AFullReadLostMidwayMakesNoLeaversAndIsHeld) {
   }
   EXPECT_TRUE(lost.record.plan.leavers.empty());
   EXPECT_EQ(count("SELECT count(*) FROM change_item WHERE kind = 'revoke'"), 0);
-  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left' OR left_at IS NOT NULL"),
-            0);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left' OR left_at IS NOT NULL"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM employee WHERE absent_since_run IS NOT NULL"), 0);
 }
 
@@ -107,8 +106,7 @@ TEST_F(SyncCycleFaultsTest, AChangeReadLostMidwayMakesNoLeavers) {
   EXPECT_FALSE(lost.full_read);
   EXPECT_FALSE(lost.complete);
   EXPECT_EQ(count("SELECT count(*) FROM change_item WHERE kind = 'revoke'"), 0);
-  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left' OR left_at IS NOT NULL"),
-            0);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left' OR left_at IS NOT NULL"), 0);
 }
 
 TEST_F(SyncCycleFaultsTest, AnUnavailableDirectoryWritesNothingAndTheNextCycleSucceeds) {

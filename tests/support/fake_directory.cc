@@ -24,7 +24,9 @@ void InMemoryDirectory::remove(const std::string& key) {
   tombstones_.push_back({key, usn_});
 }
 
-void InMemoryDirectory::switch_server(const std::string& server) { server_ = server; }
+void InMemoryDirectory::switch_server(const std::string& server) {
+  server_ = server;
+}
 
 Watermark InMemoryDirectory::watermark() const {
   return {Watermark::Kind::usn, std::to_string(usn_), server_};
