@@ -6,10 +6,10 @@
 #include "common/error_exit.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
+#include "config/valtuusd_file.h"
 #include "connectors/postgres/postgres_options.h"
 #include "connectors/postgres/store_errors.h"
 #include "core/errors.h"
-#include "daemon/settings.h"
 
 namespace po = boost::program_options;
 using namespace valtuus;

@@ -4,6 +4,8 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 
+#include "config/sync_options.h"  // daemon_shared_options(): the sync.* options of the file
+
 namespace valtuus {
 
 // What the daemon was asked to do this time.
@@ -33,7 +35,6 @@ struct DaemonOptions {
 };
 
 boost::program_options::options_description daemon_command_line_options();
-boost::program_options::options_description daemon_shared_options();
 // Throws ConfigError naming the option when a value is out of range.
 DaemonOptions daemon_options_from(const boost::program_options::variables_map& vm);
 

@@ -17,8 +17,6 @@
 #include "connectors/postgres/service_status.h"
 #include "core/errors.h"
 
-namespace po = boost::program_options;
-
 namespace valtuus {
 
 namespace {
@@ -192,22 +190,6 @@ void add_store(Exposition& out, const StoreMetrics& store) {
 }
 
 }  // namespace
-
-po::options_description metrics_options_description() {
-  po::options_description options("Metrics");
-  options.add_options()("metrics.file", po::value<std::string>()->default_value(""),
-                        "Prometheus text file to write after each run, for node_exporter's "
-                        "textfile collector (empty: none)")(
-      "metrics-file", po::value<std::string>(), "the same as metrics.file");
-  return options;
-}
-
-MetricsOptions metrics_options_from(const po::variables_map& vm) {
-  MetricsOptions options;
-  if (vm.count("metrics.file")) options.file = vm["metrics.file"].as<std::string>();
-  if (vm.count("metrics-file")) options.file = vm["metrics-file"].as<std::string>();
-  return options;
-}
 
 std::string format_metrics(const RunMetrics& last_run, const StoreMetrics* store) {
   Exposition out;

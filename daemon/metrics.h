@@ -8,20 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "config/metrics_options.h"
 #include "connectors/postgres/store_metrics.h"
 #include "connectors/postgres/sync_store.h"
 #include "core/change_item.h"
 
 namespace valtuus {
-
-struct MetricsOptions {
-  std::string file;  // empty: no metrics file
-};
-
-// metrics.file (file, environment, command line), and --metrics-file, its command-line
-// spelling from the issue, which wins when both are given.
-boost::program_options::options_description metrics_options_description();
-MetricsOptions metrics_options_from(const boost::program_options::variables_map& vm);
 
 // What the loop knows about the run it just finished.
 struct RunMetrics {

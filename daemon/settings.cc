@@ -7,25 +7,10 @@
 #include <string_view>
 
 #include "common/log.h"
-#include "common/sla_options.h"
 #include "core/errors.h"
 #include "policies/policy_loader.h"
 
 namespace valtuus {
-
-boost::program_options::options_description valtuusd_file_options() {
-  boost::program_options::options_description options;
-  options.add(ldap_options_description())
-      .add(database_options_description())
-      .add(policy_options_description())
-      .add(reconcile_options_description())
-      .add(identity_options_description())
-      .add(guard_options_description())
-      .add(metrics_options_description())
-      .add(sla_options_description())
-      .add(daemon_shared_options());
-  return options;
-}
 
 ConfigurationSources configuration_sources() {
   ConfigurationSources sources;

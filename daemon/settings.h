@@ -12,6 +12,7 @@
 #include "common/identity_options.h"
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
+#include "config/valtuusd_file.h"  // valtuusd_file_options(): every option of valtuusd.conf
 #include "connectors/ldap/ldap_options.h"
 #include "connectors/postgres/database_options.h"
 #include "core/policy.h"
@@ -30,10 +31,6 @@ struct Settings {
   MetricsOptions metrics;
   GuardOptions guard;
 };
-
-// Every option of valtuusd.conf. valtuusctl reads the same file and accepts exactly these, so
-// neither program refuses a file the other one wrote options for.
-boost::program_options::options_description valtuusd_file_options();
 
 // The options valtuusd knows, and where the configuration file is by default.
 ConfigurationSources configuration_sources();

@@ -1,5 +1,5 @@
-// Where the daemon gets its employees from: the DirectorySource interface, and its
-// implementation over LDAP (Active Directory, or any server with AD's attribute names).
+// The DirectorySource (core/directory_source.h) over LDAP: Active Directory, or any server with
+// AD's attribute names.
 #pragma once
 
 #include <chrono>
@@ -12,32 +12,10 @@
 #include "connectors/ldap/ldap_options.h"
 #include "connectors/ldap/ldap_paged_search.h"
 #include "core/directory_changes.h"
+#include "core/directory_source.h"
 #include "core/employee.h"
 
 namespace valtuus {
-
-// The interface the daemon uses; tests of the core and the daemon use in-memory fakes.
-class DirectorySource {
- public:
-  virtual ~DirectorySource() = default;
-
-  // Reads every employee, and the watermark taken just before the read began (so that a change
-  // made during the read is seen by the next read_changes). Throws ConfigError or
-  // TransientError when no read could start (connect or bind failed): a failed connect is not
-  // a snapshot. Once reading has started, failures give an incomplete snapshot
-  // (complete=false, incomplete_reason) instead; so does a read whose size is implausible
-  // given `hints` (implausible_count in core/directory_changes.h). A source that can be
-  // stopped throws Cancelled when it is: a stopped read is no snapshot at all.
-  virtual FullRead read_full(const ReadHints& hints) = 0;
-
-  // What changed since `since` (from read_full or an earlier read_changes). When `since` is
-  // empty or from another server, reads nothing and says watermark_reset: the caller must do
-  // a full read. Throws like read_full.
-  virtual DirectoryChanges read_changes(const Watermark& since) = 0;
-
-  // The snapshot of read_full, for callers that keep no watermark.
-  Snapshot read_all(const ReadHints& hints = {}) { return read_full(hints).snapshot; }
-};
 
 // What LdapDirectorySource needs from the outside world to wait between attempts; tests
 // replace it to run without sleeping and with known random numbers.
