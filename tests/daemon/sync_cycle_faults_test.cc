@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "connectors/postgres/migrations.h"
+#include "connectors/postgres/sync_store_native.h"
 #include "core/errors.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/fake_directory.h"
@@ -50,7 +51,8 @@ class SyncCycleFaultsTest : public ::testing::Test {
   CycleResult cycle(bool full_read = true, const std::function<bool()>& stop = {}) {
     CycleOptions options;
     options.full_read = full_read;
-    return run_sync_cycle(faulty_, memory_, policy_, rules_, connection_, options, nullptr, stop);
+    return run_sync_cycle(faulty_, memory_, policy_, rules_, *borrow_sync_store(connection_), options,
+                          nullptr, stop);
   }
 
   // Everyone read so far holds the theme in the ledger: a run that lost them would revoke.
