@@ -115,7 +115,8 @@ Console::Console(const ConsoleOptions& options, Authenticator& authenticator, We
       authenticator_(authenticator),
       store_(store),
       sessions_(options.sessions),
-      limiter_(options.login_max_failures, options.login_failure_window) {}
+      limiter_(options.login_max_failures, options.login_failure_window),
+      orders_(options.orders, store) {}
 
 HttpResponse Console::handle(const HttpRequest& http, const RequestInfo& info) {
   HttpResponse response;
@@ -176,6 +177,9 @@ HttpResponse Console::route(Request& request) {
       return decide(request, *id, rest.substr(slash + 1));
   }
   if (path == "/bulk/approve" && post) return bulk_approve(request);
+  if (auto page = orders_.handle(
+          path, {request.raw, *request.session, request.form, request.query, request.language}))
+    return std::move(*page);
   if (path == "/runs" && get) return runs(request);
   if (path.starts_with("/security/") && get) return security_report(request, path.substr(10));
   if (path.starts_with("/runs/")) {

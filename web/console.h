@@ -13,6 +13,7 @@
 #include "web/authenticator.h"
 #include "web/http_types.h"
 #include "web/login_limiter.h"
+#include "web/order_pages.h"
 #include "web/session_store.h"
 #include "web/web_roles.h"
 
@@ -31,6 +32,8 @@ struct ConsoleOptions {
   // this address. Both empty: logins by password only.
   std::string trusted_header;
   std::string trusted_proxy;
+  // The order form and the pages that go with it (web/order_pages.h).
+  OrderOptions orders;
 };
 
 class Console {
@@ -71,6 +74,7 @@ class Console {
   WebStore& store_;
   SessionStore sessions_;
   LoginLimiter limiter_;
+  OrderPages orders_;
 };
 
 }  // namespace valtuus

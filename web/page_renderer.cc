@@ -41,6 +41,7 @@ std::string render_page(const PageFrame& frame, std::string_view template_name,
     // The security pages' links, for those whose roles may open them.
     session.set("sees_reports",
                 frame.session->has_role("security") || frame.session->has_role("admin"));
+    session.set("decides", frame.session->has_role("reviewer") || frame.session->has_role("admin"));
     layout.set("session", session);
     data.set("csrf", frame.session->csrf);
   }

@@ -1,5 +1,7 @@
 #include "web/web_settings.h"
 
+#include "common/identity_crypto.h"
+#include "common/identity_options.h"
 #include "common/reconcile_options.h"
 #include "common/sla_options.h"
 #include "web/console_options.h"
@@ -23,6 +25,7 @@ ConfigurationSources web_configuration_sources() {
       .add(console_options_description())
       .add(sla_options_description())
       .add(reconcile_options_description())
+      .add(identity_options_description())
       .add(ldap_options_description())
       .add(database_options_description());
   sources.default_config_file = "/etc/valtuus/valtuus-web.conf";
@@ -35,6 +38,11 @@ WebSettings web_settings_from(const po::variables_map& vm) {
   // The security pages show what valtuusctl report shows, by the same settings.
   settings.console.sla = sla_targets_from(vm);
   settings.console.leavers_ous = leaver_rules_from(vm).leavers_ous;
+  // The order form gives each path's expected time by the same targets. With no identity
+  // codes in the directory it asks for the employee's own, sealed with the daemon's key.
+  settings.console.orders.sla = settings.console.sla;
+  settings.console.orders.ask_identity_code = settings.directory.identity_code_attribute.empty();
+  settings.console.orders.identity_crypto = load_identity_crypto(identity_options_from(vm));
   return settings;
 }
 

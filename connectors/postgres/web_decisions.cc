@@ -15,8 +15,7 @@ std::string reason_of(const std::exception& e) {
 }
 
 // Runs one decision in its own transaction; maps the refusals the functions raise to
-// WebRefusal. libpqxx 6.4 throws a class per SQLSTATE family but does not always fill in
-// sqlstate(), so the class decides first. Anything else (a lost connection) passes as it is.
+// WebRefusal (throw_web_refusal).
 template <typename... Args>
 int decide(pqxx::connection& connection, const std::string& sql, Args&&... args) {
   try {
@@ -24,6 +23,18 @@ int decide(pqxx::connection& connection, const std::string& sql, Args&&... args)
     const int version = txn.exec_params1(sql, std::forward<Args>(args)...)[0].template as<int>();
     txn.commit();
     return version;
+  } catch (const pqxx::failure&) {  // sql_error, and transaction_rollback in libpqxx 6.4
+    throw_web_refusal();
+  }
+}
+
+}  // namespace
+
+// libpqxx 6.4 throws a class per SQLSTATE family but does not always fill in sqlstate(), so
+// the class decides first. Anything else (a lost connection) passes as it is.
+void throw_web_refusal() {
+  try {
+    throw;
   } catch (const pqxx::serialization_failure& e) {
     throw WebRefusal(WebRefusal::Kind::kStale, reason_of(e));
   } catch (const pqxx::insufficient_privilege& e) {
@@ -43,8 +54,6 @@ int decide(pqxx::connection& connection, const std::string& sql, Args&&... args)
     throw;
   }
 }
-
-}  // namespace
 
 std::string WebDecisions::record_login(const WebLogin& login) {
   pqxx::work txn(connection_);

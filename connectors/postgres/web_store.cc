@@ -200,4 +200,12 @@ int WebStore::discard_run(const std::string& person, long long run, const std::s
   });
 }
 
+void WebStore::with_orders(const std::function<void(WebOrders&)>& work) {
+  with_connection(*pool_, [&](pqxx::connection& connection) {
+    WebOrders orders(connection);
+    work(orders);
+    return 0;
+  });
+}
+
 }  // namespace valtuus

@@ -3,6 +3,7 @@
 // as many as the console's threads), so web/ never handles a connection or SQL. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "connectors/postgres/report_queries.h"
 #include "connectors/postgres/run_queries.h"
 #include "connectors/postgres/web_decisions.h"
+#include "connectors/postgres/web_orders.h"
 
 namespace valtuus {
 
@@ -71,6 +73,9 @@ class WebStore {
                   const std::string& comment);
   int release_run(const std::string& person, long long run, const std::string& note);
   int discard_run(const std::string& person, long long run, const std::string& reason);
+
+  // The order form's reads and orders (web_orders.h), on a pooled connection.
+  void with_orders(const std::function<void(WebOrders&)>& work);
 
   struct Pool;  // connections not in use (web_store.cc)
 
