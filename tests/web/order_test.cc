@@ -301,11 +301,16 @@ TEST_F(OrderTest, AManagerOrdersForADirectReportAndNobodyElseMay) {
   EXPECT_EQ(get("/reports").body.find("anna"), std::string::npos);
   EXPECT_EQ(order("for=anna&mandate=te&why=x").status, 403);
   EXPECT_EQ(get("/order/theme?for=anna").status, 403);
-  const std::string refusal =
-      testing::try_sql(db_.conninfo() + " user=" + logins_.make("web", "valtuus_console"),
-                       "SELECT web_create_request('ville', 'anna', 'te', 'x', NULL)");
+  const std::string console_login =
+      db_.conninfo() + " user=" + logins_.make("web", "valtuus_console");
+  const std::string refusal = testing::try_sql(
+      console_login, "SELECT web_create_request('ville', 'anna', 'te', 'x', NULL)");
   EXPECT_NE(refusal.find("only for themselves and their direct reports"), std::string::npos)
       << refusal;
+  // The database holds the end date to 25 years whatever a page let through.
+  const std::string far = testing::try_sql(
+      console_login, "SELECT web_create_request('rauno', 'anna', 'te', 'x', current_date + 9200)");
+  EXPECT_NE(far.find("more than 25 years ahead"), std::string::npos) << far;
   EXPECT_EQ(count("SELECT count(*) FROM manual_request WHERE mandate_id = 'te'"), 0);
 }
 
