@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -317,9 +318,7 @@ HttpResponse OrderPages::order_form(const OrderRequest& request, bool post) {
   if (const auto sent = id_of(page.query("sent")); sent && !post) {
     for (const OrderRow& row : orders) {
       if (row.id != *sent) continue;
-      int path = 1;
-      for (const CatalogTheme& theme : themes)
-        if (theme.id == row.mandate) path = theme.path;
+      int path = 1;  // the theme's path now, as the page said before sending
       store_.with_orders([&](WebOrders& db) {
         if (const auto theme = db.theme(row.mandate)) path = theme->path;
       });
