@@ -23,6 +23,8 @@ struct EmployeeHistory {
   std::optional<TimePoint> role_changed_at;  // department, title or OU last changed
   std::string department, title, ou;         // as last stored, to see a change in this read
   std::string dn{}, account{};  // as last stored: whom a refused entry without a key is
+  // The directory manager's DN as last stored: a refused manager value keeps it (the store).
+  std::string manager_dn{};
   // Stored as absent from an earlier complete read (already counted as having left then).
   bool absent = false;
   // The store's digest of the row as last written (0: unknown), so that it rewrites only the

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "messages/console_link.h"
+
 namespace valtuus {
 
 std::string message_language(const OutboxRow& row, const Recipients& configured) {
@@ -23,8 +25,11 @@ Message render(const OutboxRow& row, const TemplateSet& templates, const Recipie
   m.language = message_language(row, configured);
   m.idempotency_key = row.idempotency_key;
   const Template& t = templates.get(row.event, m.language);
-  m.subject = t.subject(row.payload);
-  m.body = t.body(row.payload);
+  // The link is the sender's to make: the database knows no console address.
+  nlohmann::json payload = row.payload.is_object() ? row.payload : nlohmann::json::object();
+  payload["link"] = console_link(row, configured.console_url);
+  m.subject = t.subject(payload);
+  m.body = t.body(payload);
   if (row.channel == "mail") {
     if (row.audience == "reviewers" || row.audience == "security") {
       m.to = row.audience == "reviewers" ? configured.reviewers : configured.security;
@@ -39,7 +44,7 @@ Message render(const OutboxRow& row, const TemplateSet& templates, const Recipie
       m.to = {row.recipient};
     }
   }
-  m.json = row.payload.is_object() ? row.payload : nlohmann::json::object();
+  m.json = std::move(payload);
   m.json["event"] = row.event;
   m.json["audience"] = row.audience;
   m.json["language"] = m.language;

@@ -19,6 +19,9 @@ struct Recipients {
   // whose language is the database's default rather than the person's own
   // (OutboxRow::language_from_person false). Empty: use the row's language.
   std::string default_language;
+  // notify.console_url: each message's `link` is the console page it is about
+  // (messages/console_link.h); empty: the valtuusctl command or the page's path.
+  std::string console_url{};
 };
 
 struct Message {

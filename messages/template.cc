@@ -18,20 +18,21 @@ namespace {
 const std::vector<std::string> kItemPlaceholders{
     "item_id",       "kind",         "employee_name", "account", "recipient_name",
     "mandate_id",    "mandate_name", "service",       "reason",  "path",
-    "handling_time", "valid_until",  "executed_at"};
+    "handling_time", "valid_until",  "executed_at",   "link"};
 
 const std::map<std::string, std::vector<std::string>, std::less<>>& placeholder_table() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> table{
       {"run_items",
-       {"run_id", "items", "grants", "org_applies", "revokes", "renews", "source", "command"}},
-      {"run_held", {"run_id", "held_reason", "items", "revokes", "source", "command"}},
+       {"run_id", "items", "grants", "org_applies", "revokes", "renews", "source", "command",
+        "link"}},
+      {"run_held", {"run_id", "held_reason", "items", "revokes", "source", "command", "link"}},
       {"grant_proposed", kItemPlaceholders},
       {"grant_done", kItemPlaceholders},
       {"revoke_done", kItemPlaceholders},
       {"items_overdue",
        {"day", "overdue", "overdue_path1", "overdue_path2", "oldest_days", "path1_days",
-        "path2_days", "command"}},
-      {"leavers_digest", {"day", "leavers", "mandates", "list", "command"}},
+        "path2_days", "command", "link"}},
+      {"leavers_digest", {"day", "leavers", "mandates", "list", "command", "link"}},
   };
   return table;
 }

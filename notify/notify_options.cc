@@ -5,6 +5,7 @@
 #include "common/secret_file.h"
 #include "common/sla_options.h"
 #include "core/errors.h"
+#include "messages/console_link.h"
 #include "notify/mail_format.h"
 
 namespace po = boost::program_options;
@@ -91,7 +92,10 @@ po::options_description notify_shared_options() {
        "language (fi, sv, en) of messages to reviewers, security and people whose own language "
        "is unknown; empty: the database's default")(
           "notify.template_dir", po::value<std::string>(),
-          "templates tried before /etc/valtuus/templates and the installed ones")
+          "templates tried before /etc/valtuus/templates and the installed ones")(
+          "notify.console_url", po::value<std::string>()->default_value(""),
+          "address of the web console (e.g. https://valtuus.kunta.fi): each message links to "
+          "its page there; empty: messages give the valtuusctl command instead")
       // Daily messages
       ("notify.daily_jobs", po::value<bool>()->default_value(true),
        "enqueue the daily overdue-items and leavers messages")(
@@ -150,6 +154,9 @@ NotifyOptions notify_options_from(const po::variables_map& vm) {
   options.reviewers = mail_list(text(vm, "notify.reviewers_mail"), "notify.reviewers_mail");
   options.security = mail_list(text(vm, "notify.security_mail"), "notify.security_mail");
   options.template_dir = text(vm, "notify.template_dir");
+  options.console_url = text(vm, "notify.console_url");
+  if (const std::string problem = console_url_problem(options.console_url); !problem.empty())
+    throw ConfigError("notify.console_url: the address " + problem);  // it may hold a password
 
   CurlTimeouts timeouts;
   timeouts.connect = std::chrono::seconds{in_range(vm, "notify.connect_timeout", 1, 300)};

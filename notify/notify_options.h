@@ -27,6 +27,7 @@ struct NotifyOptions {
   std::vector<std::string> security;       // notify.security_mail
   std::string mail_from;                   // notify.mail_from
   std::string template_dir;                // notify.template_dir: tried before the defaults
+  std::string console_url;                 // notify.console_url: messages link to its pages
   std::optional<SmtpSettings> smtp;        // when notify.smtp_url is set
   std::optional<WebhookSettings> webhook;  // when notify.webhook_url is set
 };

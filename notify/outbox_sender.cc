@@ -44,6 +44,7 @@ OutboxSender::OutboxSender(StoreSession& store, const NotifyOptions& options, Te
   recipients_.reviewers = options.reviewers;
   recipients_.security = options.security;
   recipients_.default_language = options.language;
+  recipients_.console_url = options.console_url;
   if (options.smtp) smtp_.emplace(*options.smtp);
   if (options.webhook) webhook_.emplace(*options.webhook);
 }

@@ -42,7 +42,8 @@ Console::Console(const ConsoleOptions& options, Authenticator& authenticator, We
       store_(store),
       sessions_(options.sessions),
       limiter_(options.login_max_failures, options.login_failure_window),
-      policies_(options.policy_dir) {
+      policies_(options.policy_dir),
+      orders_(options.orders, store) {
   if (!options.identity_key_file.empty())
     identity_ = load_identity_key_file(options.identity_key_file, "identity.key_file");
 }
@@ -114,6 +115,9 @@ HttpResponse Console::route(Request& request) {
       return decide(request, *id, rest.substr(slash + 1));
   }
   if (path == "/bulk/approve" && post) return bulk_approve(request);
+  if (auto page = orders_.handle(
+          path, {request.raw, *request.session, request.form, request.query, request.language}))
+    return std::move(*page);
   if (path == "/runs" && get) return runs(request);
   if (path.starts_with("/security/leavers/") && get) return leaver_page(request, path.substr(18));
   if (path == "/security/coverage" && get) return coverage(request);
@@ -676,8 +680,17 @@ HttpResponse Console::person_page(Request& request, const std::string& ref,
   const auto view = store_.staff_view(ref);
   // An unknown reference and a forbidden one get the same answer: the address tells nobody
   // whether a person exists.
-  const PersonAccess access =
-      view ? person_access(*request.session, view->person) : PersonAccess::kNone;
+  PersonAccess access = PersonAccess::kNone;
+  if (view) {
+    const WebSession& session = *request.session;
+    std::string viewer_dn;  // for the manager rule: the viewer's DN as last read
+    store_.with_orders([&](WebOrders& orders) {
+      if (auto viewer = orders.person(session.account)) viewer_dn = viewer->dn;
+    });
+    const StaffPerson& person = view->person;
+    access = person_access({session.account, viewer_dn, session.roles, session.employee_key},
+                           {person.account, person.manager_dn, person.status == "left", person.key});
+  }
   if (!allowed(access)) {
     log_warning(fmt::format("web: {} was refused the {} page of another person",
                             request.session->account, page));

@@ -16,6 +16,7 @@
 #include "web/http_types.h"
 #include "web/login_limiter.h"
 #include "web/policy_source.h"
+#include "web/order_pages.h"
 #include "web/session_store.h"
 #include "web/web_roles.h"
 
@@ -44,6 +45,8 @@ struct ConsoleOptions {
   // policy.dir: the authorisation maps (the daemon's), for the staff map pages and the
   // grant-right coverage page. Empty: those pages say they are not set up.
   std::string policy_dir;
+  // The order form and the pages that go with it (web/order_pages.h).
+  OrderOptions orders;
 };
 
 class Console {
@@ -97,6 +100,7 @@ class Console {
   LoginLimiter limiter_;
   std::unique_ptr<IdentityCrypto> identity_;  // null: no key file, no reveal
   PolicySource policies_;
+  OrderPages orders_;
 };
 
 }  // namespace valtuus

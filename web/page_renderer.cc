@@ -39,6 +39,7 @@ std::string render_page(const PageFrame& frame, std::string_view template_name,
                 frame.session->has_role("security") || frame.session->has_role("admin"));
     session.set("is_staff", frame.session->is_staff());
     session.set("is_employee", !frame.session->employee_ref.empty());
+    session.set("decides", frame.session->has_role("reviewer") || frame.session->has_role("admin"));
     layout.set("session", session);
     data.set("csrf", frame.session->csrf);
   }

@@ -1,5 +1,6 @@
 #include "web/web_settings.h"
 
+#include "common/identity_crypto.h"
 #include "common/identity_options.h"
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
@@ -46,6 +47,11 @@ WebSettings web_settings_from(const po::variables_map& vm) {
   // and staff map pages do, and the console still serves reviewers.
   settings.console.identity_key_file = identity_options_from(vm).key_file;
   if (vm.count("policy.dir")) settings.console.policy_dir = vm["policy.dir"].as<std::string>();
+  // The order form gives each path's expected time by the same targets. With no identity
+  // codes in the directory it asks for the employee's own, sealed with the daemon's key.
+  settings.console.orders.sla = settings.console.sla;
+  settings.console.orders.ask_identity_code = settings.directory.identity_code_attribute.empty();
+  settings.console.orders.identity_crypto = load_identity_crypto(identity_options_from(vm));
   return settings;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "connectors/ldap/ldap_values.h"
+#include "core/dn.h"
 #include "core/text_fold.h"
 
 namespace valtuus::ldap {
@@ -56,6 +57,13 @@ class Mapper {
     const bool dn = dn_usable();
     if (!key || !account || !dn) return std::move(out_);
     for (const auto& f : kTextFields) e.*f.field = text(options_.attributes.*f.attribute, f.name);
+    // The manager is a DN, as AD writes it (RFC 4514 escapes and all): one that does not parse
+    // is refused like any bad value, named in the refused list, and never taken as "none"
+    // (the store keeps the manager it had, so a report is not cut off from their manager).
+    if (!e.manager.empty() && !parse_dn(e.manager)) {
+      bad(options_.attributes.manager, "manager", "not a distinguished name");
+      e.manager.clear();
+    }
     if (!options_.long_leave_attribute.empty()) {
       e.long_leave_marker = text(options_.long_leave_attribute, "long_leave");
     }

@@ -1,5 +1,6 @@
 #include "connectors/postgres/employee_writer.h"
 
+#include <deque>
 #include <string_view>
 #include <tuple>
 #include <unordered_set>
@@ -61,20 +62,32 @@ EmployeeWriteStats write_employees(
     const char* status;
     std::uint64_t digest;
   };
+  // A refused manager is not "no manager" (invariant 9): such a person is written with the
+  // manager stored before. Copies live here while the rows are staged.
+  KeySet manager_refused;
+  for (const RefusedValue& r : snapshot.refused) {
+    if (r.field == "manager" && !r.key.empty()) manager_refused.insert(r.key);
+  }
+  std::deque<Employee> kept_manager;
   std::vector<Staged> staged;
   KeySet read;  // a key read twice is written once, as first read (as the reconcile sees it)
   read.reserve(snapshot.employees.size());
   for (const Employee& e : snapshot.employees) {
     if (refused.count(e.key) || !read.insert(e.key).second) continue;
-    const char* status = status_of(e, leavers, on_leave);
-    const std::uint64_t digest = employee_row_digest(e, status);
     const auto stored = history.find(e.key);
+    const Employee* row = &e;
+    if (manager_refused.count(e.key) && stored != history.end()) {
+      row = &kept_manager.emplace_back(e);
+      kept_manager.back().manager = stored->second.manager_dn;
+    }
+    const char* status = status_of(*row, leavers, on_leave);
+    const std::uint64_t digest = employee_row_digest(*row, status);
     if (stored != history.end() && stored->second.stored_digest == digest &&
         !stored->second.absent) {
       ++stats.unchanged;
       continue;
     }
-    staged.push_back({&e, status, digest});
+    staged.push_back({row, status, digest});
   }
   std::vector<std::string> absent;
   for (const std::string& key : plan.leavers) {

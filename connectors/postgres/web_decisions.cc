@@ -14,13 +14,13 @@ std::string reason_of(const std::exception& e) {
   return text;
 }
 
-// Runs `work` and maps the refusals the functions raise to WebRefusal. libpqxx 6.4 throws a
-// class per SQLSTATE family but does not always fill in sqlstate(), so the class decides
-// first. Anything else (a lost connection) passes as it is.
-template <typename Work>
-auto refusals_mapped(Work&& work) {
+}  // namespace
+
+// libpqxx 6.4 throws a class per SQLSTATE family but does not always fill in sqlstate(), so
+// the class decides first. Anything else (a lost connection) passes as it is.
+void throw_web_refusal() {
   try {
-    return work();
+    throw;
   } catch (const pqxx::serialization_failure& e) {
     throw WebRefusal(WebRefusal::Kind::kStale, reason_of(e));
   } catch (const pqxx::insufficient_privilege& e) {
@@ -38,6 +38,18 @@ auto refusals_mapped(Work&& work) {
     // object_not_in_prerequisite_state: a held item.
     if (state == "55000") throw WebRefusal(WebRefusal::Kind::kInvalid, reason_of(e));
     throw;
+  }
+}
+
+namespace {
+
+// Runs `work` and maps the refusals the functions raise to WebRefusal (throw_web_refusal).
+template <typename Work>
+auto refusals_mapped(Work&& work) {
+  try {
+    return work();
+  } catch (const pqxx::failure&) {  // sql_error, and transaction_rollback in libpqxx 6.4
+    throw_web_refusal();
   }
 }
 

@@ -31,6 +31,10 @@ class WebRefusal : public std::runtime_error {
   Kind kind_;
 };
 
+// Inside a catch block of a pqxx::failure raised by a web_* function: throws the WebRefusal of
+// its kind, or rethrows what is no refusal (a lost connection).
+[[noreturn]] void throw_web_refusal();
+
 struct WebLogin {
   std::string account;  // sAMAccountName
   std::string display_name;

@@ -238,4 +238,12 @@ RevealedIdentityCode WebStore::reveal_identity_code(const std::string& person, l
   });
 }
 
+void WebStore::with_orders(const std::function<void(WebOrders&)>& work) {
+  with_connection(*pool_, [&](pqxx::connection& connection) {
+    WebOrders orders(connection);
+    work(orders);
+    return 0;
+  });
+}
+
 }  // namespace valtuus

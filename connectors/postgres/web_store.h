@@ -3,6 +3,7 @@
 // as many as the console's threads), so web/ never handles a connection or SQL. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -17,6 +18,7 @@
 #include "connectors/postgres/run_queries.h"
 #include "connectors/postgres/staff_queries.h"
 #include "connectors/postgres/web_decisions.h"
+#include "connectors/postgres/web_orders.h"
 #include "core/oversight.h"
 
 namespace valtuus {
@@ -87,6 +89,9 @@ class WebStore {
   int release_run(const std::string& person, long long run, const std::string& note);
   int discard_run(const std::string& person, long long run, const std::string& reason);
   RevealedIdentityCode reveal_identity_code(const std::string& person, long long item);
+
+  // The order form's reads and orders (web_orders.h), on a pooled connection.
+  void with_orders(const std::function<void(WebOrders&)>& work);
 
   struct Pool;  // connections not in use (web_store.cc)
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "messages/console_link.h"
 #include "messages/message.h"
 #include "messages/template.h"
 
@@ -226,6 +227,50 @@ TEST(Render, AMissingPayloadValueFailsTheMessage) {
   } catch (const RenderError& e) {
     EXPECT_NE(std::string(e.what()).find("{{valid_until}}"), std::string::npos) << e.what();
   }
+}
+
+// Each message links to its page of the console; without an address, to the command.
+TEST(Render, MessagesLinkToTheirConsolePage) {
+  const TemplateSet set = TemplateSet::load({kShipped});
+  const Recipients configured{{"rev@x"}, {"sec@x"}, "", "https://valtuus.kunta.example"};
+  OutboxRow employee = row("grant_proposed", "employee", "mail");
+  employee.recipient = "asa@x";
+  employee.language = "en";
+  employee.payload = item_payload();
+  EXPECT_NE(render(employee, set, configured)
+                .body.find("See the details in Valtuus: https://valtuus.kunta.example/me\n"),
+            std::string::npos)
+      << render(employee, set, configured).body;
+  OutboxRow manager = employee;
+  manager.audience = "manager";
+  EXPECT_NE(render(manager, set, configured).body.find("https://valtuus.kunta.example/reports"),
+            std::string::npos);
+  OutboxRow held = row("run_held", "reviewers", "mail");
+  held.payload = {{"run_id", 7},  {"held_reason", "r"}, {"items", 9},
+                  {"revokes", 9}, {"source", "ldap"},   {"command", "valtuusctl runs show 7"}};
+  const Message m = render(held, set, configured);
+  EXPECT_NE(m.body.find("https://valtuus.kunta.example/runs/7"), std::string::npos) << m.body;
+  EXPECT_EQ(m.body.find("valtuusctl"), std::string::npos) << m.body;
+  EXPECT_EQ(m.json["link"], "https://valtuus.kunta.example/runs/7");
+  // No console address: the command, as before.
+  EXPECT_NE(render(held, set, {{"rev@x"}, {}, ""}).body.find("valtuusctl runs show 7"),
+            std::string::npos);
+}
+
+TEST(ConsoleLink, EachEventHasItsPage) {
+  OutboxRow r = row("leavers_digest", "security", "mail");
+  EXPECT_EQ(console_link(r, "https://v.example"), "https://v.example/security/leavers");
+  r = row("items_overdue", "reviewers", "mail");
+  r.payload = {{"path1_days", 3}};
+  EXPECT_EQ(console_link(r, "https://v.example"), "https://v.example/?older=3");
+  r = row("grant_done", "reviewers", "webhook");
+  r.payload = {{"item_id", "42"}};
+  EXPECT_EQ(console_link(r, "https://v.example"), "https://v.example/items/42");
+  r.payload = {{"item_id", "42/../x"}};  // not a number: no path from it
+  EXPECT_EQ(console_link(r, "https://v.example"), "https://v.example/");
+  EXPECT_EQ(console_url_problem("https://v.example"), "");
+  EXPECT_NE(console_url_problem("https://v.example/"), "");
+  EXPECT_NE(console_url_problem("ftp://v.example"), "");
 }
 
 }  // namespace

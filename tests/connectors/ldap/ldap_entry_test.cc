@@ -166,6 +166,26 @@ TEST(MapEntry, BadValuesLeaveFieldEmptyAndAreNamed) {
   for (const auto& w : m.warnings) EXPECT_EQ(w.find("131052"), std::string::npos) << w;
 }
 
+TEST(MapEntry, TheManagerIsADnOrRefused) {
+  RawEntry e = full_entry();
+  set(e, "manager", {R"(CN=Aalto\, Anna \2B Co,OU=Staff,DC=porvoo,DC=fi)"});  // escapes kept
+  MappedEntry m = map_entry(e, options());
+  ASSERT_TRUE(m.employee.has_value());
+  EXPECT_EQ(m.employee->manager, R"(CN=Aalto\, Anna \2B Co,OU=Staff,DC=porvoo,DC=fi)");
+  EXPECT_TRUE(m.refused.empty());
+  for (const std::string& bad :
+       {std::string("Boss"), std::string("CN=Boss\\zz,DC=x"), std::string("CN=Boss\nX,DC=x")}) {
+    set(e, "manager", {bad});
+    m = map_entry(e, options());
+    ASSERT_TRUE(m.employee.has_value()) << bad;  // the person is read
+    EXPECT_EQ(m.employee->manager, "") << bad;
+    EXPECT_EQ(m.employee->bad_fields, std::vector<std::string>{"manager"}) << bad;
+    ASSERT_EQ(m.refused.size(), 1u) << bad;
+    EXPECT_EQ(m.refused[0].field, "manager");
+    EXPECT_EQ(m.refused[0].reason.find("Boss"), std::string::npos);  // never the value
+  }
+}
+
 TEST(MapEntry, BadGroupValueDroppedOthersKept) {
   RawEntry e = full_entry();
   set(e, "memberOf",

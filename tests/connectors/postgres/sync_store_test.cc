@@ -91,6 +91,23 @@ TEST_F(SyncStoreTest, SecondRunOverTheSameInputAddsNothing) {
   EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 2);
 }
 
+// A refused manager value is not "no manager": the row keeps the manager stored before, while
+// the person's other new values are written.
+TEST_F(SyncStoreTest, ARefusedManagerKeepsTheStoredOne) {
+  snapshot_.employees[0].manager = "CN=Boss,OU=Staff,DC=x";
+  sync();
+  snapshot_.employees[0].manager = "";  // the connector refused the new value
+  snapshot_.employees[0].display_name = "Åsa Åström";
+  snapshot_.refused = {{"CN=aastrom,DC=x", "key-aastrom", "aastrom", "manager",
+                        "manager: not a distinguished name"}};
+  sync();
+  pqxx::read_transaction txn(connection_);
+  const auto row =
+      txn.exec1("SELECT manager_dn, display_name FROM employee WHERE key = 'key-aastrom'");
+  EXPECT_EQ(row[0].as<std::string>(), "CN=Boss,OU=Staff,DC=x");
+  EXPECT_EQ(row[1].as<std::string>(), "Åsa Åström");
+}
+
 TEST_F(SyncStoreTest, DryRunWritesNothing) {
   RunRecord record = sync(true);
   EXPECT_EQ(record.run_id, 0);
