@@ -2,6 +2,7 @@
 
 #include "common/reconcile_options.h"
 #include "common/sla_options.h"
+#include "core/errors.h"
 #include "web/console_options.h"
 
 namespace po = boost::program_options;
@@ -35,6 +36,14 @@ WebSettings web_settings_from(const po::variables_map& vm) {
   // The security pages show what valtuusctl report shows, by the same settings.
   settings.console.sla = sla_targets_from(vm);
   settings.console.leavers_ous = leaver_rules_from(vm).leavers_ous;
+  // Over a Unix socket no client has an IP address, and over TCP none is `unix`: a mismatch
+  // would silently turn single sign-on off.
+  const std::string& proxy = settings.console.trusted_proxy;
+  if (!proxy.empty() && (proxy == kUnixSocketPeer) != !settings.web.socket_path.empty()) {
+    throw ConfigError(settings.web.socket_path.empty()
+                          ? "web.trusted_proxy: `unix` needs web.socket"
+                          : "web.trusted_proxy: with web.socket, the proxy is `unix`");
+  }
   return settings;
 }
 
