@@ -3,6 +3,7 @@
 #include <mutex>
 #include <pqxx/pqxx>
 
+#include "connectors/postgres/migrations.h"
 #include "connectors/postgres/pg_arrays.h"
 #include "core/errors.h"
 
@@ -56,6 +57,13 @@ WebStore::WebStore(DatabaseOptions options) : pool_(std::make_unique<Pool>()) {
 }
 
 WebStore::~WebStore() = default;
+
+void WebStore::require_current_schema() {
+  with_connection(*pool_, [](pqxx::connection& connection) {
+    valtuus::require_current_schema(connection);
+    return 0;
+  });
+}
 
 QueuePage WebStore::queue(const QueueFilter& filter) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {
