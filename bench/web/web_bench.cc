@@ -23,7 +23,6 @@
 #include "web/http_server.h"
 
 using namespace valtuus;
-using testing::http_request;
 using testing::HttpReply;
 using Clock = std::chrono::steady_clock;
 
@@ -45,6 +44,38 @@ class BenchDirectory : public Authenticator {
     return DirectoryPerson{account, "Bench " + account, "fi", {kReviewers}};
   }
 };
+
+// One request on its own connection, as http_request, but waiting up to a minute for the answer:
+// a slow answer is measured, not counted as an error (status 0 means none came at all).
+HttpReply request(unsigned short port, const std::string& method, const std::string& target,
+                  const std::string& cookies, const std::string& form = "") {
+  std::string text =
+      method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  if (!cookies.empty()) text += "Cookie: " + cookies + "\r\n";
+  if (method == "POST") {
+    text += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+            std::to_string(form.size()) + "\r\n";
+  }
+  testing::RawClient client(port);
+  client.send(text + "\r\n" + form);
+  const std::string answer = client.read_until_closed(std::chrono::seconds{60});
+  HttpReply reply;
+  const auto head_end = answer.find("\r\n\r\n");
+  if (answer.size() < 12 || head_end == std::string::npos) return reply;
+  reply.status = std::stoi(answer.substr(9, 3));
+  std::size_t at = answer.find("\r\n") + 2;
+  while (at < head_end) {
+    const auto end = answer.find("\r\n", at);
+    const std::string line = answer.substr(at, end - at);
+    const auto colon = line.find(':');
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers.emplace_back(name, line.substr(line.find_first_not_of(' ', colon + 1)));
+    at = end + 2;
+  }
+  reply.body = answer.substr(head_end + 4);
+  return reply;
+}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -69,12 +100,12 @@ std::string csrf_of(const std::string& body) {
 
 // The session cookie of a reviewer, logged in through the form as a browser does; "" on failure.
 std::string log_in(unsigned short port, const std::string& account) {
-  const HttpReply form = http_request(port, "GET", "/login");
+  const HttpReply form = request(port, "GET", "/login", "");
   const auto login_cookie = form.set_cookie("valtuus_login_csrf");
   if (!login_cookie) return "";
   const HttpReply reply =
-      http_request(port, "POST", "/login", "valtuus_login_csrf=" + *login_cookie,
-                   "csrf=" + csrf_of(form.body) + "&account=" + account + "&password=bench");
+      request(port, "POST", "/login", "valtuus_login_csrf=" + *login_cookie,
+              "csrf=" + csrf_of(form.body) + "&account=" + account + "&password=bench");
   const auto session = reply.set_cookie("valtuus_session");
   return reply.status == 303 && session ? "valtuus_session=" + *session : "";
 }
@@ -91,7 +122,7 @@ void time_queue_pages(unsigned short port, const std::string& cookies, int round
     std::size_t bytes = 0;
     for (int i = 0; i < rounds; ++i) {
       const auto start = Clock::now();
-      const HttpReply reply = http_request(port, "GET", target, cookies);
+      const HttpReply reply = request(port, "GET", target, cookies);
       timings.add(seconds_since(start));
       bytes = reply.body.size();
       if (reply.status != 200 || reply.body.find("href=\"/items/") == std::string::npos) {
@@ -128,7 +159,7 @@ void browse_and_decide(unsigned short port, int number, int rounds, Totals& tota
   Timings mine;
   auto timed = [&](const std::string& method, const std::string& target, const std::string& form) {
     const auto start = Clock::now();
-    HttpReply reply = http_request(port, method, target, cookies, form);
+    HttpReply reply = request(port, method, target, cookies, form);
     mine.add(seconds_since(start));
     ++totals.requests;
     return reply;
