@@ -4,7 +4,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
+#include <kainjow/mustache.hpp>
 #include <sstream>
 
 #ifndef VALTUUS_TEMPLATE_DIR
@@ -72,6 +74,64 @@ const std::vector<std::string>& template_placeholders(std::string_view event) {
   return it == table.end() ? none : it->second;
 }
 
+namespace {
+
+// The tags of one line of a template ({{name}}, {{{name}}}, {{#name}} ...), checked against the
+// event's placeholders before mustache sees the text, so that an error names the line.
+void check_tags(std::string_view line, int line_no, std::string_view event,
+                const std::vector<std::string>& allowed, const std::string& source,
+                std::vector<std::string>& names) {
+  std::size_t pos = 0;
+  while ((pos = line.find("{{", pos)) != std::string_view::npos) {
+    const bool triple = line.substr(pos, 3) == "{{{";
+    const std::string_view closing = triple ? "}}}" : "}}";
+    const std::size_t open_end = pos + (triple ? 3 : 2);
+    const std::size_t close = line.find(closing, open_end);
+    if (close == std::string_view::npos) {
+      throw TemplateError(fmt::format("{}:{}: '{{{{' without '}}}}'", source, line_no));
+    }
+    std::string_view name = trim(line.substr(open_end, close - open_end));
+    pos = close + closing.size();
+    const char sigil = name.empty() ? '\0' : name.front();
+    if (sigil == '!') continue;  // a comment
+    if (sigil == '>' || sigil == '=') {
+      throw TemplateError(
+          fmt::format("{}:{}: {} are not supported in message templates", source, line_no,
+                      sigil == '>' ? "partials ({{>...}})" : "delimiter changes ({{=...=}})"));
+    }
+    if (!triple && (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&')) {
+      name = trim(name.substr(1));
+    }
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      throw TemplateError(fmt::format("{}:{}: unknown placeholder {{{{{}}}}} for {} (known: {})",
+                                      source, line_no, name, event, fmt::join(allowed, ", ")));
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+  }
+}
+
+// Mustache's own errors (an unclosed or unopened section) give a character offset: as a line.
+void check_mustache(const std::string& text, int first_line, const std::string& source) {
+  kainjow::mustache::mustache compiled{text};
+  if (compiled.is_valid()) return;
+  const std::string& message = compiled.error_message();
+  int line = first_line;
+  const auto at = message.rfind(" at ");
+  if (at != std::string::npos) {
+    std::size_t offset = 0;
+    const char* digits = message.data() + at + 4;
+    const auto [end, error] = std::from_chars(digits, message.data() + message.size(), offset);
+    if (error == std::errc{} && offset <= text.size()) {
+      line += static_cast<int>(
+          std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+      throw TemplateError(fmt::format("{}:{}: {}", source, line, message.substr(0, at)));
+    }
+  }
+  throw TemplateError(fmt::format("{}:{}: {}", source, first_line, message));
+}
+
+}  // namespace
+
 Template Template::parse(std::string_view text, std::string_view event, std::string source) {
   const auto& allowed = template_placeholders(event);
   if (allowed.empty()) {
@@ -79,29 +139,6 @@ Template Template::parse(std::string_view text, std::string_view event, std::str
   }
   Template t;
   t.source_ = std::move(source);
-  // Splits one line (or the subject's text) into literal text and placeholders.
-  auto parse_parts = [&](std::string_view line, int line_no, std::vector<Part>& parts) {
-    std::size_t pos = 0;
-    while (pos < line.size()) {
-      const std::size_t open = line.find("{{", pos);
-      if (open == std::string_view::npos) {
-        parts.push_back({false, std::string(line.substr(pos))});
-        break;
-      }
-      if (open > pos) parts.push_back({false, std::string(line.substr(pos, open - pos))});
-      const std::size_t close = line.find("}}", open + 2);
-      if (close == std::string_view::npos) {
-        throw TemplateError(fmt::format("{}:{}: '{{{{' without '}}}}'", t.source_, line_no));
-      }
-      const std::string name(trim(line.substr(open + 2, close - open - 2)));
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        throw TemplateError(fmt::format("{}:{}: unknown placeholder {{{{{}}}}} for {} (known: {})",
-                                        t.source_, line_no, name, event, fmt::join(allowed, ", ")));
-      }
-      parts.push_back({true, name});
-      pos = close + 2;
-    }
-  };
 
   std::vector<std::string_view> lines;
   for (std::size_t start = 0; start <= text.size();) {
@@ -119,33 +156,47 @@ Template Template::parse(std::string_view text, std::string_view event, std::str
   }
   const std::string_view subject = trim(lines[0].substr(kSubject.size()));
   if (subject.empty()) throw TemplateError(fmt::format("{}:1: the subject is empty", t.source_));
-  parse_parts(subject, 1, t.subject_);
+  check_tags(subject, 1, event, allowed, t.source_, t.subject_.names);
+  t.subject_.text = std::string(subject);
   if (lines.size() < 2 || !trim(lines[1]).empty()) {
     throw TemplateError(fmt::format("{}:2: a blank line must follow the subject", t.source_));
   }
   for (std::size_t i = 2; i < lines.size(); ++i) {
     std::string_view line = lines[i];
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    parse_parts(line, static_cast<int>(i + 1), t.body_);
-    t.body_.push_back({false, "\n"});
+    check_tags(line, static_cast<int>(i + 1), event, allowed, t.source_, t.body_.names);
+    t.body_.text.append(line);
+    t.body_.text += '\n';
   }
+  check_mustache(t.subject_.text, 1, t.source_);
+  check_mustache(t.body_.text, 3, t.source_);
   return t;
 }
 
-std::string Template::render(const std::vector<Part>& parts, const nlohmann::json& payload,
+std::string Template::render(const Part& part, const nlohmann::json& payload,
                              const std::string& source) {
-  std::string out;
-  for (const Part& part : parts) {
-    if (!part.placeholder) {
-      out += part.text;
-      continue;
-    }
-    auto it = payload.is_object() ? payload.find(part.text) : payload.end();
+  kainjow::mustache::data values;
+  for (const std::string& name : part.names) {
+    auto it = payload.is_object() ? payload.find(name) : payload.end();
     if (it == payload.end() || it->is_null()) {
-      throw RenderError(
-          fmt::format("{}: the payload has no value for {{{{{}}}}}", source, part.text));
+      throw RenderError(fmt::format("{}: the payload has no value for {{{{{}}}}}", source, name));
     }
-    out += value_text(*it);
+    const std::string text = value_text(*it);
+    // An empty value renders as nothing either way; as an empty list it is also false for a
+    // section, so that "{{#valid_until}}...{{/valid_until}}" shows only once there is a date
+    // (kainjow takes an empty string for true).
+    if (text.empty()) {
+      values.set(name, kainjow::mustache::data::type::list);
+    } else {
+      values.set(name, text);
+    }
+  }
+  kainjow::mustache::mustache compiled{part.text};
+  // Plain text: a value is written as it is, never HTML-escaped.
+  compiled.set_custom_escape([](const std::string& text) { return text; });
+  std::string out = compiled.render(values);
+  if (!compiled.is_valid()) {
+    throw RenderError(fmt::format("{}: {}", source, compiled.error_message()));
   }
   return out;
 }
@@ -163,13 +214,9 @@ std::string Template::body(const nlohmann::json& payload) const {
 }
 
 std::vector<std::string> Template::placeholders() const {
-  std::vector<std::string> names;
-  for (const auto* parts : {&subject_, &body_}) {
-    for (const Part& part : *parts) {
-      if (part.placeholder && std::find(names.begin(), names.end(), part.text) == names.end()) {
-        names.push_back(part.text);
-      }
-    }
+  std::vector<std::string> names = subject_.names;
+  for (const std::string& name : body_.names) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
   return names;
 }

@@ -1,7 +1,8 @@
 // Message templates: plain-text files templates/<language>/<event>.txt, first line
-// "Subject: ...", then a blank line, then the body. Placeholders {{name}} take values from an
-// outbox row's payload; each event has a small fixed set of them (templates/README.md).
-// Parsing and rendering are pure; TemplateSet::load reads files.
+// "Subject: ...", then a blank line, then the body, in mustache (kainjow mustache, the library
+// the web console uses). Placeholders {{name}} take values from an outbox row's payload; each
+// event has a small fixed set of them (templates/README.md). Values are not HTML-escaped (the
+// messages are plain text). Parsing and rendering are pure; TemplateSet::load reads files.
 #pragma once
 
 #include <filesystem>
@@ -38,7 +39,8 @@ class Template {
  public:
   // Parses a template's text. `source` names it in errors (a path). Throws TemplateError
   // naming source:line for a missing "Subject:" line or blank line after it, an unclosed
-  // "{{", or a placeholder not among template_placeholders(event).
+  // "{{" or section, a partial or delimiter change, or a placeholder (or section name) not
+  // among template_placeholders(event).
   static Template parse(std::string_view text, std::string_view event, std::string source);
 
   // The subject (line breaks in values become spaces) and the body with the payload's values.
@@ -50,16 +52,17 @@ class Template {
   std::vector<std::string> placeholders() const;  // those used, in order of first use
 
  private:
+  // The mustache text of the subject or the body, and the names it uses.
   struct Part {
-    bool placeholder = false;
-    std::string text;  // literal text, or the placeholder's name
+    std::string text;
+    std::vector<std::string> names;
   };
-  static std::string render(const std::vector<Part>& parts, const nlohmann::json& payload,
+  static std::string render(const Part& part, const nlohmann::json& payload,
                             const std::string& source);
 
   std::string source_;
-  std::vector<Part> subject_;
-  std::vector<Part> body_;
+  Part subject_;
+  Part body_;
 };
 
 // /etc/valtuus/templates (overrides, file by file), then the installed templates.

@@ -589,7 +589,9 @@ HttpResponse Console::security_report(Request& request, const std::string& name)
   data list{data::type::list};
   for (const auto& [caption, table] : tables) {
     data entry;
-    entry.set("caption", caption.empty() ? "" : request.t(caption));
+    // Unset, not "": mustache takes an empty string for true, and an empty <h2> misleads
+    // screen readers.
+    if (!caption.empty()) entry.set("caption", request.t(caption));
     data headers{data::type::list};
     for (const auto& field : table.fields) headers.push_back(request.t("col_" + field));
     entry.set("headers", headers);

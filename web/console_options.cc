@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "core/errors.h"
 
 namespace po = boost::program_options;
@@ -31,7 +33,8 @@ po::options_description console_options_description() {
        "single sign-on: the header in which the reverse proxy names the logged-in account "
        "(e.g. X-Remote-User); with web.trusted_proxy")
       ("web.trusted_proxy", po::value<std::string>()->default_value(""),
-       "the proxy's IP address: the only client whose web.trusted_header is believed");
+       "the proxy's IP address: the only client whose web.trusted_header is believed; "
+       "`unix`: every client of web.socket (its file mode decides who can connect)");
   // clang-format on
   return options;
 }
@@ -64,6 +67,14 @@ ConsoleOptions console_options_from(const po::variables_map& vm) {
   if (options.trusted_header.empty() != options.trusted_proxy.empty()) {
     throw ConfigError(
         "web.trusted_header and web.trusted_proxy: set both (single sign-on) or neither");
+  }
+  boost::system::error_code error;
+  if (!options.trusted_proxy.empty() && options.trusted_proxy != kUnixSocketPeer) {
+    boost::asio::ip::make_address(options.trusted_proxy, error);
+  }
+  if (error) {
+    throw ConfigError(fmt::format("web.trusted_proxy: {} is neither an IP address nor `unix`",
+                                  options.trusted_proxy));
   }
   return options;
 }

@@ -2,8 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -23,6 +27,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
+using unix_stream = beast::basic_stream<local>;
 
 namespace valtuus {
 
@@ -41,6 +47,7 @@ struct HttpServer::State {
   HttpHandler handler;
   asio::io_context io;
   tcp::acceptor acceptor{io};
+  local::acceptor local_acceptor{io};  // open instead of acceptor when options.socket_path is set
   std::optional<asio::ssl::context> tls;
   std::atomic<int> connections{0};
   std::atomic<bool> stopping{false};
@@ -61,11 +68,14 @@ HttpResponse plain_response(http::status status, const std::string& text, unsign
   return response;
 }
 
-// One connection. Stream is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
+// One connection. Stream is beast::tcp_stream, beast::ssl_stream<beast::tcp_stream> or
+// unix_stream (a Unix socket: plain, from the proxy on the same machine).
 template <typename Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using Lowest = std::remove_reference_t<beast::lowest_layer_type<Stream>>;
+  static constexpr bool kTls = !std::is_same_v<Stream, Lowest>;
+  static constexpr bool kUnix = std::is_same_v<Lowest, unix_stream>;
 
   template <typename... Args>
   Session(std::shared_ptr<HttpServer::State> state, Args&&... args)
@@ -88,12 +98,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
  private:
-  beast::tcp_stream& tcp_stream() { return beast::get_lowest_layer(stream_); }
+  Lowest& tcp_stream() { return beast::get_lowest_layer(stream_); }
 
   void on_start() {
-    boost::system::error_code error;
-    const auto endpoint = tcp_stream().socket().remote_endpoint(error);
-    if (!error) info_.peer_address = endpoint.address().to_string();
+    if constexpr (kUnix) {
+      // Not an IP address, so no TCP client can pass for it (web.trusted_proxy = unix).
+      info_.peer_address = kUnixSocketPeer;
+    } else {
+      boost::system::error_code error;
+      const auto endpoint = tcp_stream().socket().remote_endpoint(error);
+      if (!error) info_.peer_address = endpoint.address().to_string();
+    }
     info_.tls = kTls;
     if constexpr (kTls) {
       tcp_stream().expires_after(state_->options.request_timeout);
@@ -183,7 +198,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
     } else {
       boost::system::error_code ignored;
-      tcp_stream().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      tcp_stream().socket().shutdown(asio::socket_base::shutdown_send, ignored);
     }
   }
 
@@ -197,33 +212,78 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool reading_ = false;
 };
 
-void accept_next(const std::shared_ptr<HttpServer::State>& state) {
-  state->acceptor.async_accept(
-      asio::make_strand(state->io), [state](beast::error_code error, tcp::socket socket) {
-        if (error) {
-          if (error == asio::error::operation_aborted || state->stopping) return;
-          log_warning("web: accept failed: " + error.message());
-          return accept_next(state);
-        }
-        const bool over_limit = state->connections.load() >= state->options.max_connections;
-        std::shared_ptr<SessionBase> session;
-        if (state->tls) {
-          auto tls = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-              state, std::move(socket), *state->tls);
-          tls->start(over_limit);
-          session = tls;
-        } else {
-          auto plain = std::make_shared<Session<beast::tcp_stream>>(state, std::move(socket));
-          plain->start(over_limit);
-          session = plain;
-        }
-        {
-          std::lock_guard lock(state->mutex);
-          std::erase_if(state->sessions, [](const auto& weak) { return weak.expired(); });
-          state->sessions.insert(session);
-        }
-        accept_next(state);
-      });
+template <typename Socket>
+void register_session(const std::shared_ptr<HttpServer::State>& state, Socket socket) {
+  const bool over_limit = state->connections.load() >= state->options.max_connections;
+  std::shared_ptr<SessionBase> session;
+  if constexpr (std::is_same_v<Socket, local::socket>) {
+    auto plain = std::make_shared<Session<unix_stream>>(state, std::move(socket));
+    plain->start(over_limit);
+    session = plain;
+  } else if (state->tls) {
+    auto tls = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+        state, std::move(socket), *state->tls);
+    tls->start(over_limit);
+    session = tls;
+  } else {
+    auto plain = std::make_shared<Session<beast::tcp_stream>>(state, std::move(socket));
+    plain->start(over_limit);
+    session = plain;
+  }
+  std::lock_guard lock(state->mutex);
+  std::erase_if(state->sessions, [](const auto& weak) { return weak.expired(); });
+  state->sessions.insert(session);
+}
+
+template <typename Acceptor>
+void accept_next(const std::shared_ptr<HttpServer::State>& state, Acceptor& acceptor) {
+  using Socket = typename Acceptor::protocol_type::socket;
+  acceptor.async_accept(asio::make_strand(state->io),
+                        [state, &acceptor](beast::error_code error, Socket socket) {
+                          if (error) {
+                            if (error == asio::error::operation_aborted || state->stopping) return;
+                            log_warning("web: accept failed: " + error.message());
+                            return accept_next(state, acceptor);
+                          }
+                          register_session(state, std::move(socket));
+                          accept_next(state, acceptor);
+                        });
+}
+
+// A socket file left by a valtuus-web that did not stop cleanly is replaced; a live one (some
+// other process answers on it) or a file that is not a socket is refused.
+void clear_stale_socket(asio::io_context& io, const std::string& path) {
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0) return;
+  if (!S_ISSOCK(status.st_mode)) {
+    throw ConfigError(fmt::format("web.socket: {} exists and is not a socket", path));
+  }
+  local::socket probe(io);
+  boost::system::error_code error;
+  probe.connect(local::endpoint(path), error);
+  if (!error) {
+    throw ConfigError(fmt::format("web.socket: {} is in use by another process", path));
+  }
+  ::unlink(path.c_str());
+}
+
+void listen_on_socket(HttpServer::State& state) {
+  const WebOptions& options = state.options;
+  clear_stale_socket(state.io, options.socket_path);
+  boost::system::error_code error;
+  auto& acceptor = state.local_acceptor;
+  acceptor.open(local(), error);
+  // bind creates the file with the process's umask (0077 under systemd: owner only); the
+  // configured mode is set before listen, so no client can connect in between.
+  if (!error) acceptor.bind(local::endpoint(options.socket_path), error);
+  if (!error && ::chmod(options.socket_path.c_str(), options.socket_mode) != 0) {
+    error.assign(errno, boost::system::system_category());
+  }
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    throw ConfigError(
+        fmt::format("web.socket: cannot listen on {}: {}", options.socket_path, error.message()));
+  }
 }
 
 void load_tls(HttpServer::State& state) {
@@ -255,6 +315,10 @@ HttpServer::HttpServer(const WebOptions& options, HttpHandler handler)
   state_->options = options;
   state_->handler = std::move(handler);
   load_tls(*state_);
+  if (!options.socket_path.empty()) {
+    listen_on_socket(*state_);
+    return;
+  }
   const tcp::endpoint endpoint{asio::ip::make_address(options.listen_address), options.port};
   boost::system::error_code error;
   auto& acceptor = state_->acceptor;
@@ -273,11 +337,16 @@ HttpServer::~HttpServer() {
 }
 
 unsigned short HttpServer::port() const {
+  if (!state_->options.socket_path.empty()) return 0;
   return state_->acceptor.local_endpoint().port();
 }
 
 void HttpServer::start() {
-  accept_next(state_);
+  if (state_->options.socket_path.empty()) {
+    accept_next(state_, state_->acceptor);
+  } else {
+    accept_next(state_, state_->local_acceptor);
+  }
   std::lock_guard lock(state_->mutex);
   for (int i = 0; i < state_->options.threads; ++i) {
     state_->threads.emplace_back([state = state_] { state->io.run(); });
@@ -289,6 +358,7 @@ void HttpServer::stop() {
   asio::post(state_->io, [state = state_] {
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
+    state->local_acceptor.close(ignored);
   });
   std::vector<std::thread> threads;
   {
@@ -300,6 +370,8 @@ void HttpServer::stop() {
   }
   // The threads end when the last connection has finished: each is bounded by request_timeout.
   for (std::thread& thread : threads) thread.join();
+  // The file stays after the socket closes; gone, it tells the proxy nobody listens.
+  if (!state_->options.socket_path.empty()) ::unlink(state_->options.socket_path.c_str());
 }
 
 }  // namespace valtuus

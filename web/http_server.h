@@ -17,19 +17,20 @@ namespace valtuus {
 
 class HttpServer {
  public:
-  // Binds and listens (port 0: any free port, see port()); reads the TLS files when set.
-  // Throws ConfigError when it cannot.
+  // Binds and listens (port 0: any free port, see port()), or on options.socket_path (given
+  // options.socket_mode); reads the TLS files when set. Throws ConfigError when it cannot.
   HttpServer(const WebOptions& options, HttpHandler handler);
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  unsigned short port() const;
+  unsigned short port() const;  // 0 on a Unix socket
 
   // Starts options.threads threads serving connections; returns at once.
   void start();
   // Stops accepting, lets each connection finish the request it is answering (within
-  // request_timeout), closes the idle ones and joins the threads. Idempotent.
+  // request_timeout), closes the idle ones and joins the threads; removes the socket file.
+  // Idempotent.
   void stop();
 
   struct State;  // shared with the connections, which may outlive a call

@@ -17,10 +17,14 @@ inline std::string_view to_std(boost::beast::string_view text) {
   return {text.data(), text.size()};
 }
 
+// The peer_address of a request that came over web.socket (never an IP address).
+inline constexpr const char* kUnixSocketPeer = "unix";
+
 // What the server knows about a request besides its text.
 struct RequestInfo {
-  std::string peer_address;  // the client's IP address: the reverse proxy's, behind one
-  bool tls = false;          // received over HTTPS served by valtuus-web itself
+  // The client's IP address (the reverse proxy's, behind one), or kUnixSocketPeer.
+  std::string peer_address;
+  bool tls = false;  // received over HTTPS served by valtuus-web itself
 };
 
 // Answers one request. Runs on one of the server's threads; may block (database, directory).

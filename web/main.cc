@@ -33,13 +33,19 @@ int serve(const WebSettings& settings) {
 
   LdapAuthenticator authenticator(settings.directory);
   WebStore store(settings.database);
+  // Before listening: a console on an unknown schema would fail request by request.
+  store.require_current_schema();
   Console console(settings.console, authenticator, store);
   HttpServer server(settings.web, [&console](const HttpRequest& request, const RequestInfo& info) {
     return console.handle(request, info);
   });
   server.start();
-  log_info("listening on " + settings.web.listen_address + ":" + std::to_string(server.port()) +
-           (settings.web.tls_cert_file.empty() ? " (HTTP)" : " (HTTPS)"));
+  if (settings.web.socket_path.empty()) {
+    log_info("listening on " + settings.web.listen_address + ":" + std::to_string(server.port()) +
+             (settings.web.tls_cert_file.empty() ? " (HTTP)" : " (HTTPS)"));
+  } else {
+    log_info("listening on unix:" + settings.web.socket_path + " (HTTP)");
+  }
   sd_notify(0, "READY=1");  // Type=notify: the proxy may send requests from now on
   int signal = 0;
   sigwait(&stop_signals, &signal);

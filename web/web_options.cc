@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <sys/un.h>
+
 #include <boost/asio/ip/address.hpp>
 
 #include "core/errors.h"
@@ -32,7 +34,13 @@ po::options_description web_options_description() {
       ("web.tls_cert_file", po::value<std::string>()->default_value(""),
        "PEM certificate chain; with web.tls_key_file, serve HTTPS")
       ("web.tls_key_file", po::value<std::string>()->default_value(""),
-       "PEM private key (a secret file; a bare name is looked up in $CREDENTIALS_DIRECTORY)");
+       "PEM private key (a secret file; a bare name is looked up in $CREDENTIALS_DIRECTORY)")
+      ("web.socket", po::value<std::string>()->default_value(""),
+       "listen on this Unix socket instead of TCP (an absolute path, e.g. "
+       "/run/valtuus-web/web.sock); the reverse proxy on the same machine connects to it")
+      ("web.socket_mode", po::value<std::string>()->default_value("0660"),
+       "the socket file's permissions, octal (0600 to 0666): owner valtuus_web and its group; "
+       "add the proxy's user (www-data) to that group");
   // clang-format on
   return options;
 }
@@ -45,6 +53,37 @@ int in_range(const po::variables_map& vm, const char* name, int low, int high) {
     throw ConfigError(fmt::format("{}: {} is out of range ({} to {})", name, value, low, high));
   }
   return value;
+}
+
+void socket_options_from(const po::variables_map& vm, WebOptions& options) {
+  options.socket_path = vm["web.socket"].as<std::string>();
+  if (options.socket_path.empty()) return;
+  if (options.socket_path.front() != '/') {
+    throw ConfigError(fmt::format("web.socket: {} is not an absolute path", options.socket_path));
+  }
+  if (options.socket_path.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    throw ConfigError(fmt::format("web.socket: {} is longer than a socket address allows ({})",
+                                  options.socket_path, sizeof(sockaddr_un{}.sun_path) - 1));
+  }
+  // Behind a proxy on the same machine nothing travels a network: the proxy speaks TLS.
+  if (!options.tls_cert_file.empty()) {
+    throw ConfigError(
+        "web.socket and web.tls_cert_file: a Unix socket serves plain HTTP to the "
+        "proxy on the same machine; set one or the other");
+  }
+  const std::string mode = vm["web.socket_mode"].as<std::string>();
+  std::size_t end = 0;
+  unsigned long value = 0;
+  try {
+    value = std::stoul(mode, &end, 8);
+  } catch (const std::exception&) {
+    end = 0;
+  }
+  if (mode.empty() || end != mode.size() || value < 0600 || value > 0666 || (value & 0111)) {
+    throw ConfigError(fmt::format(
+        "web.socket_mode: {} is not an octal mode from 0600 to 0666 without execute bits", mode));
+  }
+  options.socket_mode = static_cast<unsigned>(value);
 }
 
 }  // namespace
@@ -77,6 +116,7 @@ WebOptions web_options_from(const po::variables_map& vm) {
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     throw ConfigError("web.tls_cert_file and web.tls_key_file: set both (HTTPS) or neither");
   }
+  socket_options_from(vm, options);
   return options;
 }
 

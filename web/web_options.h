@@ -21,13 +21,18 @@ struct WebOptions {
   int threads = 2;
   std::string tls_cert_file;  // both set: serve HTTPS; both empty: plain HTTP behind the proxy
   std::string tls_key_file;
+  // Set: listen on this Unix socket instead of TCP (listen_address and port unused). The
+  // proxy on the same machine connects to it; the file's mode says who else may.
+  std::string socket_path;
+  unsigned socket_mode = 0660;
 };
 
 boost::program_options::options_description web_options_description();
 
 // Throws ConfigError naming the option when a value is out of range, or when only one of the
 // two TLS files is set, or when the address is not a loopback address without
-// web.allow_non_loopback (the console is meant to sit behind the organisation's proxy).
+// web.allow_non_loopback (the console is meant to sit behind the organisation's proxy), or
+// when web.socket is not an absolute path that fits a socket address, or is set with TLS.
 WebOptions web_options_from(const boost::program_options::variables_map& vm);
 
 }  // namespace valtuus

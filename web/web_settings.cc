@@ -5,6 +5,7 @@
 #include "common/policy_options.h"
 #include "common/reconcile_options.h"
 #include "common/sla_options.h"
+#include "core/errors.h"
 #include "web/console_options.h"
 
 namespace po = boost::program_options;
@@ -52,6 +53,14 @@ WebSettings web_settings_from(const po::variables_map& vm) {
   settings.console.orders.sla = settings.console.sla;
   settings.console.orders.ask_identity_code = settings.directory.identity_code_attribute.empty();
   settings.console.orders.identity_crypto = load_identity_crypto(identity_options_from(vm));
+  // Over a Unix socket no client has an IP address, and over TCP none is `unix`: a mismatch
+  // would silently turn single sign-on off.
+  const std::string& proxy = settings.console.trusted_proxy;
+  if (!proxy.empty() && (proxy == kUnixSocketPeer) != !settings.web.socket_path.empty()) {
+    throw ConfigError(settings.web.socket_path.empty()
+                          ? "web.trusted_proxy: `unix` needs web.socket"
+                          : "web.trusted_proxy: with web.socket, the proxy is `unix`");
+  }
   return settings;
 }
 

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <pqxx/pqxx>
 
+#include "connectors/postgres/migrations.h"
 #include "connectors/postgres/pg_arrays.h"
 #include "connectors/postgres/report_policy.h"
 #include "core/errors.h"
@@ -58,6 +59,13 @@ WebStore::WebStore(DatabaseOptions options) : pool_(std::make_unique<Pool>()) {
 }
 
 WebStore::~WebStore() = default;
+
+void WebStore::require_current_schema() {
+  with_connection(*pool_, [](pqxx::connection& connection) {
+    valtuus::require_current_schema(connection);
+    return 0;
+  });
+}
 
 QueuePage WebStore::queue(const QueueFilter& filter) {
   return with_connection(*pool_, [&](pqxx::connection& connection) {

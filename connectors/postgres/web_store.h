@@ -46,6 +46,10 @@ class WebStore {
   WebStore(const WebStore&) = delete;
   WebStore& operator=(const WebStore&) = delete;
 
+  // Connects once and throws ConfigError unless the database is at the schema version this
+  // program knows (as valtuusd does at start); TransientError when the server cannot be reached.
+  void require_current_schema();
+
   // Open items (proposed, approved, applied, held), leavers' revokes first, grouped by
   // department and person, `page_size` at a time.
   QueuePage queue(const QueueFilter& filter);

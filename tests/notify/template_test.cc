@@ -81,6 +81,40 @@ TEST(Template, MissingPayloadValueNamesThePlaceholder) {
   EXPECT_THROW(t.subject(nlohmann::json::object()), RenderError);
 }
 
+TEST(Template, MustacheSectionsAndCommentsWorkAndValuesAreNotHtmlEscaped) {
+  const Template t = Template::parse(
+      "Subject: {{service}} <{{mandate_name}}>\n\n{{! for the reviewer }}"
+      "{{#reason}}Why: {{reason}}{{/reason}}{{^reason}}no reason{{/reason}}\n",
+      "grant_done", "s.txt");
+  nlohmann::json payload = item_payload();
+  payload["service"] = "Kela & TE <b>";
+  EXPECT_EQ(t.subject(payload), "Kela & TE <b> <Förmånsuppgifter>");
+  EXPECT_EQ(t.body(payload), "Why: map elinkeinoasiat\n");
+  payload["reason"] = "";
+  EXPECT_EQ(t.body(payload), "no reason\n");
+  EXPECT_EQ(t.placeholders(), (std::vector<std::string>{"service", "mandate_name", "reason"}));
+}
+
+TEST(Template, MustacheErrorsNameTheLine) {
+  auto message = [](const std::string& text) -> std::string {
+    try {
+      Template::parse(text, "run_items", "m.txt");
+    } catch (const TemplateError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  // A section opened on line 4 and never closed.
+  EXPECT_NE(message("Subject: x\n\nok\n{{#items}} open\nmore\n").find("m.txt:4"), std::string::npos)
+      << message("Subject: x\n\nok\n{{#items}} open\nmore\n");
+  EXPECT_NE(message("Subject: x\n\nok\nclose {{/items}}\n").find("m.txt:4"), std::string::npos);
+  // A section of a name the event does not have is unknown like a placeholder.
+  EXPECT_NE(message("Subject: x\n\n{{#hetu}}x{{/hetu}}\n").find("m.txt:3"), std::string::npos);
+  // No partials (they would read other files) and no delimiter changes.
+  EXPECT_NE(message("Subject: x\n\n{{> other}}\n").find("m.txt:3: partials"), std::string::npos);
+  EXPECT_NE(message("Subject: x\n\n{{=<% %>=}}\n").find("m.txt:3"), std::string::npos);
+}
+
 TEST(Template, ValuesCannotAddHeaderLinesToTheSubject) {
   const Template t =
       Template::parse("Subject: Held: {{held_reason}}\n\n{{held_reason}}\n", "run_held", "h");

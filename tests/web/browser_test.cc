@@ -1,9 +1,10 @@
 // Runs tests/web/browser/console.spec.mjs (a real chromium) against a real valtuus-web, started
-// here with the test PostgreSQL and slapd: a database with two open items, a console login in
-// valtuus_console and a reviewer in the directory.
+// here with the test PostgreSQL and slapd: a database with five open items (one of them ordered
+// by the reviewer), a console login in valtuus_console and a reviewer in the directory.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <iostream>
 #include <regex>
 
 #include "connectors/postgres/migrations.h"
@@ -31,14 +32,25 @@ TEST(Browser, AReviewerWorksThroughTheConsoleInChromium) {
         "  entries_read, items_added, items_superseded) VALUES (1, now(), 'test', true, 1, 2, 0);"
         "INSERT INTO mandate_issue (id, name_fi, service, organisation_holds, max_validity_days, "
         "  renewal_notice_days) VALUES ('kela', 'Kela-asiat', 'Kela', true, 730, 60),"
-        "  ('te', 'TE-asiat', 'TE', true, 730, 60);"
+        "  ('te', 'TE-asiat', 'TE', true, 730, 60), ('vero', 'Vero-asiat', 'Vero', true, 730, 60);"
         "INSERT INTO employee (key, account, display_name, department) "
         "  VALUES ('k-anna', 'anna', 'Anna Aalto', 'Elinkeinoasiat');"
         "INSERT INTO identity_code (employee_key, ciphertext, nonce, match_hash, masked) "
         "  VALUES ('k-anna', '\\x00', '\\x00', '\\x00', '131052-****');"
         "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
         "  fingerprint) VALUES (1, 1, 'grant', 'proposed', 'k-anna', 'kela', 'map', 'f1'),"
-        "  (2, 1, 'grant', 'proposed', 'k-anna', 'te', 'map', 'f2');");
+        "  (2, 1, 'grant', 'proposed', 'k-anna', 'te', 'map', 'f2');"
+        // Two more for the bulk approve, and one that the reviewer ordered (four eyes).
+        "INSERT INTO employee (key, account, display_name, department) "
+        "  VALUES ('k-bert', 'bert', 'Bert Berg', 'Sivistys');"
+        "INSERT INTO manual_request (id, employee_key, mandate_id, why, requested_by) "
+        "  VALUES (1, 'k-bert', 'vero', 'new tasks', 'rauno');"
+        "INSERT INTO change_item (id, run_id, kind, state, employee_key, mandate_id, reason, "
+        "  fingerprint, request_id) VALUES "
+        "  (3, 1, 'grant', 'proposed', 'k-bert', 'kela', 'map', 'f3', NULL),"
+        "  (4, 1, 'grant', 'proposed', 'k-bert', 'te', 'map', 'f4', NULL),"
+        "  (5, 1, 'grant', 'proposed', 'k-bert', 'vero', 'order form', 'f5', 1);"
+        "SELECT setval('change_item_id_seq', 5);");
     txn.commit();
   }
   testing::LdapTestDirectory dir("browser");
@@ -70,6 +82,7 @@ TEST(Browser, AReviewerWorksThroughTheConsoleInChromium) {
        "VALTUUS_WEB_PASSWORD=right horse",
        "VALTUUS_SCREENSHOTS=" + testing::build_dir() + "/web-screenshots"});
   EXPECT_EQ(browser.exit_code, 0) << browser.out << browser.err << "\nvaltuus-web:\n" << web.err();
+  std::cout << browser.out;  // the accessibility notes below serious, and where screenshots are
 
   web.signal(SIGTERM);
   EXPECT_EQ(web.wait(10s), 0) << web.err();

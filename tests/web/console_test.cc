@@ -4,6 +4,9 @@
 // without the CSRF token and a wrong password are refused; no page holds an identity code.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <functional>
 #include <regex>
 
@@ -55,7 +58,8 @@ class FixedDirectory : public Authenticator {
 class ConsoleTest : public ::testing::Test {
  protected:
   explicit ConsoleTest(const std::string& trusted_proxy = "",
-                       const std::function<void(ConsoleOptions&)>& configure = nullptr)
+                       const std::function<void(ConsoleOptions&)>& configure = nullptr,
+                       const std::string& socket_path = "")
       : db_("webconsole"), admin_(db_.conninfo()) {
     migrate(admin_);
     const std::string login = logins_.make("console", "valtuus_console");
@@ -90,6 +94,7 @@ class ConsoleTest : public ::testing::Test {
     console_ = std::make_unique<Console>(options, directory_, *store_);
     WebOptions web;
     web.port = 0;
+    web.socket_path = socket_path;
     server_ = std::make_unique<HttpServer>(
         web, [this](const HttpRequest& r, const RequestInfo& i) { return console_->handle(r, i); });
     server_->start();
@@ -946,6 +951,50 @@ TEST_F(SecurityPagesTest, WithoutTheMapsTheCoveragePageSaysItIsNotSetUp) {
   const HttpReply page = get("/security/coverage");
   EXPECT_EQ(page.status, 503);
   EXPECT_NE(page.body.find("policy.dir"), std::string::npos) << page.body;
+// nginx on the same machine, through /run/valtuus-web/web.sock, with web.trusted_proxy = unix.
+class SocketProxyLoginTest : public ConsoleTest {
+ protected:
+  SocketProxyLoginTest() : ConsoleTest(kUnixSocketPeer, nullptr, socket_path()) {}
+  ~SocketProxyLoginTest() override { std::filesystem::remove(socket_path()); }
+  static std::string socket_path() {
+    return (std::filesystem::temp_directory_path() /
+            ("vw-console-" + std::to_string(::getpid()) + ".sock"))
+        .string();
+  }
+};
+
+TEST_F(SocketProxyLoginTest, TheHeaderFromTheSocketLogsThePersonIn) {
+  const HttpReply first =
+      testing::http_request_unix(socket_path(), "GET", "/items/1", "", "X-Remote-User: rauno\r\n");
+  ASSERT_EQ(first.status, 303) << first.body;
+  EXPECT_EQ(first.header("location"), "/items/1");
+  const auto session = first.set_cookie("valtuus_session");
+  ASSERT_TRUE(session);
+  const HttpReply item =
+      testing::http_request_unix(socket_path(), "GET", "/items/1", "valtuus_session=" + *session);
+  EXPECT_EQ(item.status, 200);
+  EXPECT_NE(item.body.find("Kela-asiat"), std::string::npos);
+  check_page(item, "/items/1");
+  EXPECT_EQ(testing::http_request_unix(socket_path(), "GET", "/", "", "X-Remote-User: mallory\r\n")
+                .status,
+            403);
+  // Without the header the socket is no login: the password form, as over TCP.
+  EXPECT_EQ(testing::http_request_unix(socket_path(), "GET", "/").header("location"), "/login");
+}
+
+// `unix` names the socket only: a TCP client (here from loopback) that sends the header is
+// not believed.
+class UnixTrustOverTcpTest : public ConsoleTest {
+ protected:
+  UnixTrustOverTcpTest() : ConsoleTest(kUnixSocketPeer) {}
+};
+
+TEST_F(UnixTrustOverTcpTest, TheHeaderOverTcpIsIgnored) {
+  const HttpReply reply =
+      http_request(server_->port(), "GET", "/", "", "", "X-Remote-User: rauno\r\n");
+  EXPECT_EQ(reply.status, 303);
+  EXPECT_EQ(reply.header("location"), "/login");
+  EXPECT_FALSE(reply.set_cookie("valtuus_session"));
 }
 
 }  // namespace

@@ -3,8 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
+
+#include "core/errors.h"
 
 #include "tests/web/http_test_client.h"
 #include "web/web_app.h"
@@ -14,6 +23,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::http_get;
+using testing::http_request_unix;
 using testing::RawClient;
 
 WebOptions small_limits() {
@@ -179,6 +189,106 @@ TEST(HttpServer, StopClosesIdleConnectionsAtOnceAndFinishesTheOneInFlight) {
   const std::string answer = busy.read_until_closed(1s);
   EXPECT_NE(answer.find("finished"), std::string::npos) << answer;
   EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+}
+
+// A folder of its own for each socket test (the path must stay under 108 bytes).
+class UnixSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vw-sock-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "web.sock").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  WebOptions socket_limits(unsigned mode = 0660) const {
+    WebOptions options = small_limits();
+    options.socket_path = path_;
+    options.socket_mode = mode;
+    return options;
+  }
+  unsigned file_mode() const {
+    struct stat status {};
+    if (::lstat(path_.c_str(), &status) != 0) return 0;
+    return status.st_mode & 07777;
+  }
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(UnixSocketTest, ServesRequestsWithTheConfiguredModeAndRemovesTheFileAtStop) {
+  CountingHandler counting;
+  // As under systemd (UMask=0077): the mode comes from the option, not the umask.
+  const mode_t old_umask = ::umask(0077);
+  HttpServer server(socket_limits(0660), counting.handler());
+  ::umask(old_umask);
+  server.start();
+  EXPECT_EQ(file_mode(), 0660u);
+  EXPECT_EQ(server.port(), 0);
+  const auto reply = http_request_unix(path_, "GET", "/x");
+  EXPECT_EQ(reply.status, 200);
+  // The console can tell a request that came through the socket (and nothing else can say so).
+  EXPECT_EQ(reply.body, std::string("body= peer=") + kUnixSocketPeer);
+  EXPECT_EQ(counting.calls.load(), 1);
+  server.stop();
+  EXPECT_FALSE(std::filesystem::exists(path_));
+  EXPECT_THROW(RawClient{path_}, std::runtime_error);
+}
+
+TEST_F(UnixSocketTest, TheLimitsHoldOnTheSocketToo) {
+  CountingHandler counting;
+  HttpServer server(socket_limits(0600), counting.handler());
+  server.start();
+  EXPECT_EQ(file_mode(), 0600u);
+  RawClient big(path_);
+  big.send("GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(3000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(big.read_until_closed().rfind("HTTP/1.1 431", 0), 0u);
+  RawClient slow(path_);
+  slow.send("GET / HTTP/1.1\r\n");
+  EXPECT_TRUE(slow.closed_within(3s));
+  EXPECT_EQ(counting.calls.load(), 0);
+}
+
+TEST_F(UnixSocketTest, AStaleSocketIsReplacedALiveOneAndAnyOtherFileAreRefused) {
+  CountingHandler counting;
+  {
+    // A live server on the path: a second one must not take it over.
+    HttpServer first(socket_limits(), counting.handler());
+    first.start();
+    try {
+      HttpServer second(socket_limits(), counting.handler());
+      FAIL() << "took over a socket in use";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(http_request_unix(path_, "GET", "/").status, 200);  // the first still answers
+  }
+  // A socket file left behind by a process that died (bound, never unlinked).
+  {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path_.copy(address.sun_path, path_.size());
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ::close(fd);
+  }
+  ASSERT_TRUE(std::filesystem::is_socket(path_));
+  {
+    HttpServer server(socket_limits(), counting.handler());
+    server.start();
+    EXPECT_EQ(http_request_unix(path_, "GET", "/").status, 200);
+  }
+  // Not a socket: never deleted.
+  std::ofstream(path_) << "keep me";
+  try {
+    HttpServer server(socket_limits(), counting.handler());
+    FAIL() << "replaced a regular file";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a socket"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(std::filesystem::is_regular_file(path_));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,17 @@ RawClient::RawClient(unsigned short port) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
+  }
+}
+
+RawClient::RawClient(const std::string& socket_path) {
+  fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (socket_path.size() >= sizeof address.sun_path) throw std::runtime_error("path too long");
+  socket_path.copy(address.sun_path, socket_path.size());
+  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    throw std::runtime_error("cannot connect to unix:" + socket_path);
   }
 }
 
@@ -82,9 +94,11 @@ std::optional<std::string> HttpReply::set_cookie(const std::string& name) const 
   return std::nullopt;
 }
 
-HttpReply http_request(unsigned short port, const std::string& method, const std::string& target,
-                       const std::string& cookies, const std::string& form,
-                       const std::string& extra_headers) {
+namespace {
+
+std::string request_text(const std::string& method, const std::string& target,
+                         const std::string& cookies, const std::string& form,
+                         const std::string& extra_headers) {
   std::string request =
       method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   if (!cookies.empty()) request += "Cookie: " + cookies + "\r\n";
@@ -93,8 +107,10 @@ HttpReply http_request(unsigned short port, const std::string& method, const std
     request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
                std::to_string(form.size()) + "\r\n";
   }
-  request += "\r\n" + form;
-  RawClient client(port);
+  return request + "\r\n" + form;
+}
+
+HttpReply send_and_read(RawClient& client, const std::string& request) {
   client.send(request);
   const std::string text = client.read_until_closed();
   HttpReply reply;
@@ -113,6 +129,22 @@ HttpReply http_request(unsigned short port, const std::string& method, const std
   }
   reply.body = text.substr(head_end + 4);
   return reply;
+}
+
+}  // namespace
+
+HttpReply http_request(unsigned short port, const std::string& method, const std::string& target,
+                       const std::string& cookies, const std::string& form,
+                       const std::string& extra_headers) {
+  RawClient client(port);
+  return send_and_read(client, request_text(method, target, cookies, form, extra_headers));
+}
+
+HttpReply http_request_unix(const std::string& socket_path, const std::string& method,
+                            const std::string& target, const std::string& cookies,
+                            const std::string& extra_headers) {
+  RawClient client(socket_path);
+  return send_and_read(client, request_text(method, target, cookies, "", extra_headers));
 }
 
 }  // namespace valtuus::testing

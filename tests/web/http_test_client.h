@@ -13,6 +13,7 @@ namespace valtuus::testing {
 class RawClient {
  public:
   explicit RawClient(unsigned short port);  // connects to 127.0.0.1; throws when it cannot
+  explicit RawClient(const std::string& socket_path);  // connects to a Unix socket
   ~RawClient();
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
@@ -45,5 +46,9 @@ struct HttpReply {
 HttpReply http_request(unsigned short port, const std::string& method, const std::string& target,
                        const std::string& cookies = "", const std::string& form = "",
                        const std::string& extra_headers = "");  // "Name: value\r\n" each
+// The same over a Unix socket (web.socket).
+HttpReply http_request_unix(const std::string& socket_path, const std::string& method,
+                            const std::string& target, const std::string& cookies = "",
+                            const std::string& extra_headers = "");
 
 }  // namespace valtuus::testing

@@ -59,5 +59,25 @@ TEST(WebOptions, TlsNeedsBothFiles) {
   EXPECT_EQ(error_of({"--web.tls_cert_file=cert.pem", "--web.tls_key_file=key.pem"}), "");
 }
 
+TEST(WebOptions, AUnixSocketTakesAnAbsolutePathAndAnOctalMode) {
+  const WebOptions options = parse({"--web.socket=/run/valtuus-web/web.sock"});
+  EXPECT_EQ(options.socket_path, "/run/valtuus-web/web.sock");
+  EXPECT_EQ(options.socket_mode, 0660u);
+  EXPECT_EQ(parse({"--web.socket=/s", "--web.socket_mode=0600"}).socket_mode, 0600u);
+  EXPECT_NE(error_of({"--web.socket=run/web.sock"}).find("not an absolute path"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--web.socket=/" + std::string(120, 'a')}).find("web.socket"),
+            std::string::npos);
+  for (const char* mode : {"0777", "0755", "660x", "9", "0400"}) {
+    EXPECT_NE(error_of({"--web.socket=/s", std::string("--web.socket_mode=") + mode})
+                  .find("web.socket_mode"),
+              std::string::npos)
+        << mode;
+  }
+  EXPECT_NE(error_of({"--web.socket=/s", "--web.tls_cert_file=c.pem", "--web.tls_key_file=k.pem"})
+                .find("web.socket and web.tls_cert_file"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace valtuus

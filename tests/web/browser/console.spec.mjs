@@ -5,9 +5,15 @@
 //   VALTUUS_WEB_ACCOUNT, VALTUUS_WEB_PASSWORD   a reviewer in the test directory
 //   VALTUUS_SCREENSHOTS  where to keep a screenshot of every page
 //   CHROMIUM             the browser (default /usr/bin/chromium)
-// Exits non-zero at the first expectation that fails, saying which.
+// Every page visited is checked with axe-core (pinned in package.json, run inside the page; no
+// request leaves the console's address). Exits non-zero at the first expectation that fails,
+// saying which.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+                               'utf8');
 
 const base = process.env.VALTUUS_WEB_URL;
 const shots = process.env.VALTUUS_SCREENSHOTS;
@@ -23,13 +29,39 @@ async function follow(page, selector) {
   await Promise.all([page.waitForEvent('load'), page.click(selector)]);
 }
 
-// Every page and address seen is checked for an identity code. The page is read only once it
-// has loaded: a screenshot taken while a navigation is still under way can wait forever.
+// WCAG 2.1 A and AA rules (and axe's best practices): a serious or critical violation fails
+// the page, naming the rule and the elements.
+async function checkAccessibility(page, name) {
+  // evaluate, not a <script> tag: the console's Content-Security-Policy allows no inline script.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return results.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  });
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations.filter((v) => !blocking.includes(v))) {
+    console.log(`axe (${v.impact}) on ${name}: ${v.id}: ${v.help} [${v.nodes.join(', ')}]`);
+  }
+  expect(blocking.length === 0, `no serious accessibility violation on ${name}: ` +
+         blocking.map((v) => `${v.id} (${v.impact}): ${v.help} [${v.nodes.join(', ')}]`)
+           .join('; '));
+}
+
+// Every page and address seen is checked for an identity code, and for accessibility. The
+// page is read only once it has loaded: a screenshot taken while a navigation is still under
+// way can wait forever.
 async function visit(page, name) {
   await page.waitForLoadState('load');
   const html = await page.content();
   expect(!identityCode.test(html), `no identity code on ${name}`);
   expect(!identityCode.test(page.url()), `no identity code in the address of ${name}`);
+  await checkAccessibility(page, name);
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true, animations: 'disabled' });
   return html;
 }
@@ -40,6 +72,11 @@ const browser = await chromium.launch({
 });
 try {
   const context = await browser.newContext();
+  // Styles, scripts and fonts come with the console: nothing is fetched from anywhere else.
+  const foreign = [];
+  context.on('request', (request) => {
+    if (!request.url().startsWith(base + '/')) foreign.push(request.url());
+  });
   const page = await context.newPage();
 
   // A wrong password is refused.
@@ -103,10 +140,53 @@ try {
   expect((await csv.text()).startsWith('account,name,department,why,left_at,days_open,'),
          'the leavers CSV has the report\'s fields');
 
+  // Bulk approve: items 3 and 4 selected in the queue, one comment, one confirmation.
+  await page.goto(base + '/');
+  queue = await visit(page, '11-queue-bulk');
+  await page.check('#select-3');
+  await page.check('#select-4');
+  await page.fill('#bulk-comment', 'checked against the HR list');
+  await follow(page, '#bulk-approve');
+  const confirm = await visit(page, '12-bulk-confirm');
+  expect(/these 2 items|nämä 2 muutosta|dessa 2 ändringar/.test(confirm),
+         'the confirmation lists the two selected items');
+  expect(confirm.includes('href="/items/3"') && confirm.includes('href="/items/4"') &&
+         !confirm.includes('href="/items/5"'), 'exactly items 3 and 4 to confirm');
+  await follow(page, '#bulk-confirm');
+  queue = await visit(page, '13-bulk-approved');
+  expect(/Approved: 2 items|Hyväksytty: 2 muutosta|Godkänt: 2 ändringar/.test(queue),
+         'the queue says both were approved');
+  expect(!queue.includes('id="select-3"') && !queue.includes('id="select-4"'),
+         'items 3 and 4 no longer selectable (approved)');
+
+  // Four eyes: item 5 is an order this reviewer made; approving it is refused, alone or in a
+  // bulk approve, and it stays proposed.
+  await follow(page, 'a[href="/items/5"]');
+  await visit(page, '14-own-order');
+  await follow(page, '#approve');
+  const own = await visit(page, '15-own-order-refused');
+  expect(/You may not do this|Sinulla ei ole oikeutta tähän|Du har inte rätt till detta/.test(own),
+         'approving one\'s own order refused');
+  expect(own.includes('id="approve"'), 'item 5 still waiting for approval');
+  await page.goto(base + '/');
+  await visit(page, '16-queue-own-order');
+  await page.check('#select-5');
+  await page.fill('#bulk-comment', 'mine too');
+  await follow(page, '#bulk-approve');
+  await visit(page, '17-bulk-confirm-own-order');
+  await follow(page, '#bulk-confirm');
+  const bulkOwn = await visit(page, '18-bulk-own-order-refused');
+  expect(/Nothing was approved|Mitään ei hyväksytty|Inget godkändes/.test(bulkOwn),
+         'a bulk approve with one\'s own order refused as a whole');
+  await page.goto(base + '/items/5');
+  expect((await visit(page, '19-own-order-still-proposed')).includes('id="approve"'),
+         'item 5 still proposed');
+
   await page.goto(base + '/me');
   await visit(page, '09-me');
   await follow(page, 'a[lang=sv]');
   await visit(page, '10-queue-sv');
+  expect(foreign.length === 0, 'no request outside the console: ' + foreign.join(', '));
   console.log('browser: all checks passed; screenshots in ' + shots);
 } finally {
   await browser.close();
