@@ -24,7 +24,7 @@
 
 using namespace valtuus;
 using testing::HttpReply;
-using Clock = std::chrono::steady_clock;
+using BenchClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -77,8 +77,8 @@ HttpReply request(unsigned short port, const std::string& method, const std::str
   return reply;
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+double seconds_since(BenchClock::time_point start) {
+  return std::chrono::duration<double>(BenchClock::now() - start).count();
 }
 
 struct Timings {
@@ -121,7 +121,7 @@ void time_queue_pages(unsigned short port, const std::string& cookies, int round
     Timings timings;
     std::size_t bytes = 0;
     for (int i = 0; i < rounds; ++i) {
-      const auto start = Clock::now();
+      const auto start = BenchClock::now();
       const HttpReply reply = request(port, "GET", target, cookies);
       timings.add(seconds_since(start));
       bytes = reply.body.size();
@@ -158,7 +158,7 @@ void browse_and_decide(unsigned short port, int number, int rounds, Totals& tota
   if (cookies.empty()) return totals.error(account + " could not log in");
   Timings mine;
   auto timed = [&](const std::string& method, const std::string& target, const std::string& form) {
-    const auto start = Clock::now();
+    const auto start = BenchClock::now();
     HttpReply reply = request(port, method, target, cookies, form);
     mine.add(seconds_since(start));
     ++totals.requests;
@@ -229,7 +229,7 @@ int main(int argc, char* argv[]) {
   time_queue_pages(port, cookies, 20);
 
   Totals totals;
-  const auto start = Clock::now();
+  const auto start = BenchClock::now();
   std::vector<std::thread> sessions;
   for (int i = 0; i < kSessions; ++i) {
     sessions.emplace_back(browse_and_decide, port, i, rounds, std::ref(totals));

@@ -951,6 +951,8 @@ TEST_F(SecurityPagesTest, WithoutTheMapsTheCoveragePageSaysItIsNotSetUp) {
   const HttpReply page = get("/security/coverage");
   EXPECT_EQ(page.status, 503);
   EXPECT_NE(page.body.find("policy.dir"), std::string::npos) << page.body;
+}
+
 // nginx on the same machine, through /run/valtuus-web/web.sock, with web.trusted_proxy = unix.
 class SocketProxyLoginTest : public ConsoleTest {
  protected:
