@@ -48,10 +48,10 @@ long long positive_id_option(const boost::program_options::variables_map& values
 std::vector<Command> db_commands();
 std::vector<Command> changes_commands();
 std::vector<Command> policy_commands();
-std::vector<Command> show_commands();      // show: an item's execution card
-std::vector<Command> decision_commands();  // approve, reject, applied, done, failed
-std::vector<Command> request_commands();   // request: the order form
-std::vector<Command> reveal_commands();    // reveal: an identity code (audited)
+std::vector<Command> show_commands();            // show: an item's execution card
+std::vector<Command> decision_commands();        // approve, reject, applied, done, failed
+std::vector<Command> request_commands();         // request: the order form
+std::vector<Command> reveal_commands();          // reveal: an identity code (audited)
 std::vector<Command> policy_publish_commands();  // the maps as static HTML (web/map_publish.h)
 std::vector<Command> import_commands();
 std::vector<Command> runs_commands();    // held sync runs: list, show, release, discard (#6)

@@ -690,8 +690,9 @@ HttpResponse Console::person_page(Request& request, const std::string& ref,
       if (auto viewer = orders.person(session.account)) viewer_dn = viewer->dn;
     });
     const StaffPerson& person = view->person;
-    access = person_access({session.account, viewer_dn, session.roles, session.employee_key},
-                           {person.account, person.manager_dn, person.status == "left", person.key});
+    access =
+        person_access({session.account, viewer_dn, session.roles, session.employee_key},
+                      {person.account, person.manager_dn, person.status == "left", person.key});
   }
   if (!allowed(access)) {
     log_warning(fmt::format("web: {} was refused the {} page of another person",

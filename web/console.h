@@ -15,8 +15,8 @@
 #include "web/authenticator.h"
 #include "web/http_types.h"
 #include "web/login_limiter.h"
-#include "web/policy_source.h"
 #include "web/order_pages.h"
+#include "web/policy_source.h"
 #include "web/session_store.h"
 #include "web/web_roles.h"
 

@@ -18,8 +18,7 @@ bool same_nocase(const std::string& a, const std::string& b) {
 // The directory key the database matched the login to decides when both are known: an
 // account may be reused by another person later. The account decides only without keys.
 bool same_person(const AccessViewer& viewer, const AccessTarget& target) {
-  if (!viewer.employee_key.empty() && !target.key.empty())
-    return viewer.employee_key == target.key;
+  if (!viewer.employee_key.empty() && !target.key.empty()) return viewer.employee_key == target.key;
   return !viewer.account.empty() && same_nocase(viewer.account, target.account);
 }
 

@@ -38,9 +38,11 @@ ReportClock report_clock_at(TimePoint now) {
           static_cast<long long>(now.time_since_epoch().count())};
 }
 
+// To the microsecond, as now() itself: an age in whole days counted from a second cut short
+// would be a day short for a row written less than a second before the report.
 ReportClock report_clock(pqxx::transaction_base& txn) {
   const pqxx::row row = txn.exec1(
-      "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
       "  (now() AT TIME ZONE 'UTC')::date::text, extract(epoch FROM now())::bigint");
   return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<long long>()};
 }

@@ -22,7 +22,7 @@ using ReportSnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>
 // passes the time its command started (report_clock_at); the overloads without a clock read
 // the database's now() once (report_clock) and are kept for callers that have no run time.
 struct ReportClock {
-  std::string now;    // ISO 8601 UTC, e.g. 2026-11-24T23:58:01Z
+  std::string now;    // ISO 8601 UTC, e.g. 2026-11-24T23:58:01Z (report_clock: .US too)
   std::string today;  // YYYY-MM-DD (UTC)
   long long epoch = 0;
 };

@@ -51,8 +51,8 @@ class SyncCycleFaultsTest : public ::testing::Test {
   CycleResult cycle(bool full_read = true, const std::function<bool()>& stop = {}) {
     CycleOptions options;
     options.full_read = full_read;
-    return run_sync_cycle(faulty_, memory_, policy_, rules_, *borrow_sync_store(connection_), options,
-                          nullptr, stop);
+    return run_sync_cycle(faulty_, memory_, policy_, rules_, *borrow_sync_store(connection_),
+                          options, nullptr, stop);
   }
 
   // Everyone read so far holds the theme in the ledger: a run that lost them would revoke.
