@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 
@@ -43,7 +44,7 @@ Console::Console(const ConsoleOptions& options, Authenticator& authenticator, We
       sessions_(options.sessions),
       limiter_(options.login_max_failures, options.login_failure_window),
       policies_(options.policy_dir),
-      orders_(options.orders, store) {
+      orders_(with_maps_rule(options.orders), store) {
   if (!options.identity_key_file.empty())
     identity_ = load_identity_key_file(options.identity_key_file, "identity.key_file");
 }
@@ -718,6 +719,32 @@ HttpResponse Console::person_page(Request& request, const std::string& ref,
                                    view->organisation_rights, now);
   return request.page(http::status::ok, request.t("my_map_title") + whose, "my_map",
                       my_map_values(*policy, *view, map, settings, request.language));
+}
+
+OrderOptions Console::with_maps_rule(OrderOptions orders) {
+  if (!orders.maps_give) {
+    orders.maps_give = [this](const std::string& account, const std::string& mandate) {
+      return maps_give(account, mandate);
+    };
+  }
+  return orders;
+}
+
+bool Console::maps_give(const std::string& account, const std::string& mandate) {
+  const auto policy = policies_.current();
+  if (!policy) return false;  // without the maps, the form refuses what the database shows only
+  const auto ref = store_.employee_ref_of(account);
+  const auto view = ref ? store_.staff_view(*ref) : std::nullopt;
+  if (!view) return false;
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const Employee employee = employee_of(view->person);
+  const Standing standing = standing_from_string(view->person.status).value_or(Standing::kLeft);
+  const PersonMap map = person_map(*policy, employee, standing, view->requests, view->held,
+                                   view->organisation_rights, now);
+  return std::any_of(map.maps.begin(), map.maps.end(), [&](const MatchedMap& matched) {
+    return std::any_of(matched.themes.begin(), matched.themes.end(),
+                       [&](const NeededTheme& theme) { return theme.mandate->id == mandate; });
+  });
 }
 
 HttpResponse Console::maps_page(Request& request, const std::string& file) {

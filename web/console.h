@@ -92,6 +92,11 @@ class Console {
   HttpResponse person_page(Request& request, const std::string& ref, const std::string& page);
   // The organisation's maps: /maps/index.html and the pages it links (map_pages.h).
   HttpResponse maps_page(Request& request, const std::string& file);
+  // Whether the loaded maps already give `account` the theme `mandate` (the needs rule of the
+  // staff pages, core/person_map.h): the order form refuses such an order.
+  bool maps_give(const std::string& account, const std::string& mandate);
+  // The order form's options, with the maps rule unless the caller set its own.
+  OrderOptions with_maps_rule(OrderOptions orders);
 
   ConsoleOptions options_;
   Authenticator& authenticator_;

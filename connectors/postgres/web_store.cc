@@ -246,6 +246,18 @@ RevealedIdentityCode WebStore::reveal_identity_code(const std::string& person, l
   });
 }
 
+std::optional<std::string> WebStore::employee_ref_of(const std::string& account) {
+  return with_connection(*pool_, [&](pqxx::connection& connection) -> std::optional<std::string> {
+    pqxx::read_transaction txn(connection);
+    const pqxx::result rows = txn.exec_params(
+        "SELECT web_ref::text FROM employee WHERE lower(account) = lower($1) "
+        "  AND status <> 'left' ORDER BY key LIMIT 1",
+        account);
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0].as<std::string>();
+  });
+}
+
 void WebStore::with_orders(const std::function<void(WebOrders&)>& work) {
   with_connection(*pool_, [&](pqxx::connection& connection) {
     WebOrders orders(connection);

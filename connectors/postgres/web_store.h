@@ -75,6 +75,8 @@ class WebStore {
   // One employee's pages (staff_queries.h), read in one snapshot; nullopt when no employee
   // has the reference. The caller decides whether the person asking may see it.
   std::optional<StaffView> staff_view(const std::string& ref);
+  // The page reference (employee.web_ref) of the employee with this account, not a leaver.
+  std::optional<std::string> employee_ref_of(const std::string& account);
   // The themes the organisation obtained the right to grant through path 2.
   std::set<std::string> organisation_rights();
 

@@ -51,6 +51,10 @@ const char* kMaps = R"(maps:
     match: {department: ["Elinkeinoasiat"], title: ["Omavalmentaja"]}
     grants:
       - {mandate: te, why: "Supports job seekers in the TE services."}
+  - id: hallinto
+    match: {department: ["Hallinto"]}
+    grants:
+      - {mandate: vero, why: "Files the unit's tax returns."}
 )";
 
 class FixedDirectory : public Authenticator {
@@ -85,6 +89,7 @@ class StaffPagesTest : public ::testing::Test {
         "INSERT INTO employee (key, account, display_name, department, title, status) VALUES "
         "  ('k-anna', 'anna', 'Anna Aalto', 'Elinkeinoasiat', 'Omavalmentaja', 'active'),"
         "  ('k-bert', 'bert', 'Bert Berg', 'Talous', 'Controller', 'active'),"
+        "  ('k-cecilia', 'cecilia', 'Cecilia Carlsson', 'Hallinto', 'Sihteeri', 'active'),"
         "  ('k-leo', 'leo', 'Leo Lahtinen', 'Elinkeinoasiat', 'Omavalmentaja', 'left');"
         "INSERT INTO grant_ledger (employee_key, mandate_id, valid_from, valid_until, source) "
         "  VALUES ('k-anna', 'kela', '2025-01-02', '2030-01-01', 'import'),"
@@ -94,7 +99,8 @@ class StaffPagesTest : public ::testing::Test {
         "  'k-anna', 'te', 'map omavalmentaja', 'f1', true, '2026-03-02 10:00+00');"
         "INSERT INTO manual_request (id, employee_key, mandate_id, why, state, requested_by, "
         "  requested_at) VALUES (1, 'k-anna', 'vero', 'Tax returns of the unit', 'rejected', "
-        "  'anna', '2026-01-05 09:00+00');");
+        "  'anna', '2026-01-05 09:00+00');"
+        "SELECT setval(pg_get_serial_sequence('manual_request', 'id'), 1);");
     txn.commit();
     store_ = std::make_unique<WebStore>(DatabaseOptions{db_.conninfo() + " user=" + login, ""});
     ConsoleOptions options;
@@ -210,6 +216,30 @@ TEST_F(StaffPagesTest, MyMapShowsEachThemeWithItsWhyPathAndWhetherIHoldIt) {
   // The same page in Swedish.
   ASSERT_EQ(get("/language?lang=sv").status, 303);
   EXPECT_NE(get("/me/map").body.find("<td>FPA-ärenden</td>"), std::string::npos);
+}
+
+// The order form refuses a theme the maps already give: the same rule as the map page.
+TEST_F(StaffPagesTest, TheOrderFormRefusesAThemeMyMapsAlreadyGiveMe) {
+  // Cecilia's department's map gives her vero; te is in none of her maps.
+  ASSERT_EQ(log_in("cecilia").status, 303);
+  ASSERT_NE(get("/me/map").body.find("id=\"map-hallinto\""), std::string::npos);
+  const std::string csrf = csrf_of(get("/order"));
+  const HttpReply refused = post("/order", "csrf=" + csrf + "&mandate=vero&why=Tax+returns");
+  EXPECT_NE(refused.body.find("The authorisation maps already give this mandate"),
+            std::string::npos)
+      << refused.body;
+  // te is in none of his maps: that order goes through.
+  const HttpReply sent = post("/order", "csrf=" + csrf + "&mandate=te&why=Covering+for+Anna");
+  EXPECT_EQ(sent.status, 303) << sent.body;
+  pqxx::read_transaction txn(admin_);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM manual_request WHERE employee_key = 'k-cecilia' "
+                      "  AND mandate_id = 'vero'")[0]
+                .as<int>(),
+            0);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM manual_request WHERE employee_key = 'k-cecilia' "
+                      "  AND mandate_id = 'te' AND state = 'pending'")[0]
+                .as<int>(),
+            1);
 }
 
 TEST_F(StaffPagesTest, MyMandatesShowEndDatesExpectedDatesAndMyOrders) {
