@@ -187,6 +187,17 @@ try {
   await follow(page, 'a[lang=sv]');
   await visit(page, '10-queue-sv');
   expect(foreign.length === 0, 'no request outside the console: ' + foreign.join(', '));
+  // At phone width (390 CSS pixels, as a common phone) every page fits: nothing wider than
+  // the screen, so nobody scrolls sideways to reach a button.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [path, name] of [['/', '11-phone-queue'], ['/items/2', '12-phone-item'],
+                              ['/security/leavers', '13-phone-leavers'], ['/me', '14-phone-me']]) {
+    await page.goto(base + path);
+    await visit(page, name);
+    const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow <= 1, `${path} fits a phone's width (${overflow} px too wide)`);
+  }
   console.log('browser: all checks passed; screenshots in ' + shots);
 } finally {
   await browser.close();
