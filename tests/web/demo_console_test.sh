@@ -1,7 +1,8 @@
 #!/bin/sh
 # The README's demo of the console, as scripts/run-demo does it: private servers, the sample
 # municipality, one sync, then scripts/demo/start-console; each demo login then logs in over
-# HTTP and sees its pages. Usage: demo_console_test.sh BUILD_DIR SOURCE_DIR
+# HTTP and sees its pages, and chromium keeps the demo employee's map page (the README's
+# picture) in BUILD_DIR/web-screenshots/demo/. Usage: demo_console_test.sh BUILD_DIR SOURCE_DIR
 set -eu
 build=$1
 source=$2
@@ -45,7 +46,7 @@ echo "$out"
 url=$(echo "$out" | sed -n 's|^The web console: \(http://localhost:[0-9]*/\).*|\1|p')
 [ -n "$url" ] || fail "no address printed"
 for who in "reviewer *kaijala / demo-reviewer" "security officer *johman / demo-security" \
-           "administrator *tkarkkainen / demo-admin"; do
+           "administrator *tkarkkainen / demo-admin" "employee *mmakinen / demo-employee"; do
   echo "$out" | grep -q "$who" || fail "the logins printed lack: $who"
 done
 
@@ -69,4 +70,17 @@ echo "$queue" | grep -q 'href="/items/' || fail "the reviewer's queue lists no i
 [ "$(log_in tkarkkainen demo-admin)" = 303 ] || fail "the administrator cannot log in"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$work/tkarkkainen.jar" "${url}runs")" = 200 ] ||
   fail "the administrator does not see the held runs"
-echo "demo_console_test: the demo's console and its three logins work"
+# The employee: no console role, their own pages only, with the demo's maps and their whys.
+[ "$(log_in mmakinen demo-employee)" = 303 ] || fail "the employee cannot log in"
+map=$(curl -s -w '\n%{http_code}' -b "$work/mmakinen.jar" "${url}me/map")
+[ "$(echo "$map" | tail -1)" = 200 ] || fail "the employee does not see their map page"
+echo "$map" | grep -q 'data-theme="te-tyonhakija"' || fail "the employee's map lacks a theme"
+echo "$map" | grep -q 'Advises and supports job seekers' || fail "the employee's map lacks the why"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -b "$work/mmakinen.jar" "$url")" = 403 ] ||
+  fail "the employee sees the reviewers' queue"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -b "$work/mmakinen.jar" "${url}runs")" = 403 ] ||
+  fail "the employee sees the held runs"
+VALTUUS_WEB_URL=$url VALTUUS_WEB_ACCOUNT=mmakinen VALTUUS_WEB_PASSWORD=demo-employee \
+  VALTUUS_SCREENSHOTS="$build/web-screenshots/demo" \
+  node "$build/tests/web/browser/demo_map.mjs" || fail "the employee's map page in chromium"
+echo "demo_console_test: the demo's console and its four logins work"
