@@ -198,6 +198,7 @@ try {
     expect((await reader.getAttribute('html', 'lang')) === language,
            `the page after the first link still in ${language}`);
   }
+  const started = Date.now();
   const seen = new Set();
   const queue = rootLinks.map((link) => new URL(link, root).href);
   let pages = 0;
@@ -231,8 +232,8 @@ try {
     }
   }
   expect(pages >= 10, `the published folder has its pages (${pages} read)`);
-  console.log(`browser: all staff checks passed (${pages} published pages read); screenshots in ` +
-              process.env.VALTUUS_SCREENSHOTS);
+  console.log(`browser: all staff checks passed (${pages} published pages read in ` +
+              `${(Date.now() - started) / 1000} s); screenshots in ${process.env.VALTUUS_SCREENSHOTS}`);
 } finally {
   await browser.close();
 }
