@@ -106,20 +106,13 @@ std::optional<CatalogTheme> WebOrders::theme(const std::string& id) {
 
 ThemeStanding WebOrders::standing(const std::string& employee_key, const std::string& mandate) {
   pqxx::read_transaction txn(connection_);
-  // The same three conditions as web_create_request, in the same order.
-  const auto r = txn.exec_params1(
-      "SELECT EXISTS (SELECT 1 FROM grant_ledger WHERE employee_key = $1 AND mandate_id = $2 "
-      "    AND revoked_at IS NULL AND (valid_until IS NULL OR valid_until >= current_date)), "
-      "  EXISTS (SELECT 1 FROM change_item WHERE employee_key = $1 AND mandate_id = $2 "
-      "    AND kind IN ('grant', 'renew') AND state IN ('proposed', 'approved', 'applied', "
-      "    'held')), "
-      "  EXISTS (SELECT 1 FROM manual_request WHERE employee_key = $1 AND mandate_id = $2 "
-      "    AND state IN ('pending', 'approved') "
-      "    AND (valid_until IS NULL OR valid_until >= current_date))",
-      employee_key, mandate);
-  if (r[0].as<bool>()) return ThemeStanding::kHeld;
-  if (r[1].as<bool>()) return ThemeStanding::kComing;
-  if (r[2].as<bool>()) return ThemeStanding::kOrdered;
+  // The database's own rule, the one create_request_as refuses by.
+  const std::string standing =
+      txn.exec_params1("SELECT mandate_standing($1, $2)", employee_key, mandate)[0]
+          .as<std::string>();
+  if (standing == "held") return ThemeStanding::kHeld;
+  if (standing == "coming") return ThemeStanding::kComing;
+  if (standing == "ordered") return ThemeStanding::kOrdered;
   return ThemeStanding::kNone;
 }
 

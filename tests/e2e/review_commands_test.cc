@@ -1,6 +1,8 @@
 // A mandate administrator's day with valtuusctl: show, approve (bound to the version seen),
 // done (the ledger changes), reject (not proposed again), the order form with four eyes, and
 // the audit trail.
+#include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -108,11 +110,36 @@ TEST_F(ReviewCommandsTest, RejectedChangeIsNotProposedAgain) {
             1);
 }
 
+// A date `days` from today, YYYY-MM-DD (UTC, as the database's current_date in the tests).
+std::string days_from_today(int days) {
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::chrono::year_month_day date{today + std::chrono::days(days)};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
 TEST_F(ReviewCommandsTest, OrderFormNeedsAnotherPersonToApprove) {
+  const std::string next_year = days_from_today(365);
   ProcessResult requested =
       ctl({"request", "--account", "johman", "--mandate", "te-tyonhakija", "--why",
-           "Covers for a job coach in spring", "--until", "2099-05-31"});
+           "Covers for a job coach in spring", "--until", next_year});
   ASSERT_EQ(requested.exit_code, 0) << requested.err;
+  // The same rules as the web console's order form: one open order a theme, 25 years at most.
+  ProcessResult again = ctl({"request", "--account", "johman", "--mandate", "te-tyonhakija",
+                             "--why", "Asked twice", "--until", next_year});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("an order of te-tyonhakija for johman is already open"),
+            std::string::npos)
+      << again.err;
+  ProcessResult far = ctl({"request", "--account", "johman", "--mandate", "vero-veroasiat", "--why",
+                           "For ever", "--until", days_from_today(9132)});
+  EXPECT_NE(far.exit_code, 0);
+  EXPECT_NE(far.err.find("more than 25 years ahead"), std::string::npos) << far.err;
+  EXPECT_EQ(count("SELECT count(*) FROM manual_request WHERE employee_key IN "
+                  "(SELECT key FROM employee WHERE account = 'johman')"),
+            1);
   ASSERT_EQ(valtuusd({"--config", config_, "--once"}).exit_code, 0);
   json items = list();
   const json* grant = nullptr;
