@@ -4,20 +4,32 @@
 #pragma once
 
 #include <kainjow/mustache.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "web/i18n.h"
-#include "web/session_store.h"
 
 namespace valtuus {
 
+// The logged-in person as the layout shows them: their name, the token every form carries
+// back, and which parts of the console the navigation offers. Who sees what is the console's
+// rule (web/page_viewer.h); the renderer only draws it.
+struct PageViewer {
+  std::string display_name;
+  std::string csrf;
+  bool is_staff = false;      // the queue and the runs
+  bool sees_reports = false;  // the security pages
+  bool is_employee = false;   // one's own map, mandates and order form
+  bool decides = false;       // the theme requests
+};
+
 struct PageFrame {
   Language language = Language::kFi;
-  const WebSession* session = nullptr;  // null: not logged in
-  std::string title;                    // already in the person's language
-  std::string notice;                   // a message above the page, or empty
-  std::string notice_kind = "info";     // HDS notification kind: info, success, error
+  std::optional<PageViewer> viewer;  // none: not logged in
+  std::string title;                 // already in the person's language
+  std::string notice;                // a message above the page, or empty
+  std::string notice_kind = "info";  // HDS notification kind: info, success, error
 };
 
 // Throws DataError when the template is missing or does not parse (a build fault).

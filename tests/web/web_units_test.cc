@@ -11,6 +11,7 @@
 #include "web/item_audit_view.h"
 #include "web/login_limiter.h"
 #include "web/page_renderer.h"
+#include "web/page_viewer.h"
 #include "web/random_token.h"
 #include "web/reason_text.h"
 #include "web/session_store.h"
@@ -155,8 +156,7 @@ TEST(Messages, EveryLanguageHasEveryMessage) {
 }
 
 TEST(Templates, EveryTemplateRendersInEveryLanguageAndEscapesValues) {
-  const WebSession session{"token",      "csrf-token", "anna", "<b>Anna</b>",
-                           {"reviewer"}, "fi",         {},     {}};
+  const PageViewer viewer{"<b>Anna</b>", "csrf-token", true, false, false, true};
   for (const auto& [name, text] : embedded_files()) {
     if (!name.starts_with("templates/") || name == "templates/layout.html") continue;
     const std::string template_name(name.substr(10, name.size() - 15));
@@ -164,7 +164,7 @@ TEST(Templates, EveryTemplateRendersInEveryLanguageAndEscapesValues) {
       kainjow::mustache::data values;
       values.set("account", "<script>x</script>");
       const std::string html =
-          render_page({language, &session, "Title", "", "info"}, template_name, values);
+          render_page({language, viewer, "Title", "", "info"}, template_name, values);
       EXPECT_NE(html.find("lang=\"" + std::string(language_code(language)) + "\""),
                 std::string::npos);
       EXPECT_EQ(html.find("<script>"), std::string::npos) << name;
@@ -173,6 +173,46 @@ TEST(Templates, EveryTemplateRendersInEveryLanguageAndEscapesValues) {
       EXPECT_EQ(html.find("{{"), std::string::npos) << name;
     }
   }
+}
+
+TEST(Templates, TheLayoutOffersTheViewerTheirPartsAndNoFormWithoutALogin) {
+  const kainjow::mustache::data values;
+  const PageViewer reviewer{"Anna", "csrf-token", true, false, false, true};
+  const std::string html =
+      render_page({Language::kEn, reviewer, "Title", "", "info"}, "message", values);
+  EXPECT_NE(html.find("href=\"/runs\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"/theme-requests\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"/security/leavers\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"/me/map\""), std::string::npos);
+  EXPECT_NE(html.find("value=\"csrf-token\""), std::string::npos);
+  const std::string anonymous =
+      render_page({Language::kEn, {}, "Title", "", "info"}, "message", values);
+  EXPECT_EQ(anonymous.find("action=\"/logout\""), std::string::npos);
+  EXPECT_EQ(anonymous.find("href=\"/runs\""), std::string::npos);
+}
+
+TEST(PageViewer, TheRolesDecideWhichPartsTheNavigationOffers) {
+  WebSession session{"token", "csrf-token", "anna", "Anna", {"reviewer"}, "fi", {}, {}};
+  PageViewer viewer = page_viewer(session);
+  EXPECT_EQ(viewer.display_name, "Anna");
+  EXPECT_EQ(viewer.csrf, "csrf-token");
+  EXPECT_TRUE(viewer.is_staff);
+  EXPECT_FALSE(viewer.sees_reports);
+  EXPECT_FALSE(viewer.is_employee);
+  EXPECT_TRUE(viewer.decides);
+  session.roles = {"security"};
+  viewer = page_viewer(session);
+  EXPECT_TRUE(viewer.is_staff);
+  EXPECT_TRUE(viewer.sees_reports);
+  EXPECT_FALSE(viewer.decides);
+  session.roles = {"admin"};
+  viewer = page_viewer(session);
+  EXPECT_TRUE(viewer.is_staff && viewer.sees_reports && viewer.decides);
+  session.roles = {"employee"};
+  session.employee_ref = "r-1";
+  viewer = page_viewer(session);
+  EXPECT_FALSE(viewer.is_staff || viewer.sees_reports || viewer.decides);
+  EXPECT_TRUE(viewer.is_employee);
 }
 
 TEST(Templates, StylesAreServedFromTheBuildWithTheirLicence) {
