@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
+#include "pages/i18n.h"
+#include "pages/page_renderer.h"
 #include "web/console.h"
 #include "web/http_forms.h"
-#include "web/i18n.h"
-#include "web/page_renderer.h"
 #include "web/page_viewer.h"
 #include "web/random_token.h"
 

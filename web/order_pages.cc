@@ -9,7 +9,7 @@
 #include "common/log.h"
 #include "core/calendar.h"
 #include "core/identity_code.h"
-#include "web/page_renderer.h"
+#include "pages/page_renderer.h"
 #include "web/page_viewer.h"
 #include "web/person_access.h"
 

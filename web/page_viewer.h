@@ -1,7 +1,7 @@
 // Which parts of the console the layout offers a logged-in person, from their session's roles.
 #pragma once
 
-#include "web/page_renderer.h"
+#include "pages/page_renderer.h"
 #include "web/session_store.h"
 
 namespace valtuus {

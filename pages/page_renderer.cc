@@ -1,7 +1,7 @@
-#include "web/page_renderer.h"
+#include "pages/page_renderer.h"
 
 #include "core/errors.h"
-#include "web/embedded_files.h"
+#include "pages/embedded_files.h"
 
 namespace valtuus {
 

@@ -1,4 +1,4 @@
-// Renders a page: a template of web/templates inside the layout, with the words of the
+// Renders a page: a template of pages/templates inside the layout, with the words of the
 // person's language under "t". Values are HTML-escaped by mustache; only the rendered content
 // goes into the layout unescaped.
 #pragma once
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 namespace valtuus {
 
@@ -36,7 +36,7 @@ struct PageFrame {
 std::string render_page(const PageFrame& frame, std::string_view template_name,
                         kainjow::mustache::data data);
 
-// One template of web/templates with `data`, without the layout (static pages have their own).
+// One template of pages/templates with `data`, without the layout (static pages have their own).
 std::string render_template(std::string_view name, const kainjow::mustache::data& data);
 
 // The messages of `language` as mustache data (for "t").
