@@ -52,7 +52,7 @@ std::vector<Command> show_commands();            // show: an item's execution ca
 std::vector<Command> decision_commands();        // approve, reject, applied, done, failed
 std::vector<Command> request_commands();         // request: the order form
 std::vector<Command> reveal_commands();          // reveal: an identity code (audited)
-std::vector<Command> policy_publish_commands();  // the maps as static HTML (web/map_publish.h)
+std::vector<Command> policy_publish_commands();  // the maps as static HTML (pages/map_publish.h)
 std::vector<Command> import_commands();
 std::vector<Command> runs_commands();    // held sync runs: list, show, release, discard (#6)
 std::vector<Command> report_commands();  // oversight reports (#7)

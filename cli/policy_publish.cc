@@ -1,5 +1,5 @@
 // valtuusctl policy publish DIR: the organisation's authorisation maps as static HTML in
-// Finnish, Swedish and English for the intranet (web/map_publish.h), the same pages the
+// Finnish, Swedish and English for the intranet (pages/map_publish.h), the same pages the
 // console shows under /maps/. Which service path each theme takes today comes from the
 // catalog and from the themes the organisation has obtained the right to grant (read from the
 // database); nothing about a person is written.
@@ -10,8 +10,8 @@
 #include "common/sla_options.h"
 #include "connectors/postgres/reports.h"
 #include "core/errors.h"
+#include "pages/map_publish.h"
 #include "policies/policy_loader.h"
-#include "web/map_publish.h"
 
 namespace po = boost::program_options;
 

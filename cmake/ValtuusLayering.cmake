@@ -1,7 +1,8 @@
 # The one-way arrows between the parts (docs/architecture.md): the build fails when a file of a
 # part includes a part or a library it must not (scripts/check-layering names file and line).
 # Runs again whenever a source file of a part, the script or its pending list changes.
-set(_parts core policies common config connectors/ldap connectors/postgres messages notify daemon cli web)
+set(_parts core policies common config connectors/ldap connectors/postgres messages pages notify
+           daemon cli web)
 set(_globs)
 foreach(_part IN LISTS _parts)
   list(APPEND _globs ${CMAKE_SOURCE_DIR}/${_part}/*.h ${CMAKE_SOURCE_DIR}/${_part}/*.cc)

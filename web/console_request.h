@@ -7,10 +7,11 @@
 #include <optional>
 #include <string>
 
+#include "pages/i18n.h"
+#include "pages/page_renderer.h"
 #include "web/console.h"
 #include "web/http_forms.h"
-#include "web/i18n.h"
-#include "web/page_renderer.h"
+#include "web/page_viewer.h"
 #include "web/random_token.h"
 
 namespace valtuus {
@@ -71,7 +72,8 @@ class Console::Request {
   HttpResponse page(boost::beast::http::status status, const std::string& title,
                     std::string_view name, kainjow::mustache::data values,
                     const std::string& notice = "", const std::string& notice_kind = "info") const {
-    PageFrame frame{language, session ? &*session : nullptr, title, notice, notice_kind};
+    PageFrame frame{language, {}, title, notice, notice_kind};
+    if (session) frame.viewer = page_viewer(*session);
     HttpResponse response{status, raw.version()};
     response.set(boost::beast::http::field::content_type, "text/html; charset=utf-8");
     // Every page may show personal data, or a form's token: never stored by a browser or proxy.

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "connectors/postgres/item_detail.h"
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 namespace valtuus {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "connectors/postgres/item_audit.h"
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 namespace valtuus {
 

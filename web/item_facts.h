@@ -7,7 +7,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "connectors/postgres/item_detail.h"
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 namespace valtuus {
 

@@ -9,7 +9,8 @@
 #include "common/log.h"
 #include "core/calendar.h"
 #include "core/identity_code.h"
-#include "web/page_renderer.h"
+#include "pages/page_renderer.h"
+#include "web/page_viewer.h"
 #include "web/person_access.h"
 
 namespace http = boost::beast::http;
@@ -41,7 +42,7 @@ struct Page {
   HttpResponse render(http::status status, const std::string& title, std::string_view name,
                       data values, const std::string& notice = "",
                       const std::string& notice_kind = "info") const {
-    PageFrame frame{request.language, &request.session, title, notice, notice_kind};
+    PageFrame frame{request.language, page_viewer(request.session), title, notice, notice_kind};
     HttpResponse response{status, request.raw.version()};
     response.set(http::field::content_type, "text/html; charset=utf-8");
     response.set(http::field::cache_control, "no-store");

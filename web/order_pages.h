@@ -18,9 +18,9 @@
 #include "common/identity_crypto.h"
 #include "common/sla_options.h"
 #include "connectors/postgres/web_store.h"
+#include "pages/i18n.h"
 #include "web/http_forms.h"
 #include "web/http_types.h"
-#include "web/i18n.h"
 #include "web/session_store.h"
 
 namespace valtuus {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "connectors/postgres/item_detail.h"
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 namespace valtuus {
 

@@ -2,7 +2,7 @@
 
 #include "core/calendar.h"
 #include "core/grant_import.h"
-#include "web/map_pages.h"
+#include "pages/map_pages.h"
 
 using kainjow::mustache::data;
 

@@ -10,7 +10,7 @@
 
 #include "connectors/postgres/staff_queries.h"
 #include "core/person_map.h"
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 namespace valtuus {
 

@@ -1,6 +1,6 @@
 #include "web/web_app.h"
 
-#include "web/embedded_files.h"
+#include "pages/embedded_files.h"
 #include "web/http_forms.h"
 
 namespace http = boost::beast::http;

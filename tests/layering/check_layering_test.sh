@@ -42,6 +42,9 @@ expect pass inward_arrows "" \
   'daemon/d.cc=#include "connectors/ldap/ldap_source.h"' \
   'cli/c.cc=#include "config/valtuusd_file.h"' \
   'config/v.cc=#include "connectors/ldap/ldap_options.h"' \
+  'cli/p.cc=#include "pages/map_publish.h"' \
+  'web/w.cc=#include "pages/page_renderer.h"' \
+  'pages/m.cc=#include "core/policy.h"' \
   'connectors/postgres/p.cc=#include <pqxx/pqxx>' \
   'tests/t.cc=#include "daemon/settings.h"'
 expect fail core_includes_common 'core/a.h:1 includes "common/log.h"' \
@@ -53,6 +56,15 @@ expect fail store_includes_notify 'includes "notify/message.h"' \
 expect fail connector_includes_web 'includes "web/i18n.h"' \
   'connectors/ldap/x.cc=#include "web/i18n.h"'
 expect fail web_includes_cli 'includes "cli/table.h"' 'web/p.cc=#include "cli/table.h"'
+# valtuusctl writes the map pages through pages/, never by reaching into the web server.
+expect fail cli_includes_web 'cli/policy_publish.cc:1 includes "web/map_publish.h"' \
+  'cli/policy_publish.cc=#include "web/map_publish.h"'
+expect fail pages_includes_web 'includes "web/session_store.h"' \
+  'pages/page_renderer.h=#include "web/session_store.h"'
+expect fail pages_includes_store 'includes "connectors/postgres/web_store.h"' \
+  'pages/map_pages.cc=#include "connectors/postgres/web_store.h"'
+expect fail pages_includes_cli 'includes "cli/table.h"' 'pages/p.cc=#include "cli/table.h"'
+expect fail pages_uses_beast 'uses boost' 'pages/p.cc=#include <boost/beast/http.hpp>'
 expect fail config_includes_ldap_session 'includes "connectors/ldap/ldap_session.h"' \
   'config/v.cc=#include "connectors/ldap/ldap_session.h"'
 expect fail daemon_uses_pqxx 'daemon/s.h:1 uses pqxx' 'daemon/s.h=void f(pqxx::work& w);'

@@ -1,16 +1,13 @@
 // The console's parts that need no server: sessions, the login rate limit, form and cookie
-// parsing, roles from groups, the message catalogues and the templates, an item's reason and
-// audit events in the page's language.
+// parsing, roles from groups and what the navigation offers them, an item's reason and audit
+// events in the page's language. The templates and catalogues are tested in tests/pages.
 #include <gtest/gtest.h>
 
-#include <regex>
-
-#include "web/embedded_files.h"
+#include "pages/i18n.h"
 #include "web/http_forms.h"
-#include "web/i18n.h"
 #include "web/item_audit_view.h"
 #include "web/login_limiter.h"
-#include "web/page_renderer.h"
+#include "web/page_viewer.h"
 #include "web/random_token.h"
 #include "web/reason_text.h"
 #include "web/session_store.h"
@@ -145,48 +142,28 @@ TEST(WebRoles, GroupsGiveRolesComparedAsDns) {
   EXPECT_TRUE(roles_from_groups({""}, groups).empty());
 }
 
-TEST(Messages, EveryLanguageHasEveryMessage) {
-  for (Language language : {Language::kFi, Language::kSv, Language::kEn}) {
-    EXPECT_EQ(messages(language).size(), messages(Language::kEn).size());
-  }
-  EXPECT_EQ(message(Language::kSv, "approve"), "Godkänn");
-  EXPECT_EQ(language_from_code("SV"), Language::kSv);
-  EXPECT_EQ(language_from_code("de"), std::nullopt);
-}
-
-TEST(Templates, EveryTemplateRendersInEveryLanguageAndEscapesValues) {
-  const WebSession session{"token",      "csrf-token", "anna", "<b>Anna</b>",
-                           {"reviewer"}, "fi",         {},     {}};
-  for (const auto& [name, text] : embedded_files()) {
-    if (!name.starts_with("templates/") || name == "templates/layout.html") continue;
-    const std::string template_name(name.substr(10, name.size() - 15));
-    for (Language language : {Language::kFi, Language::kSv, Language::kEn}) {
-      kainjow::mustache::data values;
-      values.set("account", "<script>x</script>");
-      const std::string html =
-          render_page({language, &session, "Title", "", "info"}, template_name, values);
-      EXPECT_NE(html.find("lang=\"" + std::string(language_code(language)) + "\""),
-                std::string::npos);
-      EXPECT_EQ(html.find("<script>"), std::string::npos) << name;
-      EXPECT_EQ(html.find("<b>Anna"), std::string::npos) << name;
-      // Untranslated keys would show as {{t.x}} gaps or as the key itself.
-      EXPECT_EQ(html.find("{{"), std::string::npos) << name;
-    }
-  }
-}
-
-TEST(Templates, StylesAreServedFromTheBuildWithTheirLicence) {
-  const auto& files = embedded_files();
-  ASSERT_TRUE(files.count("static/hds-core/all.min.css"));
-  ASSERT_TRUE(files.count("static/hds-core/LICENSE"));
-  EXPECT_NE(files.at("static/hds-core/LICENSE").find("MIT"), std::string_view::npos);
-  // No style may load anything from another address at run time.
-  const std::regex outside(R"(url\(\s*["']?(https?:)?//)");
-  for (const auto& [name, text] : files) {
-    if (name.ends_with(".css")) {
-      EXPECT_FALSE(std::regex_search(text.begin(), text.end(), outside)) << name;
-    }
-  }
+TEST(PageViewer, TheRolesDecideWhichPartsTheNavigationOffers) {
+  WebSession session{"token", "csrf-token", "anna", "Anna", {"reviewer"}, "fi", {}, {}};
+  PageViewer viewer = page_viewer(session);
+  EXPECT_EQ(viewer.display_name, "Anna");
+  EXPECT_EQ(viewer.csrf, "csrf-token");
+  EXPECT_TRUE(viewer.is_staff);
+  EXPECT_FALSE(viewer.sees_reports);
+  EXPECT_FALSE(viewer.is_employee);
+  EXPECT_TRUE(viewer.decides);
+  session.roles = {"security"};
+  viewer = page_viewer(session);
+  EXPECT_TRUE(viewer.is_staff);
+  EXPECT_TRUE(viewer.sees_reports);
+  EXPECT_FALSE(viewer.decides);
+  session.roles = {"admin"};
+  viewer = page_viewer(session);
+  EXPECT_TRUE(viewer.is_staff && viewer.sees_reports && viewer.decides);
+  session.roles = {"employee"};
+  session.employee_ref = "r-1";
+  viewer = page_viewer(session);
+  EXPECT_FALSE(viewer.is_staff || viewer.sees_reports || viewer.decides);
+  EXPECT_TRUE(viewer.is_employee);
 }
 
 ItemDetail item_with(const std::string& kind, const std::string& reason,

@@ -1,5 +1,5 @@
-// The files compiled into valtuus-web (web/static, web/templates, web/messages), by their
-// path under web/, e.g. "templates/layout.html".
+// The files compiled into valtuus-web and valtuusctl (pages/static, pages/templates,
+// pages/messages), by their path under pages/, e.g. "templates/layout.html".
 #pragma once
 
 #include <map>

@@ -1,4 +1,4 @@
-#include "web/map_pages.h"
+#include "pages/map_pages.h"
 
 #include <algorithm>
 #include <map>

@@ -1,7 +1,7 @@
-#include "web/page_renderer.h"
+#include "pages/page_renderer.h"
 
 #include "core/errors.h"
-#include "web/embedded_files.h"
+#include "pages/embedded_files.h"
 
 namespace valtuus {
 
@@ -30,18 +30,16 @@ std::string render_page(const PageFrame& frame, std::string_view template_name,
   layout.set("t", t);
   layout.set("lang", std::string(language_code(frame.language)));
   layout.set("title", frame.title);
-  if (frame.session) {
+  if (frame.viewer) {
     kainjow::mustache::data session;
-    session.set("csrf", frame.session->csrf);
-    session.set("display_name", frame.session->display_name);
-    // The security pages' links, for those whose roles may open them.
-    session.set("sees_reports",
-                frame.session->has_role("security") || frame.session->has_role("admin"));
-    session.set("is_staff", frame.session->is_staff());
-    session.set("is_employee", !frame.session->employee_ref.empty());
-    session.set("decides", frame.session->has_role("reviewer") || frame.session->has_role("admin"));
+    session.set("csrf", frame.viewer->csrf);
+    session.set("display_name", frame.viewer->display_name);
+    session.set("is_staff", frame.viewer->is_staff);
+    session.set("sees_reports", frame.viewer->sees_reports);
+    session.set("is_employee", frame.viewer->is_employee);
+    session.set("decides", frame.viewer->decides);
     layout.set("session", session);
-    data.set("csrf", frame.session->csrf);
+    data.set("csrf", frame.viewer->csrf);
   }
   if (!frame.notice.empty()) {
     layout.set("notice", frame.notice);

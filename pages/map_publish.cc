@@ -1,12 +1,12 @@
-#include "web/map_publish.h"
+#include "pages/map_publish.h"
 
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include "core/calendar.h"
-#include "web/embedded_files.h"
-#include "web/page_renderer.h"
+#include "pages/embedded_files.h"
+#include "pages/page_renderer.h"
 
 namespace fs = std::filesystem;
 using kainjow::mustache::data;

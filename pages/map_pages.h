@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/policy.h"
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 namespace valtuus {
 
@@ -32,7 +32,7 @@ std::vector<std::string> map_page_files(const Policy& policy);
 
 struct MapPageContent {
   std::string title;          // in the page's language
-  std::string template_name;  // of web/templates
+  std::string template_name;  // of pages/templates
   kainjow::mustache::data values;
 };
 

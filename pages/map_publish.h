@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/policy.h"
-#include "web/map_pages.h"
+#include "pages/map_pages.h"
 
 namespace valtuus {
 

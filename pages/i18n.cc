@@ -1,9 +1,9 @@
-#include "web/i18n.h"
+#include "pages/i18n.h"
 
 #include <array>
 
 #include "core/errors.h"
-#include "web/embedded_files.h"
+#include "pages/embedded_files.h"
 
 namespace valtuus {
 

@@ -1,4 +1,4 @@
-// The console's languages (fi, sv, en) and their message catalogues (web/messages/*.json,
+// The console's languages (fi, sv, en) and their message catalogues (pages/messages/*.json,
 // compiled in). Every page takes its words from here, never from the code.
 #pragma once
 
