@@ -374,16 +374,22 @@ BEGIN
       SELECT r.*, EXISTS (SELECT 1 FROM grant_ledger g WHERE g.employee_key = r.key
                             AND g.mandate_id = r.mandate AND g.revoked_at IS NULL) AS held
       FROM resolved r
+    ), planned AS (
+      SELECT c.line, c.account, c.mandate, c.valid_from, c.valid_until, c.granted_by, c.note,
+             c.key,
+             CASE WHEN c.held THEN 'already held'
+                  WHEN c.known THEN 'add'
+                  -- The first row (by line) to add for an absent account creates its stub.
+                  WHEN row_number() OVER (PARTITION BY c.key, c.known, c.held ORDER BY c.line) = 1
+                    THEN 'new stub'
+                  ELSE 'add for absent' END AS action
+      FROM checked c ORDER BY c.line
     )
-    SELECT c.line, c.account, c.mandate, c.valid_from, c.valid_until, c.granted_by, c.note,
-           c.key,
-           CASE WHEN c.held THEN 'already held'
-                WHEN c.known THEN 'add'
-                -- The first row (by line) to add for an absent account creates its stub.
-                WHEN row_number() OVER (PARTITION BY c.key, c.known, c.held ORDER BY c.line) = 1
-                  THEN 'new stub'
-                ELSE 'add for absent' END AS action
-    FROM checked c;
+    -- Each row to add takes its ledger id now, in line order: the ledger row and the import's
+    -- row are then written from the plan alone (no second look-up of what was inserted).
+    SELECT p.*, CASE WHEN p.action <> 'already held' THEN nextval('grant_ledger_id_seq') END
+             AS ledger_id
+    FROM planned p;
   GET DIAGNOSTICS n = ROW_COUNT;
 
   -- Kept, not dropped: a grant held by someone no longer in the directory is exactly what the
@@ -392,22 +398,15 @@ BEGIN
     SELECT p.key, p.account, 'left', now() FROM pg_temp.grant_import_plan p
     WHERE p.action = 'new stub' ORDER BY p.line
     ON CONFLICT (key) DO NOTHING;
-  -- The ledger rows in line order, and every row of the file with the ledger row it added
-  -- (matched by the active-grant index's columns, which the file cannot repeat).
+  INSERT INTO grant_ledger (id, employee_key, mandate_id, valid_from, valid_until, source)
+    SELECT p.ledger_id, p.key, p.mandate, p.valid_from, p.valid_until, 'import'
+    FROM pg_temp.grant_import_plan p WHERE p.ledger_id IS NOT NULL;
   v_import := nextval('grant_import_seq');
-  WITH added AS (
-    INSERT INTO grant_ledger (employee_key, mandate_id, valid_from, valid_until, source)
-      SELECT p.key, p.mandate, p.valid_from, p.valid_until, 'import'
-      FROM pg_temp.grant_import_plan p WHERE p.action <> 'already held' ORDER BY p.line
-      RETURNING grant_ledger.id, grant_ledger.employee_key, grant_ledger.mandate_id
-  )
   INSERT INTO grant_import_row (import_id, line, action, employee_key, ledger_id, account,
                                 mandate, granted_by, note)
-    SELECT v_import, p.line, p.action, p.key, a.id, p.account, p.mandate,
+    SELECT v_import, p.line, p.action, p.key, p.ledger_id, p.account, p.mandate,
            coalesce(p.granted_by, ''), coalesce(p.note, '')
-    FROM pg_temp.grant_import_plan p
-    LEFT JOIN added a ON p.action <> 'already held' AND a.employee_key = p.key
-      AND a.mandate_id = p.mandate;
+    FROM pg_temp.grant_import_plan p;
 
   SELECT count(*) FILTER (WHERE p.action <> 'already held'),
          count(*) FILTER (WHERE p.action = 'already held'),
