@@ -133,14 +133,22 @@ class Reconciler {
   }
 
  private:
+  // Whether `key` is one of the people this reconcile decides about (everyone, unless `only`).
+  bool in_scope(const std::string& key) const {
+    return in_.only == nullptr || in_.only->count(key) > 0;
+  }
+
   void index_state() {
-    open_.reserve(in_.state.open_items.size());
+    open_.reserve(in_.only ? in_.only->size() : in_.state.open_items.size());
     for (const OpenItem& item : in_.state.open_items) {
+      // The organisation's applications stay indexed: a person in scope may want one.
+      if (!item.employee_key.empty() && !in_scope(item.employee_key)) continue;
       if (is_open(item.state)) open_[{item.kind, item.employee_key, item.mandate}] = {&item};
     }
-    held_.reserve(in_.state.ledger.size());
+    held_.reserve(in_.only ? in_.only->size() * 2 : in_.state.ledger.size());
     for (const LedgerGrant& g : in_.state.ledger) {
       if (!in_force(g.valid_until, today_)) continue;  // ended: no longer held
+      if (!in_scope(g.employee_key)) continue;
       // Several records of one grant: the one that lasts longest counts, whatever the order.
       auto [it, added] = held_.emplace(PairKey{g.employee_key, g.mandate}, Held{&g});
       const LedgerGrant*& kept = it->second.grant;
@@ -149,6 +157,7 @@ class Reconciler {
       }
     }
     for (const ExceptionRecord& e : in_.state.exceptions) {
+      if (!e.employee_key.empty() && !in_scope(e.employee_key)) continue;
       if (!e.until || *e.until > in_.now) {
         exceptions_[{e.kind, e.employee_key, e.mandate}].push_back(e.fingerprint);
       }
@@ -195,7 +204,7 @@ class Reconciler {
     employees_.reserve(in_.snapshot.employees.size());
     needs_.reserve(in_.snapshot.employees.size() * 2);
     for (const Employee& e : in_.snapshot.employees) {
-      if (refused_.count(e.key)) continue;  // as if not read
+      if (refused_.count(e.key) || !in_scope(e.key)) continue;  // as if not read
       const EmployeeStatus status = status_of(e, in_.rules, ous_, in_.now);
       employees_.emplace(e.key, std::make_pair(&e, status));
       if (is_leaver(status)) plan_.leavers.push_back(e.key);
@@ -215,6 +224,16 @@ class Reconciler {
   // directory. Those already recorded as absent are not counted again, and a person whose entry
   // was refused was not read at all (invariant 9).
   void add_absent_leavers() {
+    if (in_.only != nullptr) {
+      for (const std::string& key : *in_.only) {
+        const auto history = in_.state.history.find(key);
+        if (history != in_.state.history.end() && !history->second.absent &&
+            !employees_.count(key) && !refused_.count(key)) {
+          plan_.leavers.push_back(key);
+        }
+      }
+      return;
+    }
     for (const auto& [key, history] : in_.state.history) {
       if (!history.absent && !employees_.count(key) && !refused_.count(key)) {
         plan_.leavers.push_back(key);
@@ -448,6 +467,10 @@ class Reconciler {
 
   void supersede_unwanted() {
     for (const auto& [key, open] : open_) {
+      // Whether anyone still needs the organisation's application is for a whole reconcile.
+      if (in_.only != nullptr && !open.replaced && open.item->kind == ChangeKind::kOrgApply) {
+        continue;
+      }
       if (open.replaced || (!open.wanted && !keep_despite_incomplete_read(*open.item))) {
         plan_.supersede.push_back(open.item->id);
       }
