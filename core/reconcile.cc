@@ -387,6 +387,7 @@ class Reconciler {
         const std::optional<TimePoint> since = grace_start(grant->employee_key, employee, left);
         if (since && in_.now - *since < grace) {
           ++plan_.stats.revokes_in_grace;
+          plan_.in_grace.push_back(grant->employee_key);
           if (auto open = open_.find(item_key); open != open_.end()) {
             open->second.wanted = true;  // an open revoke stays open
           }
@@ -486,6 +487,9 @@ class Reconciler {
     for (auto* keys : {&plan_.leavers, &plan_.on_long_leave, &plan_.role_changed, &plan_.refused}) {
       std::sort(keys->begin(), keys->end());
     }
+    std::sort(plan_.in_grace.begin(), plan_.in_grace.end());
+    plan_.in_grace.erase(std::unique(plan_.in_grace.begin(), plan_.in_grace.end()),
+                         plan_.in_grace.end());
     for (const ProposedItem& item : plan_.add) {
       switch (item.kind) {
         case ChangeKind::kGrant:
@@ -560,6 +564,21 @@ bool organisation_can_grant(const MandateIssue& mandate, const ReconcileState& s
   if (!mandate.organisation_holds) return false;
   const auto& until = mandate.grant_right.until;
   return !until || *until >= std::chrono::floor<days>(now);
+}
+
+std::unordered_set<std::string> people_time_may_change(
+    const Snapshot& snapshot, const ReconcileState& state,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now) {
+  std::unordered_set<std::string> people = in_grace;
+  for (const Employee& e : snapshot.employees) {
+    if (e.account_expires && *e.account_expires > since && *e.account_expires <= now) {
+      people.insert(e.key);
+    }
+  }
+  for (const ExceptionRecord& e : state.exceptions) {
+    if (e.until && !e.employee_key.empty()) people.insert(e.employee_key);
+  }
+  return people;
 }
 
 Plan reconcile(const ReconcileInput& input) {

@@ -35,6 +35,14 @@ struct ReconcileInput {
 
 Plan reconcile(const ReconcileInput& input);
 
+// Whom time alone may have given another plan between a reconcile at `since` and `now` on the
+// same day, when nothing else changed: people with a revocation waiting for its grace period
+// (`in_grace`, Plan::in_grace of the reconciles since), whose account expired in between, or
+// with a dated exception. (What ends by the day, a new day's whole reconcile decides.)
+std::unordered_set<std::string> people_time_may_change(
+    const Snapshot& snapshot, const ReconcileState& state,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now);
+
 enum class EmployeeStatus { kActive, kLongLeave, kLeftDisabled, kLeftExpired, kLeftOu };
 
 // How the rules see one employee at `now`. Expiry and the leavers OU make a leaver even on

@@ -94,27 +94,6 @@ const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memor
   return memory.last;
 }
 
-// The people a reconcile restricted to the read's changes must also decide about, because
-// time alone may have changed their plan since the last whole reconcile at `whole_now`: a grace
-// period that ends after it, an exception with an end. (What ends by the day, a whole
-// reconcile on each new day decides.)
-std::unordered_set<std::string> people_to_reconcile(const std::unordered_set<std::string>& changed,
-                                                    const ReconcileState& state,
-                                                    const LeaverRules& rules, TimePoint whole_now) {
-  std::unordered_set<std::string> people = changed;
-  for (const ExceptionRecord& e : state.exceptions) {
-    if (e.until && !e.employee_key.empty()) people.insert(e.employee_key);
-  }
-  if (rules.leaver_grace.count() > 0 || rules.mover_grace.count() > 0) {
-    for (const auto& [key, h] : state.history) {
-      const bool leaving = h.left_at && *h.left_at + rules.leaver_grace > whole_now;
-      const bool moving = h.role_changed_at && *h.role_changed_at + rules.mover_grace > whole_now;
-      if (leaving || moving) people.insert(key);
-    }
-  }
-  return people;
-}
-
 // Whether time alone may have changed what a whole reconcile decides about nobody in
 // particular: an exception about the organisation's application that ended since `whole_now`.
 bool application_exception_ended(const ReconcileState& state, TimePoint whole_now, TimePoint now) {
@@ -146,7 +125,11 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
       reuse && std::chrono::floor<days>(kept->whole_now) == std::chrono::floor<days>(input.now) &&
       !application_exception_ended(state, kept->whole_now, input.now);
   std::unordered_set<std::string> people;
-  if (partial) people = people_to_reconcile(*input.changed, state, input.rules, kept->whole_now);
+  if (partial) {
+    people =
+        people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
+    people.insert(input.changed->begin(), input.changed->end());
+  }
   const std::unordered_set<std::string>* only = partial ? &people : nullptr;
   RunRecord record;
   record.state_kept = reuse;
@@ -183,7 +166,13 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   }
   kept->mark = *end;
   kept->policy = &input.policy;
-  if (!partial) kept->whole_now = input.now;
+  if (partial) {
+    for (const std::string& key : people) kept->in_grace.erase(key);
+  } else {
+    kept->whole_now = input.now;
+    kept->in_grace.clear();
+  }
+  kept->in_grace.insert(record.plan.in_grace.begin(), record.plan.in_grace.end());
   kept->valid = true;
   return record;
 }

@@ -37,8 +37,10 @@ struct StateMemory {
   ReconcileState state;
   const Policy* policy = nullptr;  // the policy the state was reconciled with
   // When the last whole reconcile ran (its "now"): a reconcile restricted to the changed people
-  // also takes those whose grace period or exception may have run out since.
+  // also takes those whose dated exception may have run out since, and those with a
+  // revocation waiting for its grace period (Plan::in_grace, as the runs since left it).
   TimePoint whole_now{};
+  std::unordered_set<std::string> in_grace{};
 };
 
 struct DirectoryMemory {

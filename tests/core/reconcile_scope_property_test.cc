@@ -143,6 +143,53 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
   EXPECT_GT(compared_items, 1000);  // the changes really give items to compare
 }
 
+// Later the same day, with nothing changed in the directory: the whole plan has nothing about
+// anyone but the people time may have changed (people_time_may_change), and the plan
+// restricted to them is its part about them.
+TEST(ReconcileScopeProperty, LaterTheSameDayOnlyThePeopleTimeMayChangeHaveNewItems) {
+  Generator gen(13102);
+  long long next_id = 1;
+  int timed = 0;
+  for (int c = 0; c < kCases; ++c) {
+    World w = gen.make();
+    w.snapshot.complete = true;
+    std::mt19937& random = gen.random();
+    // Times within the day, so that grace periods and accounts end between the two reconciles.
+    for (auto& [key, h] : w.state.history) {
+      if (h.left_at) *h.left_at -= std::chrono::hours(random() % 24);
+      if (h.role_changed_at) *h.role_changed_at -= std::chrono::hours(random() % 24);
+    }
+    for (Employee& e : w.snapshot.employees) {
+      if (random() % 6 == 0) e.account_expires = kNow + std::chrono::hours(1 + random() % 30);
+    }
+    const Plan settled = reconcile_world(w);
+    store_open(w, settled, next_id);
+    store_history(w, settled);
+    const TimePoint later = kNow + std::chrono::hours(1 + random() % 22);
+    const std::unordered_set<std::string> grace(settled.in_grace.begin(), settled.in_grace.end());
+    const std::unordered_set<std::string> only =
+        people_time_may_change(w.snapshot, w.state, grace, kNow, later);
+
+    const Plan whole = reconcile({w.snapshot, w.policy, w.state, w.rules, later});
+    const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, later, &only});
+    ASSERT_EQ(described(whole.add, nullptr), described(whole.add, &only)) << "case " << c;
+    ASSERT_EQ(described(part.add, nullptr), described(whole.add, &only)) << "case " << c;
+    for (long long id : whole.supersede) {
+      const auto item = std::find_if(w.state.open_items.begin(), w.state.open_items.end(),
+                                     [&](const OpenItem& o) { return o.id == id; });
+      ASSERT_NE(item, w.state.open_items.end());
+      ASSERT_TRUE(item->kind == ChangeKind::kOrgApply || only.count(item->employee_key))
+          << "case " << c << ": item of " << item->employee_key;
+      if (item->kind != ChangeKind::kOrgApply) {
+        ASSERT_EQ(std::count(part.supersede.begin(), part.supersede.end(), id), 1) << "case " << c;
+      }
+    }
+    ASSERT_EQ(part.leavers, restricted(whole.leavers, only)) << "case " << c;
+    timed += static_cast<int>(whole.add.size());
+  }
+  EXPECT_GT(timed, 100);  // grace periods and accounts really end between the two
+}
+
 // The daemon keeps what it stored and reconciles only the changed people, cycle after cycle:
 // a whole reconcile afterwards finds nothing to propose, only applications nobody needs.
 TEST(ReconcileScopeProperty, StoringPartialPlansLeavesNothingForTheWholeReconcile) {
