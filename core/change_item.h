@@ -111,6 +111,9 @@ struct Plan {
   // Keys of people whose entry or a deciding value was refused in this read (refuses_person):
   // treated as not read: never leavers or movers, their items kept, their stored row unchanged.
   std::vector<std::string> refused{};
+  // Keys of people with a revocation waiting for its grace period: time alone will change
+  // their plan (the daemon reconciles them again in every cycle until it has).
+  std::vector<std::string> in_grace{};
   PlanStats stats;
 
   bool empty() const { return add.empty() && supersede.empty(); }

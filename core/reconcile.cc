@@ -133,14 +133,22 @@ class Reconciler {
   }
 
  private:
+  // Whether `key` is one of the people this reconcile decides about (everyone, unless `only`).
+  bool in_scope(const std::string& key) const {
+    return in_.only == nullptr || in_.only->count(key) > 0;
+  }
+
   void index_state() {
-    open_.reserve(in_.state.open_items.size());
+    open_.reserve(in_.only ? in_.only->size() : in_.state.open_items.size());
     for (const OpenItem& item : in_.state.open_items) {
+      // The organisation's applications stay indexed: a person in scope may want one.
+      if (!item.employee_key.empty() && !in_scope(item.employee_key)) continue;
       if (is_open(item.state)) open_[{item.kind, item.employee_key, item.mandate}] = {&item};
     }
-    held_.reserve(in_.state.ledger.size());
+    held_.reserve(in_.only ? in_.only->size() * 2 : in_.state.ledger.size());
     for (const LedgerGrant& g : in_.state.ledger) {
       if (!in_force(g.valid_until, today_)) continue;  // ended: no longer held
+      if (!in_scope(g.employee_key)) continue;
       // Several records of one grant: the one that lasts longest counts, whatever the order.
       auto [it, added] = held_.emplace(PairKey{g.employee_key, g.mandate}, Held{&g});
       const LedgerGrant*& kept = it->second.grant;
@@ -149,6 +157,7 @@ class Reconciler {
       }
     }
     for (const ExceptionRecord& e : in_.state.exceptions) {
+      if (!e.employee_key.empty() && !in_scope(e.employee_key)) continue;
       if (!e.until || *e.until > in_.now) {
         exceptions_[{e.kind, e.employee_key, e.mandate}].push_back(e.fingerprint);
       }
@@ -195,7 +204,7 @@ class Reconciler {
     employees_.reserve(in_.snapshot.employees.size());
     needs_.reserve(in_.snapshot.employees.size() * 2);
     for (const Employee& e : in_.snapshot.employees) {
-      if (refused_.count(e.key)) continue;  // as if not read
+      if (refused_.count(e.key) || !in_scope(e.key)) continue;  // as if not read
       const EmployeeStatus status = status_of(e, in_.rules, ous_, in_.now);
       employees_.emplace(e.key, std::make_pair(&e, status));
       if (is_leaver(status)) plan_.leavers.push_back(e.key);
@@ -215,6 +224,16 @@ class Reconciler {
   // directory. Those already recorded as absent are not counted again, and a person whose entry
   // was refused was not read at all (invariant 9).
   void add_absent_leavers() {
+    if (in_.only != nullptr) {
+      for (const std::string& key : *in_.only) {
+        const auto history = in_.state.history.find(key);
+        if (history != in_.state.history.end() && !history->second.absent &&
+            !employees_.count(key) && !refused_.count(key)) {
+          plan_.leavers.push_back(key);
+        }
+      }
+      return;
+    }
     for (const auto& [key, history] : in_.state.history) {
       if (!history.absent && !employees_.count(key) && !refused_.count(key)) {
         plan_.leavers.push_back(key);
@@ -368,6 +387,7 @@ class Reconciler {
         const std::optional<TimePoint> since = grace_start(grant->employee_key, employee, left);
         if (since && in_.now - *since < grace) {
           ++plan_.stats.revokes_in_grace;
+          plan_.in_grace.push_back(grant->employee_key);
           if (auto open = open_.find(item_key); open != open_.end()) {
             open->second.wanted = true;  // an open revoke stays open
           }
@@ -448,6 +468,10 @@ class Reconciler {
 
   void supersede_unwanted() {
     for (const auto& [key, open] : open_) {
+      // Whether anyone still needs the organisation's application is for a whole reconcile.
+      if (in_.only != nullptr && !open.replaced && open.item->kind == ChangeKind::kOrgApply) {
+        continue;
+      }
       if (open.replaced || (!open.wanted && !keep_despite_incomplete_read(*open.item))) {
         plan_.supersede.push_back(open.item->id);
       }
@@ -463,6 +487,9 @@ class Reconciler {
     for (auto* keys : {&plan_.leavers, &plan_.on_long_leave, &plan_.role_changed, &plan_.refused}) {
       std::sort(keys->begin(), keys->end());
     }
+    std::sort(plan_.in_grace.begin(), plan_.in_grace.end());
+    plan_.in_grace.erase(std::unique(plan_.in_grace.begin(), plan_.in_grace.end()),
+                         plan_.in_grace.end());
     for (const ProposedItem& item : plan_.add) {
       switch (item.kind) {
         case ChangeKind::kGrant:
@@ -537,6 +564,21 @@ bool organisation_can_grant(const MandateIssue& mandate, const ReconcileState& s
   if (!mandate.organisation_holds) return false;
   const auto& until = mandate.grant_right.until;
   return !until || *until >= std::chrono::floor<days>(now);
+}
+
+std::unordered_set<std::string> people_time_may_change(
+    const Snapshot& snapshot, const ReconcileState& state,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now) {
+  std::unordered_set<std::string> people = in_grace;
+  for (const Employee& e : snapshot.employees) {
+    if (e.account_expires && *e.account_expires > since && *e.account_expires <= now) {
+      people.insert(e.key);
+    }
+  }
+  for (const ExceptionRecord& e : state.exceptions) {
+    if (e.until && !e.employee_key.empty()) people.insert(e.employee_key);
+  }
+  return people;
 }
 
 Plan reconcile(const ReconcileInput& input) {

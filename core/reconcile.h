@@ -8,6 +8,9 @@
 // an item of someone it did not read.
 #pragma once
 
+#include <string>
+#include <unordered_set>
+
 #include "core/change_item.h"
 #include "core/employee.h"
 #include "core/policy.h"
@@ -21,9 +24,24 @@ struct ReconcileInput {
   const ReconcileState& state;
   const LeaverRules& rules;
   TimePoint now;
+  // Reconcile only these people (employee keys), for an incremental cycle over a state that a
+  // whole reconcile settled: their items, grants, leaving and moves are decided exactly as a
+  // whole reconcile would decide them; nobody else is looked at, so the plan names nobody
+  // else. The organisation's applications (org_apply) are proposed when one of them needs
+  // one, and never superseded here: whether anyone still needs one is for a whole reconcile.
+  // Null: everyone (a whole reconcile).
+  const std::unordered_set<std::string>* only = nullptr;
 };
 
 Plan reconcile(const ReconcileInput& input);
+
+// Whom time alone may have given another plan between a reconcile at `since` and `now` on the
+// same day, when nothing else changed: people with a revocation waiting for its grace period
+// (`in_grace`, Plan::in_grace of the reconciles since), whose account expired in between, or
+// with a dated exception. (What ends by the day, a new day's whole reconcile decides.)
+std::unordered_set<std::string> people_time_may_change(
+    const Snapshot& snapshot, const ReconcileState& state,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now);
 
 enum class EmployeeStatus { kActive, kLongLeave, kLeftDisabled, kLeftExpired, kLeftOu };
 

@@ -34,6 +34,10 @@ struct RunRecord {
   // A held run supersedes only the open items its own items replace; the others it no longer
   // wants stay open for the next run to judge (plan.supersede then lists only those applied).
   int supersedes_deferred = 0;
+  // The daemon's incremental runs: the run planned from the state it kept since its last run
+  // (not loaded), and how many people it reconciled (-1: everyone, a whole reconcile).
+  bool state_kept = false;
+  int people_reconciled = -1;
   // For printing a dry run's plan (empty for a stored run, to keep large runs cheap): the open
   // items the plan supersedes, and the people the plan names.
   std::vector<OpenItem> superseded;

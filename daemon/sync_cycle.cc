@@ -2,7 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <unordered_set>
 
 #include "connectors/postgres/run_history.h"
 #include "core/errors.h"
@@ -57,8 +60,11 @@ bool restore_memory(SyncStore& database, DirectoryMemory& memory) {
 
 // The snapshot to plan from: the changes since the last read merged into it, or a full read.
 // Cancelled passes through (memory is then unchanged, or reset when it was being merged).
+// After an incremental read, `changed` holds the keys of the people it found changed, deleted
+// or refused.
 const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memory,
-                              SyncStore& database, CycleResult& result, Snapshot& scratch) {
+                              SyncStore& database, CycleResult& result, Snapshot& scratch,
+                              std::optional<std::unordered_set<std::string>>& changed) {
   if (!result.full_read && !memory.valid && !restore_memory(database, memory)) {
     result.full_read = true;
   }
@@ -69,6 +75,12 @@ const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memor
     return read_fully(directory, memory, database, scratch);
   }
   result.changes_read = static_cast<int>(changes.changed.size());
+  changed.emplace();
+  for (const Employee& e : changes.changed) changed->insert(e.key);
+  changed->insert(changes.deleted_keys.begin(), changes.deleted_keys.end());
+  for (const RefusedValue& r : changes.refused) {
+    if (!r.key.empty()) changed->insert(r.key);
+  }
   memory.valid = false;  // the base is taken over by the merge
   Snapshot merged = merge_changes(std::move(memory.last), changes);
   if (!merged.complete) {
@@ -82,14 +94,47 @@ const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memor
   return memory.last;
 }
 
+// Whether time alone may have changed what a whole reconcile decides about nobody in
+// particular: an exception about the organisation's application that ended since `whole_now`.
+bool application_exception_ended(const ReconcileState& state, TimePoint whole_now, TimePoint now) {
+  return std::any_of(
+      state.exceptions.begin(), state.exceptions.end(), [&](const ExceptionRecord& e) {
+        return e.employee_key.empty() && e.until && *e.until > whole_now && *e.until <= now;
+      });
+}
+
 }  // namespace
 
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
                          const GuardOptions& guard, const IdentityCrypto* identity) {
   SyncTransaction txn(database, identity);  // under the sync lock; rolls back unless committed
-  const ReconcileState state = txn.load_state();
+  StateMemory* kept = dry_run ? nullptr : input.kept;
+  StateMark start;
+  bool reuse = false;
+  if (kept) {
+    start = txn.state_mark();  // before the state: a change after it only costs a reload
+    reuse = input.changed && kept->valid && kept->mark == start && kept->policy == &input.policy;
+    kept->valid = false;  // until this run commits: an error leaves nothing to trust
+    if (!reuse) kept->state = {};
+  }
+  ReconcileState loaded;
+  if (!reuse) loaded = txn.load_state();
+  const ReconcileState& state = reuse ? kept->state : loaded;
+  using std::chrono::days;
+  const bool partial =
+      reuse && std::chrono::floor<days>(kept->whole_now) == std::chrono::floor<days>(input.now) &&
+      !application_exception_ended(state, kept->whole_now, input.now);
+  std::unordered_set<std::string> people;
+  if (partial) {
+    people =
+        people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
+    people.insert(input.changed->begin(), input.changed->end());
+  }
+  const std::unordered_set<std::string>* only = partial ? &people : nullptr;
   RunRecord record;
-  record.plan = reconcile({input.snapshot, input.policy, state, input.rules, input.now});
+  record.state_kept = reuse;
+  if (only) record.people_reconciled = static_cast<int>(only->size());
+  record.plan = reconcile({input.snapshot, input.policy, state, input.rules, input.now, only});
   const GuardVerdict verdict = check_guard(guard_input(record.plan, state, input.snapshot), guard);
   record.held = verdict.held;
   record.held_reason = verdict.reason;
@@ -104,10 +149,31 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   record.run_id = txn.write_run(record, input.snapshot, input.started_at, input.mark);
   txn.write_refused(record.run_id, input.snapshot.refused);
   txn.write_catalog(record.run_id, input.policy);
-  txn.write_employees(record.run_id, input.snapshot, record.plan, state);
-  txn.write_identity_codes(record.run_id, input.snapshot);
+  txn.write_employees(record.run_id, input.snapshot, record.plan, state, only);
+  txn.write_identity_codes(record.run_id, input.snapshot, only);
   txn.write_items(record.run_id, record.plan, record.held);
+  if (!kept) {
+    txn.commit();
+    return record;
+  }
+  if (!reuse) kept->state = std::move(loaded);
+  const std::optional<StateMark> end = txn.mark_after_own_writes(start, record.run_id);
+  const bool keep = end && txn.refresh_state(kept->state, record.plan);
   txn.commit();
+  if (!keep) {
+    kept->state = {};
+    return record;
+  }
+  kept->mark = *end;
+  kept->policy = &input.policy;
+  if (partial) {
+    for (const std::string& key : people) kept->in_grace.erase(key);
+  } else {
+    kept->whole_now = input.now;
+    kept->in_grace.clear();
+  }
+  kept->in_grace.insert(record.plan.in_grace.begin(), record.plan.in_grace.end());
+  kept->valid = true;
   return record;
 }
 
@@ -121,8 +187,9 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   Snapshot scratch;
   result.full_read = options.full_read;
   const Snapshot* read = nullptr;
+  std::optional<std::unordered_set<std::string>> changed;  // incremental reads
   try {
-    read = &read_snapshot(directory, memory, database, result, scratch);
+    read = &read_snapshot(directory, memory, database, result, scratch, changed);
   } catch (const Cancelled&) {
     // Stopped mid-read (the daemon is shutting down): not a failure, and nothing to write.
     result.stopped = true;
@@ -141,8 +208,15 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   // The clock is read here, outside the pure core: the snapshot's read time is "now".
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
   const ReadMark mark{memory.valid ? encode(memory.watermark) : std::string(), result.full_read};
-  result.record = plan_and_write(database, {snapshot, policy, rules, now, started_at, mark},
-                                 options.dry_run, options.guard, identity);
+  try {
+    result.record = plan_and_write(database,
+                                   {snapshot, policy, rules, now, started_at, mark,
+                                    changed ? &*changed : nullptr, &memory.state},
+                                   options.dry_run, options.guard, identity);
+  } catch (...) {
+    memory.state = {};  // plan_and_write left it invalid; its memory is not worth keeping
+    throw;
+  }
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   return result;
@@ -178,9 +252,15 @@ std::vector<std::string> refused_lines(const std::vector<RefusedValue>& refused,
 std::string cycle_summary(const CycleResult& result) {
   const std::string run =
       result.record.run_id ? fmt::format("run {}", result.record.run_id) : "dry run";
-  const std::string read =
-      result.full_read ? "full read"
-                       : fmt::format("incremental read of {} change(s)", result.changes_read);
+  std::string read = result.full_read
+                         ? "full read"
+                         : fmt::format("incremental read of {} change(s)", result.changes_read);
+  if (result.record.people_reconciled >= 0) {
+    read +=
+        fmt::format(", {} people reconciled over the kept state", result.record.people_reconciled);
+  } else if (result.record.state_kept) {
+    read += ", everyone reconciled over the kept state";
+  }
   const std::string completeness =
       result.complete ? "complete" : "INCOMPLETE: " + result.incomplete_reason;
   const std::string refused = result.entries_refused > 0

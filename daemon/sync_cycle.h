@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/identity_crypto.h"
@@ -26,10 +27,27 @@ namespace valtuus {
 // becomes leader without a valid memory takes the base from the database instead (the
 // employees as the runs stored them) and continues incrementally; a watermark that belongs to
 // another server makes the read a full one (DirectoryChanges::watermark_reset).
+//
+// It also keeps the reconcile state as this daemon's last run left it in the database, so that
+// an incremental cycle neither reloads the ledger, the open items and every employee's history
+// nor reconciles everyone: see plan_and_write.
+struct StateMemory {
+  bool valid = false;  // `state` is the database's as of `mark`
+  StateMark mark;      // the audit trail after the run that left `state`
+  ReconcileState state;
+  const Policy* policy = nullptr;  // the policy the state was reconciled with
+  // When the last whole reconcile ran (its "now"): a reconcile restricted to the changed people
+  // also takes those whose dated exception may have run out since, and those with a
+  // revocation waiting for its grace period (Plan::in_grace, as the runs since left it).
+  TimePoint whole_now{};
+  std::unordered_set<std::string> in_grace{};
+};
+
 struct DirectoryMemory {
   bool valid = false;  // watermark and last describe a complete read
   Watermark watermark;
-  Snapshot last;  // the directory as of `watermark` (identity codes included when read here)
+  Snapshot last;        // the directory as of `watermark` (identity codes included when read here)
+  StateMemory state{};  // dropped with the rest on a reload or a change of leader
 };
 
 struct CycleOptions {
@@ -72,12 +90,29 @@ struct RunInput {
   TimePoint now;         // the reconcile's "now": when the snapshot was read
   TimePoint started_at;  // when the run started, stored with it
   ReadMark mark;         // how the snapshot was read
+  // An incremental read: the people it found changed, deleted or refused. Null after a full
+  // read: everyone is reconciled.
+  const std::unordered_set<std::string>* changed = nullptr;
+  // The state kept between runs (the loop's); null: loaded for this run alone.
+  StateMemory* kept = nullptr;
 };
 
 // The run after the read: in the store's transaction, loads the state, reconciles, lets the
 // guard judge the plan (a held run keeps only the supersedes its own items replace), and writes
 // the run and commits. With `dry_run` nothing is written: the transaction rolls back and the
 // record carries what printing the plan needs. On any error nothing of the run is stored.
+//
+// With `kept`, the state is loaded only when the audit trail (read under the sync lock) is not
+// where this daemon's last run left it: every change of state writes an audit event, so an
+// unchanged trail means nobody else changed anything a reconcile reads; a full read (`changed`
+// null) reloads it all the same, so that the full-read schedule also rereads the state. Kept, and
+// with `changed`, only the changed people are reconciled and written (ReconcileInput::only), plus
+// those whom time alone may have changed since the last whole reconcile (a grace period or an
+// exception running out); a whole reconcile runs whenever the state was loaded (so after every
+// full read) and on the first run of a new day (end dates, renewal
+// notices, order forms end by the day). After its writes the run refreshes the kept state
+// from the database (its employees' rows, its people's open items) and keeps it only when no
+// one else wrote an audit event meanwhile; any doubt, any error, drops it.
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
                          const GuardOptions& guard, const IdentityCrypto* identity = nullptr);
 

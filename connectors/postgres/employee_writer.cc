@@ -48,9 +48,10 @@ std::uint64_t employee_row_digest(const Employee& e, const std::string& status) 
   return f.value() == 0 ? 1 : f.value();
 }
 
-EmployeeWriteStats write_employees(
-    pqxx::work& txn, long long run_id, const Snapshot& snapshot, const Plan& plan,
-    const std::unordered_map<std::string, EmployeeHistory>& history) {
+EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
+                                   const Plan& plan,
+                                   const std::unordered_map<std::string, EmployeeHistory>& history,
+                                   const std::unordered_set<std::string>* only) {
   const KeySet leavers = key_set(plan.leavers);
   const KeySet on_leave = key_set(plan.on_long_leave);
   const KeySet moved = key_set(plan.role_changed);
@@ -73,6 +74,8 @@ EmployeeWriteStats write_employees(
   KeySet read;  // a key read twice is written once, as first read (as the reconcile sees it)
   read.reserve(snapshot.employees.size());
   for (const Employee& e : snapshot.employees) {
+    // Outside `only` nobody is looked at, let alone digested: the plan decided nothing of them.
+    if (only != nullptr && !only->count(e.key)) continue;
     if (refused.count(e.key) || !read.insert(e.key).second) continue;
     const auto stored = history.find(e.key);
     const Employee* row = &e;
@@ -94,6 +97,9 @@ EmployeeWriteStats write_employees(
     if (!read.count(key) && !refused.count(key)) absent.push_back(key);
   }
   stats.staged = static_cast<int>(staged.size());
+  stats.keys.reserve(staged.size() + absent.size());
+  for (const Staged& s : staged) stats.keys.push_back(s.employee->key);
+  stats.keys.insert(stats.keys.end(), absent.begin(), absent.end());
   stats.absent = static_cast<int>(absent.size());
   if (staged.empty() && absent.empty()) return stats;  // nothing changed: not one statement
   create_stage(txn, "employee_stage",

@@ -9,6 +9,8 @@
 #include <pqxx/pqxx>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "core/change_item.h"
 #include "core/employee.h"
@@ -25,6 +27,7 @@ struct EmployeeWriteStats {
   int unchanged = 0;  // read, same as stored: not sent
   int absent = 0;     // the plan's leavers absent from the read, sent to be marked left
   int written = 0;    // rows the database wrote
+  std::vector<std::string> keys{};  // the people staged or marked absent
 };
 
 // Writes every employee of the snapshot whose stored row (by `history`'s digest) differs, with
@@ -33,6 +36,7 @@ struct EmployeeWriteStats {
 // else is marked left. The identity code is not written here (identity_store).
 EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
                                    const Plan& plan,
-                                   const std::unordered_map<std::string, EmployeeHistory>& history);
+                                   const std::unordered_map<std::string, EmployeeHistory>& history,
+                                   const std::unordered_set<std::string>* only = nullptr);
 
 }  // namespace valtuus

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "connectors/postgres/pg_arrays.h"
 #include "connectors/postgres/pg_stage.h"
 #include "core/identity_code.h"
 
@@ -26,9 +27,16 @@ std::string bytea_text(const Bytes& bytes) {
 
 // The stored keyed hashes by employee key: only changed codes are encrypted and written, so
 // an unchanged directory writes nothing (and the daemon needs no access to the ciphertext).
-std::map<std::string, std::string> stored_hashes(pqxx::work& txn) {
+// With `only`, those people's alone.
+std::map<std::string, std::string> stored_hashes(pqxx::work& txn,
+                                                 const std::unordered_set<std::string>* only) {
   std::map<std::string, std::string> hashes;
-  for (const auto& row : txn.exec("SELECT employee_key, match_hash FROM identity_code")) {
+  const std::string sql = "SELECT employee_key, match_hash FROM identity_code";
+  const pqxx::result rows = only == nullptr
+                                ? txn.exec(sql)
+                                : txn.exec_params(sql + " WHERE employee_key = ANY($1)",
+                                                  text_array_literal({only->begin(), only->end()}));
+  for (const auto& row : rows) {
     hashes.emplace(row[0].as<std::string>(), pqxx::binarystring(row[1]).str());
   }
   return hashes;
@@ -37,13 +45,14 @@ std::map<std::string, std::string> stored_hashes(pqxx::work& txn) {
 }  // namespace
 
 IdentityWriteStats write_identity_codes(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
-                                        const IdentityCrypto* crypto) {
+                                        const IdentityCrypto* crypto,
+                                        const std::unordered_set<std::string>* only) {
   IdentityWriteStats stats;
   if (crypto == nullptr) return stats;
-  const auto hashes = stored_hashes(txn);
+  const auto hashes = stored_hashes(txn, only);
   std::optional<pqxx::stream_to> stream;
   for (const Employee& e : snapshot.employees) {
-    if (e.identity_code.empty()) continue;
+    if (e.identity_code.empty() || (only != nullptr && !only->count(e.key))) continue;
     const IdentityCodeCheck check = check_identity_code(e.identity_code);
     if (!check.valid) {
       ++stats.invalid;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <pqxx/pqxx>
+#include <string>
+#include <unordered_set>
 
 #include "common/identity_crypto.h"
 #include "core/employee.h"
@@ -21,6 +23,7 @@ struct IdentityWriteStats {
 // `run_id`, which must have been started in `txn`). With no key (`crypto` == nullptr) nothing
 // is written: codes are never stored in the clear.
 IdentityWriteStats write_identity_codes(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
-                                        const IdentityCrypto* crypto);
+                                        const IdentityCrypto* crypto,
+                                        const std::unordered_set<std::string>* only = nullptr);
 
 }  // namespace valtuus

@@ -22,6 +22,53 @@ std::chrono::sys_days parse_date(const std::string& text) {
   return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
 }
 
+// The open items (`filter`: an SQL condition on change_item's columns, or "" for all).
+std::vector<OpenItem> load_open_items(pqxx::transaction_base& txn, const std::string& filter,
+                                      const std::vector<std::string>& keys = {}) {
+  std::vector<OpenItem> items;
+  const std::string sql =
+      "SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
+      "FROM change_item WHERE state IN " +
+      open_states_sql() + (filter.empty() ? std::string() : " AND (" + filter + ")");
+  const pqxx::result rows =
+      filter.empty() ? txn.exec(sql) : txn.exec_params(sql, text_array_literal(keys));
+  items.reserve(rows.size());
+  for (const auto& row : rows) {
+    OpenItem item;
+    item.id = row[0].as<long long>();
+    item.kind = *change_kind_from_string(row[1].as<std::string>());
+    item.state = *item_state_from_string(row[2].as<std::string>());
+    item.employee_key = row[3].as<std::string>();
+    item.mandate = row[4].as<std::string>();
+    item.fingerprint = row[5].as<std::string>();
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+// The columns of an employee that make its EmployeeHistory, in the order history_of reads them.
+constexpr const char* kHistoryColumns =
+    "key, coalesce(extract(epoch FROM left_at)::bigint, -1), "
+    "extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
+    "absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account, manager_dn";
+
+EmployeeHistory history_of(long long left_at, long long role_changed_at, std::string department,
+                           std::string title, std::string ou, bool absent, long long digest,
+                           std::string dn, std::string account, std::string manager_dn) {
+  EmployeeHistory history;
+  if (left_at >= 0) history.left_at = TimePoint{std::chrono::seconds{left_at}};
+  history.role_changed_at = TimePoint{std::chrono::seconds{role_changed_at}};
+  history.department = std::move(department);
+  history.title = std::move(title);
+  history.ou = std::move(ou);
+  history.absent = absent;
+  history.stored_digest = static_cast<std::uint64_t>(digest);
+  history.dn = std::move(dn);  // whom a refused entry without a key is
+  history.account = std::move(account);
+  history.manager_dn = std::move(manager_dn);
+  return history;
+}
+
 }  // namespace
 
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
@@ -47,45 +94,20 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   }
   // Held items are open: the next run must not propose them again while a person decides
   // whether to release their run.
-  for (const auto& row :
-       txn.exec("SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
-                "FROM change_item WHERE state IN " +
-                open_states_sql())) {
-    OpenItem item;
-    item.id = row[0].as<long long>();
-    item.kind = *change_kind_from_string(row[1].as<std::string>());
-    item.state = *item_state_from_string(row[2].as<std::string>());
-    item.employee_key = row[3].as<std::string>();
-    item.mandate = row[4].as<std::string>();
-    item.fingerprint = row[5].as<std::string>();
-    state.open_items.push_back(std::move(item));
-  }
+  state.open_items = load_open_items(txn, "");
   // Streamed (COPY), not a result set: at 100,000 people a result would hold every row twice
   // in memory while the history is built from it.
-  pqxx::stream_from stream(
-      txn,
-      "(SELECT key, coalesce(extract(epoch FROM left_at)::bigint, -1), "
-      "  extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
-      "  absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account, manager_dn "
-      "FROM employee)");
+  pqxx::stream_from stream(txn, std::string("(SELECT ") + kHistoryColumns + " FROM employee)");
   std::tuple<std::string, long long, long long, std::string, std::string, std::string, bool,
              long long, std::string, std::string, std::string>
       person;
   while (stream >> person) {
     auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account,
            manager_dn] = person;
-    EmployeeHistory history;
-    if (left_at >= 0) history.left_at = TimePoint{std::chrono::seconds{left_at}};
-    history.role_changed_at = TimePoint{std::chrono::seconds{role_changed_at}};
-    history.department = std::move(department);
-    history.title = std::move(title);
-    history.ou = std::move(ou);
-    history.absent = absent;
-    history.stored_digest = static_cast<std::uint64_t>(digest);
-    history.dn = std::move(dn);  // whom a refused entry without a key is
-    history.account = std::move(account);
-    history.manager_dn = std::move(manager_dn);
-    state.history.emplace(std::move(key), std::move(history));
+    state.history.emplace(
+        std::move(key),
+        history_of(left_at, role_changed_at, std::move(department), std::move(title), std::move(ou),
+                   absent, digest, std::move(dn), std::move(account), std::move(manager_dn)));
   }
   stream.complete();
   // Rejected items stand as exceptions until their date, or until their values change.
@@ -117,6 +139,28 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     state.organisation_rights.insert(row[0].as<std::string>());
   }
   return state;
+}
+
+void reload_history_of(pqxx::transaction_base& txn, const std::vector<std::string>& keys,
+                       std::unordered_map<std::string, EmployeeHistory>& history) {
+  if (keys.empty()) return;
+  for (const auto& row : txn.exec_params(
+           std::string("SELECT ") + kHistoryColumns + " FROM employee WHERE key = ANY($1)",
+           text_array_literal(keys))) {
+    history[row[0].as<std::string>()] =
+        history_of(row[1].as<long long>(), row[2].as<long long>(), row[3].as<std::string>(),
+                   row[4].as<std::string>(), row[5].as<std::string>(), row[6].as<bool>(),
+                   row[7].as<long long>(), row[8].as<std::string>(), row[9].as<std::string>(),
+                   row[10].as<std::string>());
+  }
+}
+
+std::vector<OpenItem> load_open_items_of(pqxx::transaction_base& txn,
+                                         const std::vector<std::string>& keys, bool applications) {
+  return load_open_items(
+      txn,
+      applications ? "employee_key = ANY($1) OR employee_key IS NULL" : "employee_key = ANY($1)",
+      keys);
 }
 
 Snapshot load_last_snapshot(pqxx::transaction_base& txn) {

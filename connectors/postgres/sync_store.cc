@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
+#include <unordered_set>
 
 #include "connectors/postgres/catalog_writer.h"
 #include "connectors/postgres/employee_writer.h"
@@ -96,6 +97,7 @@ struct SyncTransaction::Work {
   explicit Work(pqxx::connection& connection) : txn(connection) {}
   pqxx::work txn;
   const IdentityCrypto* identity = nullptr;
+  std::vector<std::string> employees_written;  // by write_employees, for refresh_state
 };
 
 SyncTransaction::SyncTransaction(SyncStore& store, const IdentityCrypto* identity) {
@@ -111,6 +113,67 @@ SyncTransaction::~SyncTransaction() = default;
 
 ReconcileState SyncTransaction::load_state() {
   return translate_sync_errors([&] { return load_reconcile_state(work_->txn); });
+}
+
+StateMark SyncTransaction::state_mark() {
+  return translate_sync_errors([&] {
+    const pqxx::row row =
+        work_->txn.exec1("SELECT count(*), coalesce(max(id), 0) FROM audit_event");
+    return StateMark{row[0].as<long long>(), row[1].as<long long>()};
+  });
+}
+
+std::optional<StateMark> SyncTransaction::mark_after_own_writes(const StateMark& before,
+                                                                long long run_id) {
+  return translate_sync_errors([&]() -> std::optional<StateMark> {
+    // This run's events came after `before` was read, so their ids are above its newest.
+    const pqxx::row row = work_->txn.exec_params1(
+        "SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE id > $1 AND run_id = $2) "
+        "FROM audit_event",
+        before.newest, run_id);
+    const StateMark after{row[0].as<long long>(), row[1].as<long long>()};
+    if (before.events < 0 || after.events != before.events + row[2].as<long long>()) {
+      return std::nullopt;
+    }
+    return after;
+  });
+}
+
+bool SyncTransaction::refresh_state(ReconcileState& state, const Plan& plan) {
+  return translate_sync_errors([&] {
+    reload_history_of(work_->txn, work_->employees_written, state.history);
+    // The people whose open items this run changed, and whether it touched an application.
+    std::unordered_set<std::string> people;
+    bool applications = false;
+    for (const ProposedItem& item : plan.add) {
+      if (item.employee_key.empty()) {
+        applications = true;
+      } else {
+        people.insert(item.employee_key);
+      }
+    }
+    std::unordered_set<long long> superseded(plan.supersede.begin(), plan.supersede.end());
+    std::size_t known = 0;
+    for (const OpenItem& item : state.open_items) {
+      if (!superseded.count(item.id)) continue;
+      ++known;
+      if (item.employee_key.empty()) {
+        applications = true;
+      } else {
+        people.insert(item.employee_key);
+      }
+    }
+    if (known != superseded.size()) return false;
+    if (people.empty() && !applications) return true;
+    std::erase_if(state.open_items, [&](const OpenItem& item) {
+      return item.employee_key.empty() ? applications : people.count(item.employee_key) > 0;
+    });
+    std::vector<OpenItem> now = load_open_items_of(
+        work_->txn, std::vector<std::string>(people.begin(), people.end()), applications);
+    state.open_items.insert(state.open_items.end(), std::make_move_iterator(now.begin()),
+                            std::make_move_iterator(now.end()));
+    return true;
+  });
 }
 
 void SyncTransaction::describe_stored_people(RunRecord& record, const std::set<std::string>& keys) {
@@ -177,14 +240,18 @@ void SyncTransaction::write_catalog(long long run_id, const Policy& policy) {
 }
 
 void SyncTransaction::write_employees(long long run_id, const Snapshot& snapshot, const Plan& plan,
-                                      const ReconcileState& state) {
-  translate_sync_errors(
-      [&] { valtuus::write_employees(work_->txn, run_id, snapshot, plan, state.history); });
+                                      const ReconcileState& state,
+                                      const std::unordered_set<std::string>* only) {
+  translate_sync_errors([&] {
+    work_->employees_written =
+        valtuus::write_employees(work_->txn, run_id, snapshot, plan, state.history, only).keys;
+  });
 }
 
-void SyncTransaction::write_identity_codes(long long run_id, const Snapshot& snapshot) {
+void SyncTransaction::write_identity_codes(long long run_id, const Snapshot& snapshot,
+                                           const std::unordered_set<std::string>* only) {
   translate_sync_errors(
-      [&] { valtuus::write_identity_codes(work_->txn, run_id, snapshot, work_->identity); });
+      [&] { valtuus::write_identity_codes(work_->txn, run_id, snapshot, work_->identity, only); });
 }
 
 void SyncTransaction::write_items(long long run_id, const Plan& plan, bool held) {

@@ -11,8 +11,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/identity_crypto.h"
@@ -30,6 +32,15 @@ namespace valtuus {
 struct ReadMark {
   std::string watermark;  // encode(Watermark) of a complete read; "" when there is none
   bool full_read = true;  // the whole directory was read (false: changes merged into the last)
+};
+
+// Where the audit trail stood. Every change of state writes an audit event (invariant 10) and
+// the trail is append-only, so the same count and the same newest event mean that nothing a
+// reconcile reads has changed since: the daemon keeps its state between runs on this.
+struct StateMark {
+  long long events = -1;  // -1: not read
+  long long newest = 0;   // the newest event's id (0: none)
+  friend bool operator==(const StateMark&, const StateMark&) = default;
 };
 
 // One session with the database. Not thread-safe: one store per thread (canceller() excepted).
@@ -80,6 +91,18 @@ class SyncTransaction {
   // What the reconcile needs: ledger, open items, exceptions, requests, history.
   ReconcileState load_state();
 
+  // Where the audit trail stands, as this transaction sees it now (read before the state).
+  StateMark state_mark();
+  // After this run's writes: where the trail stands, when since `before` only this run
+  // (`run_id`, whose every event names it) added events; nullopt when anyone else did. The run
+  // holds the trail's lock from its first event to its commit, so nobody adds one in between.
+  std::optional<StateMark> mark_after_own_writes(const StateMark& before, long long run_id);
+  // Brings `state` (as loaded or kept before this run) up to what this run wrote: the history
+  // of the employees it wrote (write_employees before this) and the open items of the people
+  // `plan` names, and the organisation's applications, as stored now. False when `state`
+  // does not know an item the plan superseded: such a state must not be kept.
+  bool refresh_state(ReconcileState& state, const Plan& plan);
+
   // Fills record.people for `keys` (people the plan names whom the read did not return) as
   // last stored, for printing a dry run's plan.
   void describe_stored_people(RunRecord& record, const std::set<std::string>& keys);
@@ -92,11 +115,15 @@ class SyncTransaction {
   void write_refused(long long run_id, const std::vector<RefusedValue>& refused);
   // The catalog of mandate themes, where it changed.
   void write_catalog(long long run_id, const Policy& policy);
-  // The employees as read (where changed), the plan's leavers and movers marked.
+  // The employees as read (where changed), the plan's leavers and movers marked. With `only`,
+  // only those people (the plan's, of a reconcile restricted to them) are looked at.
   void write_employees(long long run_id, const Snapshot& snapshot, const Plan& plan,
-                       const ReconcileState& state);
+                       const ReconcileState& state,
+                       const std::unordered_set<std::string>* only = nullptr);
   // The identity codes read, sealed with the store's key (nothing without one).
-  void write_identity_codes(long long run_id, const Snapshot& snapshot);
+  // With `only`, only those people's.
+  void write_identity_codes(long long run_id, const Snapshot& snapshot,
+                            const std::unordered_set<std::string>* only = nullptr);
   // The plan's supersedes and new items; a held run's new items wait in state 'held'.
   void write_items(long long run_id, const Plan& plan, bool held);
 
