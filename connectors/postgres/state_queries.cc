@@ -62,29 +62,27 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   }
   // Streamed (COPY), not a result set: at 100,000 people a result would hold every row twice
   // in memory while the history is built from it.
-  pqxx::stream_from stream(
-      txn,
-      "(SELECT key, coalesce(extract(epoch FROM left_at)::bigint, -1), "
-      "  extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
-      "  absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account, manager_dn "
-      "FROM employee)");
+  pqxx::stream_from stream(txn,
+                           "(SELECT key, coalesce(extract(epoch FROM left_at)::bigint, -1), "
+                           "  extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
+                           "  absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account "
+                           "FROM employee)");
   std::tuple<std::string, long long, long long, std::string, std::string, std::string, bool,
-             long long, std::string, std::string, std::string>
+             long long, std::string, std::string>
       person;
   while (stream >> person) {
-    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account,
-           manager_dn] = person;
+    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account] =
+        person;
     EmployeeHistory history;
     if (left_at >= 0) history.left_at = TimePoint{std::chrono::seconds{left_at}};
     history.role_changed_at = TimePoint{std::chrono::seconds{role_changed_at}};
-    history.department = std::move(department);
-    history.title = std::move(title);
-    history.ou = std::move(ou);
+    history.department = department;
+    history.title = title;
+    history.ou = ou;
     history.absent = absent;
     history.stored_digest = static_cast<std::uint64_t>(digest);
-    history.dn = std::move(dn);  // whom a refused entry without a key is
-    history.account = std::move(account);
-    history.manager_dn = std::move(manager_dn);
+    history.dn = dn;  // whom a refused entry without a key is
+    history.account = account;
     state.history.emplace(std::move(key), std::move(history));
   }
   stream.complete();
