@@ -160,7 +160,8 @@ Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
     e.department = std::move(department);
     e.title = std::move(title);
     e.ou = std::move(ou);
-    e.groups = parse_text_array(groups);
+    const std::vector<std::string> group_dns = parse_text_array(groups);
+    e.groups.assign(group_dns.begin(), group_dns.end());
     e.disabled = disabled;
     if (expires_known) e.account_expires = TimePoint{std::chrono::seconds{expires}};
     e.long_leave_marker = std::move(long_leave);
