@@ -84,7 +84,7 @@ void print_theme(std::ostream& out, const ThemeExplanation& t) {
   if (!t.open_items.empty()) out << "    open: " << open_items_text(t.open_items) << '\n';
 }
 
-std::string groups_text(const std::vector<std::string>& groups) {
+std::string groups_text(const std::vector<SharedText>& groups) {
   if (groups.empty()) return "(none)";
   std::string text;
   for (const std::string& g : groups) text += (text.empty() ? "" : "; ") + g;
@@ -237,7 +237,7 @@ nlohmann::json explanation_json(const Explanation& ex, const Snapshot& snapshot)
       {"department", e.department},
       {"title", e.title},
       {"ou", e.ou},
-      {"groups", e.groups},
+      {"groups", std::vector<std::string>(e.groups.begin(), e.groups.end())},
       {"status", to_string(ex.status)},
       {"leaver", is_leaver(ex.status)},
       {"long_leave", ex.status == EmployeeStatus::kLongLeave},

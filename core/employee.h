@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/compact_text.h"
+
 namespace valtuus {
 
 using Clock = std::chrono::system_clock;
@@ -23,8 +25,9 @@ struct Employee {
   std::string department;
   std::string title;
   std::string ou;  // the entry's parent OU, from the DN ("OU=People,DC=..." → "People")
-  std::vector<std::string> groups;  // memberOf DNs
-  std::string manager;              // manager DN
+  // memberOf DNs, each kept once however many people are members (there are tens a person).
+  std::vector<SharedText> groups;
+  std::string manager;  // manager DN
   // The language of notifications to the person: "fi", "sv", "en"; "" when unknown.
   std::string preferred_language;
   bool disabled = false;                     // userAccountControl bit 0x2

@@ -66,7 +66,7 @@ Employee employee_of(const OversightPerson& person) {
   e.department = person.department;
   e.title = person.title;
   e.ou = person.ou;
-  e.groups = person.groups;
+  e.groups.assign(person.groups.begin(), person.groups.end());
   return e;
 }
 

@@ -111,8 +111,8 @@ struct Need {
 };
 
 bool role_changed(const EmployeeHistory& h, const Employee& e) {
-  return !folded_equal(h.department, e.department) || !folded_equal(h.title, e.title) ||
-         !folded_equal(h.ou, e.ou);
+  return !folded_equal(h.department.str(), e.department) || !folded_equal(h.title.str(), e.title) ||
+         !folded_equal(h.ou.str(), e.ou);
 }
 
 class Reconciler {
@@ -168,17 +168,18 @@ class Reconciler {
   // by DN (without regard to case), else by account, among the people read and those stored.
   // Only deciding fields count (refuses_person): a refused mail address decides nothing.
   void resolve_refused() {
-    std::unordered_map<std::string, std::string> by_dn, by_account;  // folded → key
+    // By the digest of the folded value (the history keeps no more than that).
+    std::unordered_map<std::uint64_t, std::string> by_dn, by_account;  // folded → key
     bool indexed = false;
     auto index = [&] {
       for (const auto& [key, h] : in_.state.history) {
-        if (!h.dn.empty()) by_dn.emplace(fold(h.dn), key);
-        if (!h.account.empty()) by_account.emplace(fold(h.account), key);
+        if (!h.dn.empty()) by_dn.emplace(h.dn.value(), key);
+        if (!h.account.empty()) by_account.emplace(h.account.value(), key);
       }
       // The read's own values win over stored ones: a DN now belongs to whoever holds it now.
       for (const Employee& e : in_.snapshot.employees) {
-        by_dn[fold(e.dn)] = e.key;
-        by_account[fold(e.account)] = e.key;
+        by_dn[FoldedDigest::of(e.dn)] = e.key;
+        by_account[FoldedDigest::of(e.account)] = e.key;
       }
       indexed = true;
     };
@@ -189,9 +190,9 @@ class Reconciler {
         continue;
       }
       if (!indexed) index();
-      if (auto it = by_dn.find(fold(r.dn)); !r.dn.empty() && it != by_dn.end()) {
+      if (auto it = by_dn.find(FoldedDigest::of(r.dn)); !r.dn.empty() && it != by_dn.end()) {
         refused_.insert(it->second);
-      } else if (auto acc = by_account.find(fold(r.account));
+      } else if (auto acc = by_account.find(FoldedDigest::of(r.account));
                  !r.account.empty() && acc != by_account.end()) {
         refused_.insert(acc->second);
       }

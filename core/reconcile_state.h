@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/change_item.h"
+#include "core/compact_text.h"
 #include "core/employee.h"
 
 namespace valtuus {
@@ -21,10 +22,11 @@ namespace valtuus {
 struct EmployeeHistory {
   std::optional<TimePoint> left_at;          // first seen as a leaver
   std::optional<TimePoint> role_changed_at;  // department, title or OU last changed
-  std::string department, title, ou;         // as last stored, to see a change in this read
-  std::string dn{}, account{};  // as last stored: whom a refused entry without a key is
-  // The directory manager's DN as last stored: a refused manager value keeps it (the store).
-  std::string manager_dn{};
+  // As last stored, to see a change in this read (compared folded). Shared between the people
+  // who have the same value: kept for everyone, they would be most of the state's memory.
+  SharedText department, title, ou;
+  // As last stored, compared folded only: whom a refused entry without a key is.
+  FoldedDigest dn{}, account{};
   // Stored as absent from an earlier complete read (already counted as having left then).
   bool absent = false;
   // The store's digest of the row as last written (0: unknown), so that it rewrites only the

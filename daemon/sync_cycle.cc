@@ -31,6 +31,10 @@ ReadHints hints_from(SyncStore& database) {
 // copied) and is what the run plans from; anything else goes to `scratch`.
 const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory, SyncStore& database,
                            Snapshot& scratch) {
+  // A full read does not need the last snapshot: released first, so that the directory is not
+  // held twice while it is read (the watermark stays until the read replaces it).
+  memory.valid = false;
+  memory.last = Snapshot{};
   FullRead read = directory.read_full(hints_from(database));
   memory.valid = read.snapshot.complete && !read.watermark.empty();
   memory.watermark = read.watermark;

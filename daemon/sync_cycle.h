@@ -74,7 +74,7 @@ struct CycleResult {
 // directory or the database fails;
 // nothing is written then. `stop_requested` is asked between the read and the write; a read
 // that the directory source itself ended on a stop (Cancelled) gives `stopped` as well, with
-// `memory` unchanged.
+// `memory` unchanged (but a full read first releases the last snapshot, to hold one at a time).
 // With `identity`, the personal identity codes read are stored encrypted; without it they are
 // dropped.
 CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,

@@ -82,7 +82,7 @@ Employee employee_of(const StaffPerson& person) {
   e.department = person.department;
   e.title = person.title;
   e.ou = person.ou;
-  e.groups = person.groups;
+  e.groups.assign(person.groups.begin(), person.groups.end());
   e.manager = person.manager_dn;
   return e;
 }

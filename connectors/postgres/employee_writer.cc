@@ -3,6 +3,7 @@
 #include <deque>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -29,6 +30,19 @@ std::string_view stored_language(const std::string& language) {
 
 const char* status_of(const Employee& e, const KeySet& leavers, const KeySet& on_leave) {
   return leavers.count(e.key) ? "left" : on_leave.count(e.key) ? "long_leave" : "active";
+}
+
+// The managers' DNs as stored for `keys` (the history keeps none: they are needed only for
+// the rare person whose manager value was refused).
+std::unordered_map<std::string, std::string> managers_of(pqxx::work& txn, const KeySet& keys) {
+  std::vector<std::string> wanted(keys.begin(), keys.end());
+  std::unordered_map<std::string, std::string> managers;
+  for (const auto& row :
+       txn.exec_params("SELECT key, manager_dn FROM employee WHERE key = ANY($1::text[])",
+                       text_array_literal(wanted))) {
+    managers.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+  }
+  return managers;
 }
 
 }  // namespace
@@ -69,6 +83,9 @@ EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snap
   for (const RefusedValue& r : snapshot.refused) {
     if (r.field == "manager" && !r.key.empty()) manager_refused.insert(r.key);
   }
+  const std::unordered_map<std::string, std::string> stored_managers =
+      manager_refused.empty() ? std::unordered_map<std::string, std::string>()
+                              : managers_of(txn, manager_refused);
   std::deque<Employee> kept_manager;
   std::vector<Staged> staged;
   KeySet read;  // a key read twice is written once, as first read (as the reconcile sees it)
@@ -81,7 +98,8 @@ EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snap
     const Employee* row = &e;
     if (manager_refused.count(e.key) && stored != history.end()) {
       row = &kept_manager.emplace_back(e);
-      kept_manager.back().manager = stored->second.manager_dn;
+      const auto manager = stored_managers.find(e.key);
+      kept_manager.back().manager = manager == stored_managers.end() ? "" : manager->second;
     }
     const char* status = status_of(*row, leavers, on_leave);
     const std::uint64_t digest = employee_row_digest(*row, status);
@@ -115,7 +133,7 @@ EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snap
       // An empty text stands for "never expires" (NULL in the table).
       stream << std::make_tuple(
           e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail, e.department,
-          e.title, e.ou, text_array_literal(e.groups), e.disabled,
+          e.title, e.ou, text_array_literal({e.groups.begin(), e.groups.end()}), e.disabled,
           e.account_expires ? pg_timestamp(*e.account_expires) : std::string(), e.long_leave_marker,
           std::string(s.status), moved.count(e.key) > 0, e.manager, e.preferred_language,
           static_cast<long long>(s.digest));

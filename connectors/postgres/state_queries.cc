@@ -50,11 +50,11 @@ std::vector<OpenItem> load_open_items(pqxx::transaction_base& txn, const std::st
 constexpr const char* kHistoryColumns =
     "key, coalesce(extract(epoch FROM left_at)::bigint, -1), "
     "extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
-    "absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account, manager_dn";
+    "absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account";
 
 EmployeeHistory history_of(long long left_at, long long role_changed_at, std::string department,
                            std::string title, std::string ou, bool absent, long long digest,
-                           std::string dn, std::string account, std::string manager_dn) {
+                           std::string dn, std::string account) {
   EmployeeHistory history;
   if (left_at >= 0) history.left_at = TimePoint{std::chrono::seconds{left_at}};
   history.role_changed_at = TimePoint{std::chrono::seconds{role_changed_at}};
@@ -65,7 +65,6 @@ EmployeeHistory history_of(long long left_at, long long role_changed_at, std::st
   history.stored_digest = static_cast<std::uint64_t>(digest);
   history.dn = std::move(dn);  // whom a refused entry without a key is
   history.account = std::move(account);
-  history.manager_dn = std::move(manager_dn);
   return history;
 }
 
@@ -99,15 +98,15 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   // in memory while the history is built from it.
   pqxx::stream_from stream(txn, std::string("(SELECT ") + kHistoryColumns + " FROM employee)");
   std::tuple<std::string, long long, long long, std::string, std::string, std::string, bool,
-             long long, std::string, std::string, std::string>
+             long long, std::string, std::string>
       person;
   while (stream >> person) {
-    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account,
-           manager_dn] = person;
+    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account] =
+        person;
     state.history.emplace(
         std::move(key),
         history_of(left_at, role_changed_at, std::move(department), std::move(title), std::move(ou),
-                   absent, digest, std::move(dn), std::move(account), std::move(manager_dn)));
+                   absent, digest, std::move(dn), std::move(account)));
   }
   stream.complete();
   // Rejected items stand as exceptions until their date, or until their values change.
@@ -150,8 +149,7 @@ void reload_history_of(pqxx::transaction_base& txn, const std::vector<std::strin
     history[row[0].as<std::string>()] =
         history_of(row[1].as<long long>(), row[2].as<long long>(), row[3].as<std::string>(),
                    row[4].as<std::string>(), row[5].as<std::string>(), row[6].as<bool>(),
-                   row[7].as<long long>(), row[8].as<std::string>(), row[9].as<std::string>(),
-                   row[10].as<std::string>());
+                   row[7].as<long long>(), row[8].as<std::string>(), row[9].as<std::string>());
   }
 }
 
@@ -206,7 +204,8 @@ Snapshot load_last_snapshot(pqxx::transaction_base& txn) {
     e.department = std::move(department);
     e.title = std::move(title);
     e.ou = std::move(ou);
-    e.groups = parse_text_array(groups);
+    const std::vector<std::string> group_dns = parse_text_array(groups);
+    e.groups.assign(group_dns.begin(), group_dns.end());
     e.disabled = disabled;
     if (expires_known) e.account_expires = TimePoint{std::chrono::seconds{expires}};
     e.long_leave_marker = std::move(long_leave);

@@ -34,7 +34,7 @@ OversightView view_of(const World& w, const Plan& plan) {
     p.department = e.department;
     p.title = e.title;
     p.ou = e.ou;
-    p.groups = e.groups;
+    p.groups.assign(e.groups.begin(), e.groups.end());
     p.standing = standing_of(employee_status(e, w.rules, kNow));
     p.role_changed_at = kNow;
     auto h = w.state.history.find(e.key);

@@ -73,8 +73,8 @@ TEST(MapEntry, MapsEveryField) {
   EXPECT_EQ(e.title, "Elinkeinojohtaja");
   EXPECT_EQ(e.manager, "CN=Boss,OU=Staff,DC=porvoo,DC=fi");
   EXPECT_EQ(e.ou, "Elinkeinoasiat");
-  EXPECT_EQ(e.groups, (std::vector<std::string>{"CN=A,OU=Groups,DC=porvoo,DC=fi",
-                                                "CN=B,OU=Groups,DC=porvoo,DC=fi"}));
+  EXPECT_EQ(e.groups, (std::vector<SharedText>{"CN=A,OU=Groups,DC=porvoo,DC=fi",
+                                               "CN=B,OU=Groups,DC=porvoo,DC=fi"}));
   EXPECT_TRUE(e.disabled);
   EXPECT_EQ(e.account_expires, TimePoint{sys_days{year{2025} / January / 31}});
   EXPECT_EQ(e.long_leave_marker, "pitkä vapaa");
@@ -194,7 +194,7 @@ TEST(MapEntry, BadGroupValueDroppedOthersKept) {
        "ad,DC=x"});
   const MappedEntry m = map_entry(e, options());
   ASSERT_TRUE(m.employee.has_value());
-  EXPECT_EQ(m.employee->groups, std::vector<std::string>{"CN=Good,DC=x"});
+  EXPECT_EQ(m.employee->groups, std::vector<SharedText>{"CN=Good,DC=x"});
   EXPECT_EQ(m.employee->bad_fields, std::vector<std::string>{"memberOf"});
 }
 
@@ -216,7 +216,7 @@ TEST(MapEntry, RangedMemberOfKeptButFlagged) {
   e.attributes.emplace_back("memberOf;range=0-1499", std::vector<std::string>{"CN=G1,DC=x"});
   const MappedEntry m = map_entry(e, options());
   ASSERT_TRUE(m.employee.has_value());
-  EXPECT_EQ(m.employee->groups, std::vector<std::string>{"CN=G1,DC=x"});
+  EXPECT_EQ(m.employee->groups, std::vector<SharedText>{"CN=G1,DC=x"});
   EXPECT_EQ(m.employee->bad_fields, std::vector<std::string>{"memberOf"});
   ASSERT_EQ(m.warnings.size(), 1u);
   EXPECT_NE(m.warnings[0].find("range"), std::string::npos);

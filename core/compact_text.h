@@ -1,0 +1,56 @@
+// Small stand-ins for strings kept once per person in long-lived state (the stored history of
+// 100,000 people): a value shared by many people is kept once, a value only ever compared
+// (folded) is kept as a digest. Plain values, safe to copy between threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace valtuus {
+
+// A text kept once in a process-wide pool and shared by every copy: for values many people
+// have (department, title, OU). Reads as the const std::string it stands for. The pool only
+// grows (a text is never released), so use it only for values of which an organisation has a
+// bounded number.
+class SharedText {
+ public:
+  SharedText() = default;
+  SharedText(std::string_view text);  // NOLINT(google-explicit-constructor): reads as a string
+  SharedText(const std::string& text) : SharedText(std::string_view(text)) {}  // NOLINT
+  SharedText(const char* text) : SharedText(std::string_view(text)) {}         // NOLINT
+
+  const std::string& str() const { return *text_; }
+  operator const std::string&() const { return *text_; }  // NOLINT
+  bool empty() const { return text_->empty(); }
+
+  friend bool operator==(const SharedText& a, const SharedText& b) { return a.text_ == b.text_; }
+
+ private:
+  static const std::string kEmpty;
+  const std::string* text_ = &kEmpty;
+};
+
+// A 64-bit digest of a text as folded (core/text_fold.h): for values only ever compared without
+// regard to case, such as a stored DN or account looked up again. Two texts equal when folded
+// have the same digest (of()); value() is 0 for the empty text and of() for any other.
+class FoldedDigest {
+ public:
+  FoldedDigest() = default;
+  FoldedDigest(std::string_view text);  // NOLINT(google-explicit-constructor)
+  FoldedDigest(const std::string& text) : FoldedDigest(std::string_view(text)) {}  // NOLINT
+  FoldedDigest(const char* text) : FoldedDigest(std::string_view(text)) {}         // NOLINT
+
+  // The digest of `text` folded, never 0, the empty text's too (whose fold equals that of
+  // white space alone): what to look a value up by.
+  static std::uint64_t of(std::string_view text);
+
+  std::uint64_t value() const { return value_; }
+  bool empty() const { return value_ == 0; }
+  friend bool operator==(const FoldedDigest&, const FoldedDigest&) = default;
+
+ private:
+  std::uint64_t value_ = 0;
+};
+
+}  // namespace valtuus
