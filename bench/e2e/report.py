@@ -69,7 +69,7 @@ def main():
                    f" / {num(s, 'unchanged_all_writes')}"),
         ("  the same two syncs as valtuusd logs them (no start-up)", "",
          lambda s: f"{secs(s, 'first_log_s')} / {secs(s, 'unchanged_log_s')}"),
-        ("looping valtuusd: its first cycle (a full read today)", "", lambda s: secs(s, "loop_full_s")),
+        ("looping valtuusd: its first cycle (incremental from the stored base, state loaded)", "", lambda s: secs(s, "loop_full_s")),
         ("  incremental cycle, nothing changed", "", lambda s: secs(s, "idle_incr_s")),
         ("  incremental cycle after 100 people changed (items)", "< 0.1 s",
          lambda s: f"{secs(s, 'incr_s')} ({num(s, 'incr_items')})"),
