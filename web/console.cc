@@ -43,11 +43,9 @@ Console::Console(const ConsoleOptions& options, Authenticator& authenticator, We
       store_(store),
       sessions_(options.sessions),
       limiter_(options.login_max_failures, options.login_failure_window),
+      identity_(options.identity_crypto),
       policies_(options.policy_dir),
-      orders_(with_maps_rule(options.orders), store) {
-  if (!options.identity_key_file.empty())
-    identity_ = load_identity_key_file(options.identity_key_file, "identity.key_file");
-}
+      orders_(with_maps_rule(options.orders), store) {}
 
 HttpResponse Console::handle(const HttpRequest& http, const RequestInfo& info) {
   HttpResponse response;

@@ -39,9 +39,10 @@ struct ConsoleOptions {
   // this address. Both empty: logins by password only.
   std::string trusted_header;
   std::string trusted_proxy;
-  // identity.key_file: the key that opens stored identity codes, for the audited reveal on an
-  // item's page. Empty: the console reveals none.
-  std::string identity_key_file;
+  // identity.key_file, loaded once: it opens stored identity codes for the audited reveal on
+  // an item's page, and the order form seals the codes it asks for with it. Null: the console
+  // reveals none (and the form asks for none).
+  std::shared_ptr<const IdentityCrypto> identity_crypto;
   // policy.dir: the authorisation maps (the daemon's), for the staff map pages and the
   // grant-right coverage page. Empty: those pages say they are not set up.
   std::string policy_dir;
@@ -103,7 +104,7 @@ class Console {
   WebStore& store_;
   SessionStore sessions_;
   LoginLimiter limiter_;
-  std::unique_ptr<IdentityCrypto> identity_;  // null: no key file, no reveal
+  std::shared_ptr<const IdentityCrypto> identity_;  // null: no key file, no reveal
   PolicySource policies_;
   OrderPages orders_;
 };

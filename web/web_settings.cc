@@ -46,13 +46,13 @@ WebSettings web_settings_from(const po::variables_map& vm) {
   settings.console.leaver_grace = rules.leaver_grace;
   // Optional: without the key the reveal says it is not set up; without the maps the coverage
   // and staff map pages do, and the console still serves reviewers.
-  settings.console.identity_key_file = identity_options_from(vm).key_file;
+  settings.console.identity_crypto = load_identity_crypto(identity_options_from(vm));
   if (vm.count("policy.dir")) settings.console.policy_dir = vm["policy.dir"].as<std::string>();
   // The order form gives each path's expected time by the same targets. With no identity
   // codes in the directory it asks for the employee's own, sealed with the daemon's key.
   settings.console.orders.sla = settings.console.sla;
   settings.console.orders.ask_identity_code = settings.directory.identity_code_attribute.empty();
-  settings.console.orders.identity_crypto = load_identity_crypto(identity_options_from(vm));
+  settings.console.orders.identity_crypto = settings.console.identity_crypto;
   // Over a Unix socket no client has an IP address, and over TCP none is `unix`: a mismatch
   // would silently turn single sign-on off.
   const std::string& proxy = settings.console.trusted_proxy;

@@ -700,7 +700,9 @@ class RevealTest : public ConsoleTest {
   static constexpr const char* kCode = "131052-308T";
 
   RevealTest()
-      : ConsoleTest("", [](ConsoleOptions& options) { options.identity_key_file = key_file(); }) {
+      : ConsoleTest("", [](ConsoleOptions& options) {
+          options.identity_crypto = load_identity_key_file(key_file(), "identity.key_file");
+        }) {
     const auto crypto = load_identity_key_file(key_file(), "identity.key_file");
     const SealedIdentityCode sealed = crypto->seal("k-anna", kCode);
     auto hex = [](const Bytes& bytes) {
