@@ -1,9 +1,9 @@
 #include "connectors/postgres/item_writer.h"
 
-#include <nlohmann/json.hpp>
 #include <tuple>
 #include <vector>
 
+#include "connectors/postgres/matched_json.h"
 #include "connectors/postgres/pg_arrays.h"
 #include "connectors/postgres/pg_stage.h"
 
@@ -17,14 +17,6 @@ constexpr const char* kStageColumns =
     "ord bigint, kind text, mandate_id text, reason text, map_id text, policy_file text, "
     "policy_line integer, matched text, fingerprint text, waits_for_org_apply boolean, "
     "employee_key text, request_id bigint";
-
-std::string matched_json(const Provenance& provenance) {
-  nlohmann::json matched = nlohmann::json::array();
-  for (const auto& [attribute, value] : provenance.matched) {
-    matched.push_back({{"attribute", attribute}, {"value", value}});
-  }
-  return matched.dump();
-}
 
 // COPY rows are typed tuples; a NULL is a std::nullptr_t element, so each combination of the
 // two nullable columns (employee_key, request_id) has its own tuple shape.

@@ -202,6 +202,25 @@ TEST_F(BulkReferencesTest, OneDanglingValueAmongThousandsOfRowsIsFoundAndNamed) 
             "");
 }
 
+// Of many missing values in a large statement, the first reference's smallest is named, so
+// the message is the same whichever plan the check ran with (here every row of 5,000 misses
+// its person: a plan reading the employee index in key order and one probing per value must
+// agree).
+TEST_F(BulkReferencesTest, ManyDanglingValuesNameTheSmallestOfTheFirstReference) {
+  const Refusal refusal = as_owner(
+      "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, fingerprint) "
+      "SELECT CASE WHEN n = 77 THEN 999999 ELSE r.id END, 'grant', 'gone' || (9000 - n), "
+      "CASE WHEN n = 5 THEN 'th99' ELSE 'th01' END, 'r', 'f' || n "
+      "FROM generate_series(1, 5000) n, (SELECT max(id) AS id FROM sync_run) r");
+  EXPECT_EQ(refusal.sqlstate, "23503") << refusal.text;
+  EXPECT_NE(refusal.text.find("\"change_item_run_id_fkey\""), std::string::npos) << refusal.text;
+  const Refusal person = as_owner(
+      "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, fingerprint) "
+      "SELECT r.id, 'grant', 'gone' || (9000 - n), 'th01', 'r', 'f' || n "
+      "FROM generate_series(1, 5000) n, (SELECT max(id) AS id FROM sync_run) r");
+  EXPECT_NE(person.text.find("Key (employee_key)=(gone4000)"), std::string::npos) << person.text;
+}
+
 // The daemon's login, through the function it writes a run's items with.
 TEST_F(BulkReferencesTest, TheDaemonCannotAddAnItemForSomeoneWhoIsNotThere) {
   pqxx::connection daemon(as(logins_.make("daemon", "valtuus_daemon")));
