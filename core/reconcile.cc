@@ -231,6 +231,7 @@ class Reconciler {
         if (history != in_.state.history.end() && !history->second.absent &&
             !employees_.count(key) && !refused_.count(key)) {
           plan_.leavers.push_back(key);
+          plan_.absent.push_back(key);
         }
       }
       return;
@@ -238,6 +239,7 @@ class Reconciler {
     for (const auto& [key, history] : in_.state.history) {
       if (!history.absent && !employees_.count(key) && !refused_.count(key)) {
         plan_.leavers.push_back(key);
+        plan_.absent.push_back(key);
       }
     }
   }
@@ -485,7 +487,8 @@ class Reconciler {
              std::tie(b.employee_key, b.mandate, b.kind);
     });
     std::sort(plan_.supersede.begin(), plan_.supersede.end());
-    for (auto* keys : {&plan_.leavers, &plan_.on_long_leave, &plan_.role_changed, &plan_.refused}) {
+    for (auto* keys : {&plan_.leavers, &plan_.absent, &plan_.on_long_leave, &plan_.role_changed,
+                       &plan_.refused}) {
       std::sort(keys->begin(), keys->end());
     }
     std::sort(plan_.in_grace.begin(), plan_.in_grace.end());

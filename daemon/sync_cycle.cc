@@ -107,6 +107,38 @@ bool application_exception_ended(const ReconcileState& state, TimePoint whole_no
       });
 }
 
+// A partial plan counts the leavers and people on long leave among the people it reconciled:
+// everyone's are the kept ones, those people's replaced by what the plan says of them (the
+// absent it found included: a whole reconcile counts them in the run that finds them).
+void count_everyone(PlanStats& stats, const Plan& plan, const StateMemory& kept,
+                    const std::unordered_set<std::string>& people) {
+  auto everyone = [&](const std::unordered_set<std::string>& before, std::size_t theirs) {
+    std::size_t others = before.size();
+    for (const std::string& key : people) others -= before.count(key);
+    return static_cast<int>(others + theirs);
+  };
+  stats.leavers = everyone(kept.leavers, plan.leavers.size());
+  stats.on_long_leave = everyone(kept.on_long_leave, plan.on_long_leave.size());
+}
+
+// The kept leavers and people on long leave after a run that reconciled `people` (null: everyone).
+void keep_standing(StateMemory& kept, const Plan& plan,
+                   const std::unordered_set<std::string>* people) {
+  if (people) {
+    for (const std::string& key : *people) {
+      kept.leavers.erase(key);
+      kept.on_long_leave.erase(key);
+    }
+  } else {
+    kept.leavers.clear();
+    kept.on_long_leave.clear();
+  }
+  for (const std::string& key : plan.leavers) {
+    if (!std::binary_search(plan.absent.begin(), plan.absent.end(), key)) kept.leavers.insert(key);
+  }
+  kept.on_long_leave.insert(plan.on_long_leave.begin(), plan.on_long_leave.end());
+}
+
 }  // namespace
 
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
@@ -145,6 +177,7 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   if (verdict.held) {
     record.supersedes_deferred = keep_only_replacing_supersedes(record.plan, state.open_items);
   }
+  if (partial) count_everyone(record.plan.stats, record.plan, *kept, people);
   if (dry_run) {
     txn.describe_stored_people(record,
                                describe_from_snapshot(record, input.snapshot, state.open_items));
@@ -170,6 +203,7 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   }
   kept->mark = *end;
   kept->policy = &input.policy;
+  keep_standing(*kept, record.plan, partial ? &people : nullptr);
   if (partial) {
     for (const std::string& key : people) kept->in_grace.erase(key);
   } else {

@@ -41,6 +41,11 @@ struct StateMemory {
   // revocation waiting for its grace period (Plan::in_grace, as the runs since left it).
   TimePoint whole_now{};
   std::unordered_set<std::string> in_grace{};
+  // Whom the directory shows as leavers and on long leave (the absent not among them), as the
+  // last whole reconcile found them, updated by every partial one for the people it
+  // reconciled: a partial plan counts only those, the run reports everyone (PlanStats).
+  std::unordered_set<std::string> leavers{};
+  std::unordered_set<std::string> on_long_leave{};
 };
 
 struct DirectoryMemory {
@@ -110,7 +115,10 @@ struct RunInput {
 // those whom time alone may have changed since the last whole reconcile (a grace period or an
 // exception running out); a whole reconcile runs whenever the state was loaded (so after every
 // full read) and on the first run of a new day (end dates, renewal
-// notices, order forms end by the day). After its writes the run refreshes the kept state
+// notices, order forms end by the day). Such a run's stats count leavers and people on long
+// leave in the whole directory, from the kept ones (its plan's lists name only the reconciled
+// people); its other figures are its own: what it proposed and superseded, and the reconciled
+// people's unchanged items. After its writes the run refreshes the kept state
 // from the database (its employees' rows, its people's open items) and keeps it only when no
 // one else wrote an audit event meanwhile; any doubt, any error, drops it.
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
