@@ -16,6 +16,7 @@
 #include "connectors/postgres/sync_store.h"
 #include "core/directory_changes.h"
 #include "core/guard.h"
+#include "core/key_index.h"
 #include "core/policy.h"
 #include "core/reconcile_state.h"
 
@@ -52,6 +53,7 @@ struct DirectoryMemory {
   bool valid = false;  // watermark and last describe a complete read
   Watermark watermark;
   Snapshot last;        // the directory as of `watermark` (identity codes included when read here)
+  KeyIndex index;       // where each of last's employees is: changes are merged by key
   StateMemory state{};  // dropped with the rest on a reload or a change of leader
 };
 
@@ -100,6 +102,9 @@ struct RunInput {
   const std::unordered_set<std::string>* changed = nullptr;
   // The state kept between runs (the loop's); null: loaded for this run alone.
   StateMemory* kept = nullptr;
+  // Where each of the snapshot's employees is: a reconcile restricted to a few people finds
+  // them (and writes them) without a pass over everyone. Null: passes.
+  const KeyIndex* index = nullptr;
 };
 
 // The run after the read: in the store's transaction, loads the state, reconciles, lets the
