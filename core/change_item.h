@@ -106,6 +106,8 @@ struct Plan {
   // Employee keys seen as leavers in this snapshot, and, after a complete read, the stored
   // people it did not find (not yet recorded as absent). The store marks exactly these left.
   std::vector<std::string> leavers;
+  // Those of `leavers` who are absent: stored people this complete read did not find.
+  std::vector<std::string> absent{};
   std::vector<std::string> on_long_leave;  // employee keys on long leave
   std::vector<std::string> role_changed;   // keys whose department, title or OU changed now
   // Keys of people whose entry or a deciding value was refused in this read (refuses_person):

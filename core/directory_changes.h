@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/employee.h"
+#include "core/key_index.h"
 
 namespace valtuus {
 
@@ -97,5 +98,10 @@ struct DirectoryChanges {
 Snapshot merge_changes(const Snapshot& base, const DirectoryChanges& changes);
 // The same, taking base's employees instead of copying them (one snapshot in memory, not two).
 Snapshot merge_changes(Snapshot&& base, const DirectoryChanges& changes);
+// The same with `index` over base's employees: the changed and deleted people are found by
+// key, not by a pass over everyone, and `index` is brought up to date with the merged
+// employees. The employees are the same; their order is not kept (a deleted one's place is
+// taken by the last). An index that is not usable is rebuilt after a whole merge.
+Snapshot merge_changes(Snapshot&& base, const DirectoryChanges& changes, KeyIndex& index);
 
 }  // namespace valtuus

@@ -202,23 +202,36 @@ class Reconciler {
   }
 
   void classify_employees() {
-    employees_.reserve(in_.snapshot.employees.size());
-    needs_.reserve(in_.snapshot.employees.size() * 2);
-    for (const Employee& e : in_.snapshot.employees) {
-      if (refused_.count(e.key) || !in_scope(e.key)) continue;  // as if not read
-      const EmployeeStatus status = status_of(e, in_.rules, ous_, in_.now);
-      employees_.emplace(e.key, std::make_pair(&e, status));
-      if (is_leaver(status)) plan_.leavers.push_back(e.key);
-      if (status == EmployeeStatus::kLongLeave) plan_.on_long_leave.push_back(e.key);
-      auto h = in_.state.history.find(e.key);
-      if (h != in_.state.history.end() && role_changed(h->second, e)) {
-        plan_.role_changed.push_back(e.key);
+    const std::vector<Employee>& all = in_.snapshot.employees;
+    if (in_.only != nullptr && in_.index != nullptr && in_.index->usable()) {
+      // The few people in scope, found by key: nobody else is looked at.
+      for (const std::string& key : *in_.only) {
+        if (const std::optional<std::size_t> at = in_.index->find(all, key)) classify(all[*at]);
       }
+    } else {
+      employees_.reserve(all.size());
+      needs_.reserve(all.size() * 2);
+      read_.reserve(all.size());
+      for (const Employee& e : all) classify(e);
     }
     if (in_.snapshot.complete) add_absent_leavers();
     plan_.stats.employees_read = static_cast<int>(in_.snapshot.employees.size());
     plan_.stats.leavers = static_cast<int>(plan_.leavers.size());
     plan_.stats.on_long_leave = static_cast<int>(plan_.on_long_leave.size());
+  }
+
+  void classify(const Employee& e) {
+    if (refused_.count(e.key) || !in_scope(e.key)) return;  // as if not read
+    const EmployeeStatus status = status_of(e, in_.rules, ous_, in_.now);
+    // A key read twice is classified as first read, and both entries need what they need.
+    const auto it = employees_.emplace(e.key, std::make_pair(&e, status)).first;
+    read_.emplace_back(&e, it->second.second);
+    if (is_leaver(status)) plan_.leavers.push_back(e.key);
+    if (status == EmployeeStatus::kLongLeave) plan_.on_long_leave.push_back(e.key);
+    auto h = in_.state.history.find(e.key);
+    if (h != in_.state.history.end() && role_changed(h->second, e)) {
+      plan_.role_changed.push_back(e.key);
+    }
   }
 
   // Only after a complete read (invariant 5): a stored person it did not find has left the
@@ -231,6 +244,7 @@ class Reconciler {
         if (history != in_.state.history.end() && !history->second.absent &&
             !employees_.count(key) && !refused_.count(key)) {
           plan_.leavers.push_back(key);
+          plan_.absent.push_back(key);
         }
       }
       return;
@@ -238,6 +252,7 @@ class Reconciler {
     for (const auto& [key, history] : in_.state.history) {
       if (!history.absent && !employees_.count(key) && !refused_.count(key)) {
         plan_.leavers.push_back(key);
+        plan_.absent.push_back(key);
       }
     }
   }
@@ -266,14 +281,14 @@ class Reconciler {
     for (const ManualRequest& r : in_.state.requests) requests[r.employee_key].push_back(&r);
     const std::vector<const ManualRequest*> none;
     std::string scratch;
-    for (const Employee& e : in_.snapshot.employees) {
-      // The refused were not read: they need nothing new and keep what they hold.
-      const auto read = employees_.find(e.key);
-      if (read == employees_.end()) continue;
+    // The people read and in scope (the refused were not read: they need nothing new and keep
+    // what they hold).
+    for (const auto& [employee, status] : read_) {
+      const Employee& e = *employee;
       const std::size_t first = needs_.size();
       const auto own = requests.find(e.key);
       const PersonRequirements required =
-          requirements_of(compiled_, in_.policy, e, standing_of(read->second.second),
+          requirements_of(compiled_, in_.policy, e, standing_of(status),
                           own == requests.end() ? none : own->second, today_);
       if (!required.folded) continue;  // needs nothing
       const FoldedEmployee& folded = *required.folded;
@@ -485,7 +500,8 @@ class Reconciler {
              std::tie(b.employee_key, b.mandate, b.kind);
     });
     std::sort(plan_.supersede.begin(), plan_.supersede.end());
-    for (auto* keys : {&plan_.leavers, &plan_.on_long_leave, &plan_.role_changed, &plan_.refused}) {
+    for (auto* keys : {&plan_.leavers, &plan_.absent, &plan_.on_long_leave, &plan_.role_changed,
+                       &plan_.refused}) {
       std::sort(keys->begin(), keys->end());
     }
     std::sort(plan_.in_grace.begin(), plan_.in_grace.end());
@@ -516,6 +532,8 @@ class Reconciler {
   const LeaverOus ous_;
   Plan plan_;
   std::unordered_map<std::string_view, std::pair<const Employee*, EmployeeStatus>> employees_;
+  // Every entry classified, in the order read, with its key's status.
+  std::vector<std::pair<const Employee*, EmployeeStatus>> read_;
   std::vector<Need> needs_;
   struct Held {
     const LedgerGrant* grant;

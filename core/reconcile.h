@@ -13,6 +13,7 @@
 
 #include "core/change_item.h"
 #include "core/employee.h"
+#include "core/key_index.h"
 #include "core/policy.h"
 #include "core/reconcile_state.h"
 
@@ -31,6 +32,9 @@ struct ReconcileInput {
   // one, and never superseded here: whether anyone still needs one is for a whole reconcile.
   // Null: everyone (a whole reconcile).
   const std::unordered_set<std::string>* only = nullptr;
+  // Where each of the snapshot's employees is (over snapshot.employees): with `only`, its
+  // people are found by key instead of by a pass over everyone. Null, or not usable: the pass.
+  const KeyIndex* index = nullptr;
 };
 
 Plan reconcile(const ReconcileInput& input);

@@ -35,6 +35,7 @@ const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory, 
   // held twice while it is read (the watermark stays until the read replaces it).
   memory.valid = false;
   memory.last = Snapshot{};
+  memory.index = KeyIndex{};
   FullRead read = directory.read_full(hints_from(database));
   memory.valid = read.snapshot.complete && !read.watermark.empty();
   memory.watermark = read.watermark;
@@ -44,6 +45,7 @@ const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory, 
     return scratch;
   }
   memory.last = std::move(read.snapshot);
+  memory.index = KeyIndex(memory.last.employees);
   return memory.last;
 }
 
@@ -59,6 +61,7 @@ bool restore_memory(SyncStore& database, DirectoryMemory& memory) {
   memory.valid = true;
   memory.watermark = *watermark;
   memory.last = std::move(base->snapshot);
+  memory.index = KeyIndex(memory.last.employees);
   return true;
 }
 
@@ -86,7 +89,7 @@ const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memor
     if (!r.key.empty()) changed->insert(r.key);
   }
   memory.valid = false;  // the base is taken over by the merge
-  Snapshot merged = merge_changes(std::move(memory.last), changes);
+  Snapshot merged = merge_changes(std::move(memory.last), changes, memory.index);
   if (!merged.complete) {
     memory = {};  // an incomplete change set is not a base: read fully next time
     scratch = std::move(merged);
@@ -105,6 +108,57 @@ bool application_exception_ended(const ReconcileState& state, TimePoint whole_no
       state.exceptions.begin(), state.exceptions.end(), [&](const ExceptionRecord& e) {
         return e.employee_key.empty() && e.until && *e.until > whole_now && *e.until <= now;
       });
+}
+
+// The snapshot's part about `people` (their employees, found by key; its refusals), what the
+// writes of a run restricted to them look at.
+Snapshot part_about(const Snapshot& snapshot, const KeyIndex& index,
+                    const std::unordered_set<std::string>& people) {
+  Snapshot part;
+  part.complete = snapshot.complete;
+  part.incomplete_reason = snapshot.incomplete_reason;
+  part.read_at = snapshot.read_at;
+  part.source = snapshot.source;
+  part.refused = snapshot.refused;
+  part.employees.reserve(people.size());
+  for (const std::string& key : people) {
+    if (const std::optional<std::size_t> at = index.find(snapshot.employees, key)) {
+      part.employees.push_back(snapshot.employees[*at]);
+    }
+  }
+  return part;
+}
+
+// A partial plan counts the leavers and people on long leave among the people it reconciled:
+// everyone's are the kept ones, those people's replaced by what the plan says of them (the
+// absent it found included: a whole reconcile counts them in the run that finds them).
+void count_everyone(PlanStats& stats, const Plan& plan, const StateMemory& kept,
+                    const std::unordered_set<std::string>& people) {
+  auto everyone = [&](const std::unordered_set<std::string>& before, std::size_t theirs) {
+    std::size_t others = before.size();
+    for (const std::string& key : people) others -= before.count(key);
+    return static_cast<int>(others + theirs);
+  };
+  stats.leavers = everyone(kept.leavers, plan.leavers.size());
+  stats.on_long_leave = everyone(kept.on_long_leave, plan.on_long_leave.size());
+}
+
+// The kept leavers and people on long leave after a run that reconciled `people` (null: everyone).
+void keep_standing(StateMemory& kept, const Plan& plan,
+                   const std::unordered_set<std::string>* people) {
+  if (people) {
+    for (const std::string& key : *people) {
+      kept.leavers.erase(key);
+      kept.on_long_leave.erase(key);
+    }
+  } else {
+    kept.leavers.clear();
+    kept.on_long_leave.clear();
+  }
+  for (const std::string& key : plan.leavers) {
+    if (!std::binary_search(plan.absent.begin(), plan.absent.end(), key)) kept.leavers.insert(key);
+  }
+  kept.on_long_leave.insert(plan.on_long_leave.begin(), plan.on_long_leave.end());
 }
 
 }  // namespace
@@ -138,13 +192,16 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   RunRecord record;
   record.state_kept = reuse;
   if (only) record.people_reconciled = static_cast<int>(only->size());
-  record.plan = reconcile({input.snapshot, input.policy, state, input.rules, input.now, only});
+  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
+  record.plan =
+      reconcile({input.snapshot, input.policy, state, input.rules, input.now, only, index});
   const GuardVerdict verdict = check_guard(guard_input(record.plan, state, input.snapshot), guard);
   record.held = verdict.held;
   record.held_reason = verdict.reason;
   if (verdict.held) {
     record.supersedes_deferred = keep_only_replacing_supersedes(record.plan, state.open_items);
   }
+  if (partial) count_everyone(record.plan.stats, record.plan, *kept, people);
   if (dry_run) {
     txn.describe_stored_people(record,
                                describe_from_snapshot(record, input.snapshot, state.open_items));
@@ -153,8 +210,11 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   record.run_id = txn.write_run(record, input.snapshot, input.started_at, input.mark);
   txn.write_refused(record.run_id, input.snapshot.refused);
   txn.write_catalog(record.run_id, input.policy);
-  txn.write_employees(record.run_id, input.snapshot, record.plan, state, only);
-  txn.write_identity_codes(record.run_id, input.snapshot, only);
+  // Restricted to a few people, the writes look at those people alone.
+  const Snapshot part = only && index ? part_about(input.snapshot, *index, *only) : Snapshot{};
+  const Snapshot& written = only && index ? part : input.snapshot;
+  txn.write_employees(record.run_id, written, record.plan, state, only);
+  txn.write_identity_codes(record.run_id, written, only);
   txn.write_items(record.run_id, record.plan, record.held);
   if (!kept) {
     txn.commit();
@@ -170,6 +230,7 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   }
   kept->mark = *end;
   kept->policy = &input.policy;
+  keep_standing(*kept, record.plan, partial ? &people : nullptr);
   if (partial) {
     for (const std::string& key : people) kept->in_grace.erase(key);
   } else {
@@ -213,9 +274,10 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
   const ReadMark mark{memory.valid ? encode(memory.watermark) : std::string(), result.full_read};
   try {
+    const KeyIndex* index = memory.valid && read == &memory.last ? &memory.index : nullptr;
     result.record = plan_and_write(database,
                                    {snapshot, policy, rules, now, started_at, mark,
-                                    changed ? &*changed : nullptr, &memory.state},
+                                    changed ? &*changed : nullptr, &memory.state, index},
                                    options.dry_run, options.guard, identity);
   } catch (...) {
     memory.state = {};  // plan_and_write left it invalid; its memory is not worth keeping

@@ -16,6 +16,7 @@
 #include "connectors/postgres/sync_store.h"
 #include "core/directory_changes.h"
 #include "core/guard.h"
+#include "core/key_index.h"
 #include "core/policy.h"
 #include "core/reconcile_state.h"
 
@@ -41,12 +42,18 @@ struct StateMemory {
   // revocation waiting for its grace period (Plan::in_grace, as the runs since left it).
   TimePoint whole_now{};
   std::unordered_set<std::string> in_grace{};
+  // Whom the directory shows as leavers and on long leave (the absent not among them), as the
+  // last whole reconcile found them, updated by every partial one for the people it
+  // reconciled: a partial plan counts only those, the run reports everyone (PlanStats).
+  std::unordered_set<std::string> leavers{};
+  std::unordered_set<std::string> on_long_leave{};
 };
 
 struct DirectoryMemory {
   bool valid = false;  // watermark and last describe a complete read
   Watermark watermark;
   Snapshot last;        // the directory as of `watermark` (identity codes included when read here)
+  KeyIndex index;       // where each of last's employees is: changes are merged by key
   StateMemory state{};  // dropped with the rest on a reload or a change of leader
 };
 
@@ -95,6 +102,9 @@ struct RunInput {
   const std::unordered_set<std::string>* changed = nullptr;
   // The state kept between runs (the loop's); null: loaded for this run alone.
   StateMemory* kept = nullptr;
+  // Where each of the snapshot's employees is: a reconcile restricted to a few people finds
+  // them (and writes them) without a pass over everyone. Null: passes.
+  const KeyIndex* index = nullptr;
 };
 
 // The run after the read: in the store's transaction, loads the state, reconciles, lets the
@@ -110,7 +120,10 @@ struct RunInput {
 // those whom time alone may have changed since the last whole reconcile (a grace period or an
 // exception running out); a whole reconcile runs whenever the state was loaded (so after every
 // full read) and on the first run of a new day (end dates, renewal
-// notices, order forms end by the day). After its writes the run refreshes the kept state
+// notices, order forms end by the day). Such a run's stats count leavers and people on long
+// leave in the whole directory, from the kept ones (its plan's lists name only the reconciled
+// people); its other figures are its own: what it proposed and superseded, and the reconciled
+// people's unchanged items. After its writes the run refreshes the kept state
 // from the database (its employees' rows, its people's open items) and keeps it only when no
 // one else wrote an audit event meanwhile; any doubt, any error, drops it.
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,

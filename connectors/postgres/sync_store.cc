@@ -115,10 +115,11 @@ ReconcileState SyncTransaction::load_state() {
   return translate_sync_errors([&] { return load_reconcile_state(work_->txn); });
 }
 
+// The trail's tally (sql/019_audit_tally.sql): one row that the chain trigger keeps, where
+// count(*) and max(id) read the whole trail, which only grows.
 StateMark SyncTransaction::state_mark() {
   return translate_sync_errors([&] {
-    const pqxx::row row =
-        work_->txn.exec1("SELECT count(*), coalesce(max(id), 0) FROM audit_event");
+    const pqxx::row row = work_->txn.exec1("SELECT events, newest FROM audit_tally");
     return StateMark{row[0].as<long long>(), row[1].as<long long>()};
   });
 }
@@ -126,10 +127,11 @@ StateMark SyncTransaction::state_mark() {
 std::optional<StateMark> SyncTransaction::mark_after_own_writes(const StateMark& before,
                                                                 long long run_id) {
   return translate_sync_errors([&]() -> std::optional<StateMark> {
-    // This run's events came after `before` was read, so their ids are above its newest.
+    // This run's events came after `before` was read, so their ids are above its newest: a
+    // range of the primary key as long as the run's own events (and any other writer's).
     const pqxx::row row = work_->txn.exec_params1(
-        "SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE id > $1 AND run_id = $2) "
-        "FROM audit_event",
+        "SELECT t.events, t.newest, (SELECT count(*) FROM audit_event "
+        "WHERE id > $1 AND run_id = $2) FROM audit_tally t",
         before.newest, run_id);
     const StateMark after{row[0].as<long long>(), row[1].as<long long>()};
     if (before.events < 0 || after.events != before.events + row[2].as<long long>()) {

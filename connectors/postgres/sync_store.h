@@ -36,7 +36,8 @@ struct ReadMark {
 
 // Where the audit trail stood. Every change of state writes an audit event (invariant 10) and
 // the trail is append-only, so the same count and the same newest event mean that nothing a
-// reconcile reads has changed since: the daemon keeps its state between runs on this.
+// reconcile reads has changed since: the daemon keeps its state between runs on this. Both come
+// from the trail's tally (audit_tally), which the chain trigger keeps with every event.
 struct StateMark {
   long long events = -1;  // -1: not read
   long long newest = 0;   // the newest event's id (0: none)

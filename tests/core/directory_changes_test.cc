@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,57 @@ TEST(ImplausibleCount, ZeroAfterAReadThatHadEmployeesIsImplausible) {
   EXPECT_EQ(implausible_count(0, ReadHints{}), std::nullopt);  // first read ever
   EXPECT_EQ(implausible_count(0, ReadHints{.last_complete_count = 0}), std::nullopt);
   EXPECT_EQ(implausible_count(1, ReadHints{.last_complete_count = 4200}), std::nullopt);
+}
+
+// The merge with a key index gives the same people as the whole merge, in another order, and
+// leaves the index right: over random bases and change sets (deletions, re-creations, keys
+// listed twice, thousands of cycles on one index).
+TEST(MergeChanges, WithAKeyIndexGivesTheSamePeopleAndKeepsTheIndexRight) {
+  std::mt19937 random(4711);
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  Snapshot whole = base_snapshot();
+  for (int i = 0; i < 300; ++i) whole.employees.push_back(person("p" + std::to_string(i)));
+  Snapshot indexed = whole;
+  KeyIndex index(indexed.employees);
+  ASSERT_TRUE(index.usable());
+  auto sorted = [](const Snapshot& s) {
+    std::vector<std::string> out;
+    for (const Employee& e : s.employees) out.push_back(e.key + "|" + e.title);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (int cycle = 0; cycle < 2000; ++cycle) {
+    DirectoryChanges c = complete_changes();
+    for (int i = pick(4); i > 0; --i) c.deleted_keys.push_back("p" + std::to_string(pick(400)));
+    for (int i = pick(6); i > 0; --i) {
+      c.changed.push_back(person("p" + std::to_string(pick(400)), "t" + std::to_string(cycle)));
+    }
+    whole = merge_changes(std::move(whole), c);
+    indexed = merge_changes(std::move(indexed), c, index);
+    ASSERT_EQ(sorted(indexed), sorted(whole)) << "cycle " << cycle;
+    ASSERT_EQ(index.size(), indexed.employees.size()) << "cycle " << cycle;
+    for (std::size_t i = 0; i < indexed.employees.size(); ++i) {
+      ASSERT_EQ(index.find(indexed.employees, indexed.employees[i].key), i) << "cycle " << cycle;
+    }
+    ASSERT_EQ(index.find(indexed.employees, "nobody"), std::nullopt);
+  }
+}
+
+TEST(MergeChanges, AKeyReadTwiceMakesTheIndexUnusableAndTheMergeWhole) {
+  Snapshot base = base_snapshot();
+  base.employees.push_back(person("b", "again"));
+  KeyIndex index(base.employees);
+  EXPECT_FALSE(index.usable());
+  DirectoryChanges c = complete_changes();
+  c.changed = {person("b", "Controller")};
+  const Snapshot merged = merge_changes(Snapshot(base), c, index);
+  // As the whole merge: both entries of "b" replaced.
+  EXPECT_EQ(keys(merged), keys(merge_changes(base, c)));
+  for (const Employee& e : merged.employees) {
+    if (e.key == "b") {
+      EXPECT_EQ(e.title, "Controller");
+    }
+  }
 }
 
 TEST(MergeChanges, AppliesChangesAdditionsAndDeletionsKeepingOrder) {

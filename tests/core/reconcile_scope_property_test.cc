@@ -111,6 +111,7 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
   Generator gen(13100);
   long long next_id = 1;
   int compared_items = 0;
+  int indexed = 0;
   for (int c = 0; c < kCases; ++c) {
     World w = gen.make();
     w.snapshot.complete = true;  // the base of an incremental read is a complete one
@@ -121,6 +122,17 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
 
     const Plan whole = reconcile_world(w);
     const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only});
+    // The same people found by a key index instead of a pass over everyone: the same plan.
+    const KeyIndex index(w.snapshot.employees);
+    const Plan found = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only, &index});
+    ASSERT_EQ(described(found.add, nullptr), described(part.add, nullptr)) << "case " << c;
+    ASSERT_EQ(found.supersede, part.supersede) << "case " << c;
+    ASSERT_EQ(found.leavers, part.leavers) << "case " << c;
+    ASSERT_EQ(found.absent, part.absent) << "case " << c;
+    ASSERT_EQ(found.on_long_leave, part.on_long_leave) << "case " << c;
+    ASSERT_EQ(found.role_changed, part.role_changed) << "case " << c;
+    ASSERT_EQ(found.in_grace, part.in_grace) << "case " << c;
+    indexed += index.usable() ? 1 : 0;
 
     ASSERT_EQ(described(part.add, nullptr), described(whole.add, &only)) << "case " << c;
     std::vector<long long> whole_supersedes;
@@ -141,6 +153,7 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
     compared_items += static_cast<int>(part.add.size() + part.supersede.size());
   }
   EXPECT_GT(compared_items, 1000);  // the changes really give items to compare
+  EXPECT_GT(indexed, kCases / 2);   // the index was used, not only the pass
 }
 
 // Later the same day, with nothing changed in the directory: the whole plan has nothing about

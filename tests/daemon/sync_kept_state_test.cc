@@ -6,6 +6,7 @@
 
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/sync_store_native.h"
+#include "daemon/daemon_cycle.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/fake_directory.h"
 #include "tests/support/test_database.h"
@@ -162,6 +163,62 @@ TEST_F(SyncKeptStateTest, AnotherWritersAuditEventMakesTheCycleLoadTheStateAgain
   // The same in the kept state: the next change proposes nothing for anyone.
   directory_.put(person(12, "Elinkeinoasiat"));
   EXPECT_TRUE(cycle(false).record.plan.empty());
+}
+
+// The leavers an incremental cycle reports (the summary line, valtuus_last_run_leavers) are the
+// whole directory's, as a whole reconcile would count them now: not only those among the people
+// it reconciled. Two leavers stay out of every changed set here.
+TEST_F(SyncKeptStateTest, AnIncrementalCycleReportsEveryLeaverNotOnlyTheReconciledOnes) {
+  for (int n : {1, 2}) {
+    Employee leaver = person(n, "Elinkeinoasiat");
+    leaver.disabled = true;
+    directory_.put(leaver);
+  }
+  Employee on_leave = person(3, "Elinkeinoasiat");
+  on_leave.long_leave_marker = "vanhempainvapaa";
+  directory_.put(on_leave);
+  const CycleResult full = cycle(true);
+  ASSERT_EQ(full.record.plan.stats.leavers, 2);
+  ASSERT_EQ(full.record.plan.stats.on_long_leave, 1);
+
+  // Someone else changes: the two leavers are not reconciled, and still counted.
+  directory_.put(person(9, "Talous"));
+  const CycleResult moved = cycle(false);
+  ASSERT_GE(moved.record.people_reconciled, 0);  // a partial reconcile over the kept state
+  EXPECT_EQ(moved.record.plan.leavers, std::vector<std::string>{});
+  EXPECT_EQ(moved.record.plan.stats.leavers, 2);
+  EXPECT_EQ(moved.record.plan.stats.on_long_leave, 1);
+  EXPECT_NE(cycle_summary(moved).find("leavers 2,"), std::string::npos) << cycle_summary(moved);
+  EXPECT_EQ(metrics_of(&moved).stats.leavers, 2);
+
+  // A third leaver among the changed people is added to them; a leaver back is taken off.
+  Employee third = person(4, "Elinkeinoasiat");
+  third.disabled = true;
+  directory_.put(third);
+  const CycleResult left = cycle(false);
+  ASSERT_GE(left.record.people_reconciled, 0);
+  EXPECT_EQ(left.record.plan.stats.leavers, 3);
+  directory_.put(person(1, "Elinkeinoasiat"));
+  const CycleResult back = cycle(false);
+  ASSERT_GE(back.record.people_reconciled, 0);
+  EXPECT_EQ(back.record.plan.stats.leavers, 2);
+  EXPECT_EQ(back.record.plan.stats.on_long_leave, 1);
+
+  // Someone removed from the directory leaves in that cycle, as a whole reconcile counts them
+  // (once: the next one finds them recorded absent).
+  directory_.remove("key-5");
+  const CycleResult gone = cycle(false);
+  ASSERT_GE(gone.record.people_reconciled, 0);
+  EXPECT_EQ(gone.record.plan.stats.leavers, 3);
+  directory_.put(person(6, "Talous"));
+  const CycleResult after = cycle(false);
+  ASSERT_GE(after.record.people_reconciled, 0);
+  EXPECT_EQ(after.record.plan.stats.leavers, 2);
+
+  // What a whole reconcile counts now, from a state loaded afresh: the same.
+  const CycleResult whole = cycle(true);
+  EXPECT_EQ(whole.record.plan.stats.leavers, 2);
+  EXPECT_EQ(whole.record.plan.stats.on_long_leave, 1);
 }
 
 TEST_F(SyncKeptStateTest, ADryRunNeitherUsesNorKeepsTheState) {
