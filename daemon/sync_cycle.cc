@@ -3,8 +3,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <optional>
+#include <thread>
 #include <unordered_set>
 
 #include "connectors/postgres/run_history.h"
@@ -29,14 +31,14 @@ ReadHints hints_from(SyncStore& database) {
 
 // Reads the whole directory. A complete read with a watermark becomes the memory (moved, not
 // copied) and is what the run plans from; anything else goes to `scratch`.
-const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory, SyncStore& database,
-                           Snapshot& scratch) {
+const Snapshot& read_fully(DirectorySource& directory, DirectoryMemory& memory,
+                           const std::function<ReadHints()>& hints, Snapshot& scratch) {
   // A full read does not need the last snapshot: released first, so that the directory is not
   // held twice while it is read (the watermark stays until the read replaces it).
   memory.valid = false;
   memory.last = Snapshot{};
   memory.index = KeyIndex{};
-  FullRead read = directory.read_full(hints_from(database));
+  FullRead read = directory.read_full(hints());
   memory.valid = read.snapshot.complete && !read.watermark.empty();
   memory.watermark = read.watermark;
   if (!memory.valid) {
@@ -65,21 +67,20 @@ bool restore_memory(SyncStore& database, DirectoryMemory& memory) {
   return true;
 }
 
-// The snapshot to plan from: the changes since the last read merged into it, or a full read.
-// Cancelled passes through (memory is then unchanged, or reset when it was being merged).
-// After an incremental read, `changed` holds the keys of the people it found changed, deleted
-// or refused.
+// The snapshot to plan from: the changes since the last read merged into it, or a full read
+// (result.full_read, decided before; `hints` is asked only for a full read). Uses the directory
+// alone, never the database: it may run while the run's transaction opens. Cancelled passes
+// through (memory is then unchanged, or reset when it was being merged). After an incremental
+// read, `changed` holds the keys of the people it found changed, deleted or refused.
 const Snapshot& read_snapshot(DirectorySource& directory, DirectoryMemory& memory,
-                              SyncStore& database, CycleResult& result, Snapshot& scratch,
+                              const std::function<ReadHints()>& hints, CycleResult& result,
+                              Snapshot& scratch,
                               std::optional<std::unordered_set<std::string>>& changed) {
-  if (!result.full_read && !memory.valid && !restore_memory(database, memory)) {
-    result.full_read = true;
-  }
-  if (result.full_read) return read_fully(directory, memory, database, scratch);
+  if (result.full_read) return read_fully(directory, memory, hints, scratch);
   DirectoryChanges changes = directory.read_changes(memory.watermark);
   if (changes.watermark_reset) {
     result.full_read = true;  // another server, or a restored one: start again
-    return read_fully(directory, memory, database, scratch);
+    return read_fully(directory, memory, hints, scratch);
   }
   result.changes_read = static_cast<int>(changes.changed.size());
   changed.emplace();
@@ -163,20 +164,40 @@ void keep_standing(StateMemory& kept, const Plan& plan,
 
 }  // namespace
 
+OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mark, bool load) {
+  OpenedRun run;
+  // Under the sync lock; rolls back unless committed.
+  run.txn = std::make_unique<SyncTransaction>(database, identity);
+  // The mark before the state: a change after it only costs a reload.
+  if (mark) run.start = run.txn->state_mark();
+  if (load) {
+    run.state = run.txn->load_state();
+    run.loaded = true;
+  }
+  return run;
+}
+
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
                          const GuardOptions& guard, const IdentityCrypto* identity) {
-  SyncTransaction txn(database, identity);  // under the sync lock; rolls back unless committed
+  const bool mark = !dry_run && input.kept != nullptr;
+  return plan_and_write(open_run(database, identity, mark, false), input, dry_run, guard);
+}
+
+RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
+                         const GuardOptions& guard) {
+  SyncTransaction& txn = *run.txn;
   StateMemory* kept = dry_run ? nullptr : input.kept;
-  StateMark start;
+  const StateMark start = run.start;
   bool reuse = false;
   if (kept) {
-    start = txn.state_mark();  // before the state: a change after it only costs a reload
-    reuse = input.changed && kept->valid && kept->mark == start && kept->policy == &input.policy;
+    // A state loaded with the transaction is as fresh as any kept one: it is used.
+    reuse = !run.loaded && input.changed && kept->valid && kept->mark == start &&
+            kept->policy == &input.policy;
     kept->valid = false;  // until this run commits: an error leaves nothing to trust
     if (!reuse) kept->state = {};
   }
-  ReconcileState loaded;
-  if (!reuse) loaded = txn.load_state();
+  ReconcileState& loaded = run.state;
+  if (!reuse && !run.loaded) loaded = txn.load_state();
   const ReconcileState& state = reuse ? kept->state : loaded;
   using std::chrono::days;
   const bool partial =
@@ -251,10 +272,48 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   CycleResult result;
   Snapshot scratch;
   result.full_read = options.full_read;
+  if (!result.full_read && !memory.valid && !restore_memory(database, memory)) {
+    result.full_read = true;
+  }
+  // Whether the state must be loaded whatever the read brings: a full read reloads it, a dry
+  // run never keeps it, and a state not kept has to be loaded. Then the run's transaction opens
+  // and the state loads while the directory is read (a thread of its own reads; the database's
+  // side touches neither `memory` nor `result` until it is joined). An incremental cycle over
+  // a kept state reads first, as before: it may need no load at all.
+  const bool overlap = result.full_read || options.dry_run || !memory.state.valid;
+  std::optional<ReadHints> hints;  // asked before the transaction opens on the same session
+  if (overlap) hints = hints_from(database);
+  if (overlap && !options.dry_run) memory.state = {};  // replaced by the load: not held twice
+  const std::function<ReadHints()> read_hints = [&] {
+    return hints ? *hints : hints_from(database);
+  };
   const Snapshot* read = nullptr;
   std::optional<std::unordered_set<std::string>> changed;  // incremental reads
+  std::optional<OpenedRun> opened;
   try {
-    read = &read_snapshot(directory, memory, database, result, scratch, changed);
+    if (!overlap) {
+      read = &read_snapshot(directory, memory, read_hints, result, scratch, changed);
+    } else {
+      std::exception_ptr read_error;
+      std::thread reader([&] {
+        try {
+          read = &read_snapshot(directory, memory, read_hints, result, scratch, changed);
+        } catch (...) {
+          read_error = std::current_exception();
+        }
+      });
+      std::exception_ptr database_error;
+      try {
+        opened.emplace(open_run(database, identity, !options.dry_run, true));
+      } catch (...) {
+        database_error = std::current_exception();
+      }
+      reader.join();
+      // The directory's error first (a stop included): the transaction, if it opened, rolls
+      // back unused when `opened` goes.
+      if (read_error) std::rethrow_exception(read_error);
+      if (database_error) std::rethrow_exception(database_error);
+    }
   } catch (const Cancelled&) {
     // Stopped mid-read (the daemon is shutting down): not a failure, and nothing to write.
     result.stopped = true;
@@ -273,12 +332,14 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   // The clock is read here, outside the pure core: the snapshot's read time is "now".
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
   const ReadMark mark{memory.valid ? encode(memory.watermark) : std::string(), result.full_read};
+  const KeyIndex* index = memory.valid && read == &memory.last ? &memory.index : nullptr;
+  const RunInput input{
+      snapshot,      policy, rules, now, started_at, mark, changed ? &*changed : nullptr,
+      &memory.state, index};
   try {
-    const KeyIndex* index = memory.valid && read == &memory.last ? &memory.index : nullptr;
-    result.record = plan_and_write(database,
-                                   {snapshot, policy, rules, now, started_at, mark,
-                                    changed ? &*changed : nullptr, &memory.state, index},
-                                   options.dry_run, options.guard, identity);
+    result.record = opened
+                        ? plan_and_write(std::move(*opened), input, options.dry_run, options.guard)
+                        : plan_and_write(database, input, options.dry_run, options.guard, identity);
   } catch (...) {
     memory.state = {};  // plan_and_write left it invalid; its memory is not worth keeping
     throw;

@@ -1,11 +1,13 @@
 // One sync cycle, in DESIGN.md's order: read the directory (fully, or the changes since the last
 // read merged into the last snapshot), open the store's transaction, load the state, reconcile,
-// let the guard judge the plan, write the run, commit. The daemon's loop, `--once`, `--dry-run`
-// and `--check` all call this.
+// let the guard judge the plan, write the run, commit. The read and the opening of the run
+// overlap when the state must be loaded anyway (run_sync_cycle). The daemon's loop, `--once`,
+// `--dry-run` and `--check` all call this.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -79,11 +81,12 @@ struct CycleResult {
 // Runs one cycle and updates `memory` after a read. Throws the connectors' errors
 // (core/errors.h: TransientError, ConnectionLost, ConfigError, Refused, Error) when the
 // directory or the database fails;
-// nothing is written then. `stop_requested` is asked between the read and the write; a read
-// that the directory source itself ended on a stop (Cancelled) gives `stopped` as well, with
-// `memory` unchanged (but a full read first releases the last snapshot, to hold one at a time).
-// With `identity`, the personal identity codes read are stored encrypted; without it they are
-// dropped.
+// nothing is written then. When the state is loaded during the read and both fail, the
+// directory's error is the one thrown (after both sides have ended). `stop_requested` is asked
+// between the read and the write; a read that the directory source itself ended on a stop
+// (Cancelled) gives `stopped` as well, with `memory` unchanged (but a full read first releases the
+// last snapshot, to hold one at a time). With `identity`, the personal identity codes read are
+// stored encrypted; without it they are dropped.
 CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
                            const Policy& policy, const LeaverRules& rules, SyncStore& database,
                            const CycleOptions& options, const IdentityCrypto* identity = nullptr,
@@ -128,6 +131,24 @@ struct RunInput {
 // one else wrote an audit event meanwhile; any doubt, any error, drops it.
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
                          const GuardOptions& guard, const IdentityCrypto* identity = nullptr);
+
+// A run's first steps, taken before its snapshot is at hand: the transaction opened (under the
+// sync lock), the audit trail's mark read before anything else (`mark`), then the state loaded
+// (`load`). run_sync_cycle takes them while the directory is read, when the state must be
+// loaded anyway.
+struct OpenedRun {
+  std::unique_ptr<SyncTransaction> txn;
+  StateMark start;  // read only with `mark`
+  bool loaded = false;
+  ReconcileState state;  // with `loaded`
+};
+OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mark, bool load);
+
+// plan_and_write from a run already opened: a state loaded with it is used as it is (never the
+// kept one); otherwise as above. `run` must have its mark when `input.kept` is set and this is
+// not a dry run.
+RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
+                         const GuardOptions& guard);
 
 // "run 12: full read; read 40, ... (complete); changes proposed; not held; 0.21 s". Counts
 // and reasons only: never a name, a value or an identity code.
