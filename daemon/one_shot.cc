@@ -45,8 +45,8 @@ int run_one(Running& running, LoopSignals& signals) {
   const bool writes = settings.daemon.writes();
   CycleResult result;
   try {
-    result =
-        run_cycle(running, directory, memory, *database, {true, !writes, settings.guard}, signals);
+    result = run_cycle(running, directory, memory, *database,
+                       {true, !writes, settings.guard, false}, signals);
   } catch (const std::exception&) {
     // A stop cancelled the run's query: it rolled back, as asked.
     if (!signals.stop_requested()) throw;

@@ -56,6 +56,9 @@ struct CycleOptions {
   bool full_read = true;  // false: incremental, from `memory` or else the database's last run
   bool dry_run = false;   // plan, roll back, write nothing
   GuardOptions guard;     // the limits that hold a run for a person
+  // Keep the reconcile state for the next cycle (memory.state). A process that ends after
+  // one cycle does not: it skips reading the audit trail's mark and refreshing the state.
+  bool keep_state = true;
 };
 
 struct CycleResult {
