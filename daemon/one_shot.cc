@@ -13,6 +13,21 @@
 
 namespace valtuus {
 
+namespace {
+
+// The one cycle's directory memory: the snapshot and the reconcile state, about a million
+// allocations at 100,000 people. The process ends after the cycle, and giving them back to
+// the system with it is faster than freeing them one by one (0.1 s or more), so they are
+// never freed; a static keeps them reachable (no leak to a leak checker).
+DirectoryMemory& memory_until_exit() {
+  static DirectoryMemory* memory = nullptr;
+  delete memory;  // a second call (never in valtuusd) starts afresh
+  memory = new DirectoryMemory();
+  return *memory;
+}
+
+}  // namespace
+
 int run_one(Running& running, LoopSignals& signals) {
   const Settings& settings = running.settings;
   auto database = SyncStore::open(settings.database);
@@ -26,12 +41,12 @@ int run_one(Running& running, LoopSignals& signals) {
   }
   LdapDirectorySource directory(settings.directory);
   stop_on_signal(directory, signals);
-  DirectoryMemory memory;
+  DirectoryMemory& memory = memory_until_exit();
   const bool writes = settings.daemon.writes();
   CycleResult result;
   try {
-    result =
-        run_cycle(running, directory, memory, *database, {true, !writes, settings.guard}, signals);
+    result = run_cycle(running, directory, memory, *database,
+                       {true, !writes, settings.guard, false}, signals);
   } catch (const std::exception&) {
     // A stop cancelled the run's query: it rolled back, as asked.
     if (!signals.stop_requested()) throw;

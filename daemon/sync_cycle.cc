@@ -281,9 +281,11 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   // side touches neither `memory` nor `result` until it is joined). An incremental cycle over
   // a kept state reads first, as before: it may need no load at all.
   const bool overlap = result.full_read || options.dry_run || !memory.state.valid;
+  StateMemory* kept = options.keep_state ? &memory.state : nullptr;
+  const bool keep = kept != nullptr && !options.dry_run;  // plan_and_write's own condition
   std::optional<ReadHints> hints;  // asked before the transaction opens on the same session
   if (overlap) hints = hints_from(database);
-  if (overlap && !options.dry_run) memory.state = {};  // replaced by the load: not held twice
+  if (overlap && keep) memory.state = {};  // replaced by the load: not held twice
   const std::function<ReadHints()> read_hints = [&] {
     return hints ? *hints : hints_from(database);
   };
@@ -304,7 +306,7 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
       });
       std::exception_ptr database_error;
       try {
-        opened.emplace(open_run(database, identity, !options.dry_run, true));
+        opened.emplace(open_run(database, identity, keep, true));
       } catch (...) {
         database_error = std::current_exception();
       }
@@ -334,8 +336,7 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   const ReadMark mark{memory.valid ? encode(memory.watermark) : std::string(), result.full_read};
   const KeyIndex* index = memory.valid && read == &memory.last ? &memory.index : nullptr;
   const RunInput input{
-      snapshot,      policy, rules, now, started_at, mark, changed ? &*changed : nullptr,
-      &memory.state, index};
+      snapshot, policy, rules, now, started_at, mark, changed ? &*changed : nullptr, kept, index};
   try {
     result.record = opened
                         ? plan_and_write(std::move(*opened), input, options.dry_run, options.guard)

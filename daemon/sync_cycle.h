@@ -63,6 +63,9 @@ struct CycleOptions {
   bool full_read = true;  // false: incremental, from `memory` or else the database's last run
   bool dry_run = false;   // plan, roll back, write nothing
   GuardOptions guard;     // the limits that hold a run for a person
+  // Keep the reconcile state for the next cycle (memory.state). A process that ends after
+  // one cycle does not: it skips reading the audit trail's mark and refreshing the state.
+  bool keep_state = true;
 };
 
 struct CycleResult {
@@ -85,8 +88,9 @@ struct CycleResult {
 // directory's error is the one thrown (after both sides have ended). `stop_requested` is asked
 // between the read and the write; a read that the directory source itself ended on a stop
 // (Cancelled) gives `stopped` as well, with `memory` unchanged (but a full read first releases the
-// last snapshot, to hold one at a time). With `identity`, the personal identity codes read are
-// stored encrypted; without it they are dropped.
+// last snapshot, to hold one at a time, and a read beside a state load first drops the kept state).
+// With `identity`, the personal identity codes read are stored encrypted; without it they are
+// dropped.
 CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
                            const Policy& policy, const LeaverRules& rules, SyncStore& database,
                            const CycleOptions& options, const IdentityCrypto* identity = nullptr,

@@ -75,9 +75,10 @@ class SyncOverlapTest : public ::testing::Test {
     for (const char* name : {"anna", "bert", "cecilia"}) directory_.put(person(name));
   }
 
-  CycleResult cycle(bool full_read = true) {
+  CycleResult cycle(bool full_read = true, bool keep_state = true) {
     CycleOptions options;
     options.full_read = full_read;
+    options.keep_state = keep_state;
     return run_sync_cycle(hooked_, memory_, policy_, rules_, *borrow_sync_store(connection_),
                           options);
   }
@@ -206,6 +207,16 @@ TEST_F(SyncOverlapTest, AnIncrementalCycleOverAKeptStateReadsBeforeItOpensTheRun
   EXPECT_TRUE(incremental.record.state_kept);
   EXPECT_EQ(held_during_read, 0) << "the run's transaction opened before the read";
   EXPECT_EQ(incremental.record.plan.add.size(), 1u);
+}
+
+TEST_F(SyncOverlapTest, ACycleThatKeepsNoStateWritesItsRunAndLeavesNoState) {
+  // valtuusd --once: the process ends after the cycle, so nothing is kept for a next one.
+  const CycleResult once = cycle(true, false);
+  EXPECT_TRUE(once.complete);
+  EXPECT_EQ(once.record.plan.add.size(), 3u);
+  EXPECT_FALSE(memory_.state.valid);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 3);
 }
 
 }  // namespace
