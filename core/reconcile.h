@@ -39,6 +39,10 @@ struct ReconcileInput {
 
 Plan reconcile(const ReconcileInput& input);
 
+// Sorts the ledger by employee key and says so (ReconcileState::ledger_by_employee), for a
+// state that many restricted reconciles read. The plan does not depend on the ledger's order.
+void sort_ledger_by_employee(ReconcileState& state);
+
 // Whom time alone may have given another plan between a reconcile at `since` and `now` on the
 // same day, when nothing else changed: people with a revocation waiting for its grace period
 // (`in_grace`, Plan::in_grace of the reconciles since), whose account expired in between, or

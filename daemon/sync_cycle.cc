@@ -220,7 +220,12 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
     txn.commit();
     return record;
   }
-  if (!reuse) kept->state = std::move(loaded);
+  if (!reuse) {
+    kept->state = std::move(loaded);
+    // Sorted once for the restricted reconciles to come (the ledger changes only by a writer
+    // whose audit event makes the next run load it again).
+    sort_ledger_by_employee(kept->state);
+  }
   const std::optional<StateMark> end = txn.mark_after_own_writes(start, record.run_id);
   const bool keep = end && txn.refresh_state(kept->state, record.plan);
   txn.commit();

@@ -122,9 +122,12 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
 
     const Plan whole = reconcile_world(w);
     const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only});
-    // The same people found by a key index instead of a pass over everyone: the same plan.
+    // The same people and their grants found by key (an index over the employees, the ledger
+    // sorted by person) instead of by passes over everyone: the same plan.
     const KeyIndex index(w.snapshot.employees);
-    const Plan found = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only, &index});
+    ReconcileState sorted = w.state;
+    sort_ledger_by_employee(sorted);
+    const Plan found = reconcile({w.snapshot, w.policy, sorted, w.rules, kNow, &only, &index});
     ASSERT_EQ(described(found.add, nullptr), described(part.add, nullptr)) << "case " << c;
     ASSERT_EQ(found.supersede, part.supersede) << "case " << c;
     ASSERT_EQ(found.leavers, part.leavers) << "case " << c;
