@@ -612,6 +612,27 @@ std::unordered_set<std::string> people_time_may_change(
   return people;
 }
 
+ExpiringAccounts accounts_expiring_after(const Snapshot& snapshot, TimePoint since) {
+  ExpiringAccounts expiring;
+  for (const Employee& e : snapshot.employees) {
+    if (e.account_expires && *e.account_expires > since) expiring[e.key] = *e.account_expires;
+  }
+  return expiring;
+}
+
+std::unordered_set<std::string> people_time_may_change(
+    const ExpiringAccounts& expiring, const ReconcileState& state,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now) {
+  std::unordered_set<std::string> people = in_grace;
+  for (const auto& [key, expires] : expiring) {
+    if (expires > since && expires <= now) people.insert(key);
+  }
+  for (const ExceptionRecord& e : state.exceptions) {
+    if (e.until && !e.employee_key.empty()) people.insert(e.employee_key);
+  }
+  return people;
+}
+
 Plan reconcile(const ReconcileInput& input) {
   return Reconciler(input).run();
 }

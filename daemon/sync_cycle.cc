@@ -183,16 +183,28 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
       reuse && std::chrono::floor<days>(kept->whole_now) == std::chrono::floor<days>(input.now) &&
       !application_exception_ended(state, kept->whole_now, input.now);
   std::unordered_set<std::string> people;
+  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
   if (partial) {
-    people =
-        people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
+    if (index) {
+      // The changed people's expiry as read now (a date moved away stays: one more reconciled).
+      for (const std::string& key : *input.changed) {
+        const std::optional<std::size_t> at = index->find(input.snapshot.employees, key);
+        if (!at) continue;
+        const std::optional<TimePoint>& expires = input.snapshot.employees[*at].account_expires;
+        if (expires && *expires > kept->whole_now) kept->expiring[key] = *expires;
+      }
+      people =
+          people_time_may_change(kept->expiring, state, kept->in_grace, kept->whole_now, input.now);
+    } else {
+      people =
+          people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
+    }
     people.insert(input.changed->begin(), input.changed->end());
   }
   const std::unordered_set<std::string>* only = partial ? &people : nullptr;
   RunRecord record;
   record.state_kept = reuse;
   if (only) record.people_reconciled = static_cast<int>(only->size());
-  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
   record.plan =
       reconcile({input.snapshot, input.policy, state, input.rules, input.now, only, index});
   const GuardVerdict verdict = check_guard(guard_input(record.plan, state, input.snapshot), guard);
@@ -241,6 +253,7 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
   } else {
     kept->whole_now = input.now;
     kept->in_grace.clear();
+    kept->expiring = accounts_expiring_after(input.snapshot, input.now);
   }
   kept->in_grace.insert(record.plan.in_grace.begin(), record.plan.in_grace.end());
   kept->valid = true;

@@ -185,6 +185,11 @@ TEST(ReconcileScopeProperty, LaterTheSameDayOnlyThePeopleTimeMayChangeHaveNewIte
     const std::unordered_set<std::string> grace(settled.in_grace.begin(), settled.in_grace.end());
     const std::unordered_set<std::string> only =
         people_time_may_change(w.snapshot, w.state, grace, kNow, later);
+    // Gathered once at the settling reconcile: the same people without a pass over everyone.
+    ASSERT_EQ(people_time_may_change(accounts_expiring_after(w.snapshot, kNow), w.state, grace,
+                                     kNow, later),
+              only)
+        << "case " << c;
 
     const Plan whole = reconcile({w.snapshot, w.policy, w.state, w.rules, later});
     const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, later, &only});
