@@ -146,14 +146,26 @@ class Reconciler {
       if (is_open(item.state)) open_[{item.kind, item.employee_key, item.mandate}] = {&item};
     }
     held_.reserve(in_.only ? in_.only->size() * 2 : in_.state.ledger.size());
-    for (const LedgerGrant& g : in_.state.ledger) {
-      if (!in_force(g.valid_until, today_)) continue;  // ended: no longer held
-      if (!in_scope(g.employee_key)) continue;
+    auto hold = [&](const LedgerGrant& g) {
+      if (!in_force(g.valid_until, today_)) return;  // ended: no longer held
       // Several records of one grant: the one that lasts longest counts, whatever the order.
       auto [it, added] = held_.emplace(PairKey{g.employee_key, g.mandate}, Held{&g});
       const LedgerGrant*& kept = it->second.grant;
       if (!added && kept->valid_until && (!g.valid_until || *g.valid_until > *kept->valid_until)) {
         kept = &g;
+      }
+    };
+    const std::vector<LedgerGrant>& ledger = in_.state.ledger;
+    if (in_.only != nullptr && in_.state.ledger_by_employee) {
+      for (const std::string& key : *in_.only) {
+        auto g = std::lower_bound(
+            ledger.begin(), ledger.end(), key,
+            [](const LedgerGrant& a, const std::string& k) { return a.employee_key < k; });
+        for (; g != ledger.end() && g->employee_key == key; ++g) hold(*g);
+      }
+    } else {
+      for (const LedgerGrant& g : ledger) {
+        if (in_scope(g.employee_key)) hold(g);
       }
     }
     for (const ExceptionRecord& e : in_.state.exceptions) {
@@ -600,8 +612,36 @@ std::unordered_set<std::string> people_time_may_change(
   return people;
 }
 
+ExpiringAccounts accounts_expiring_after(const Snapshot& snapshot, TimePoint since) {
+  ExpiringAccounts expiring;
+  for (const Employee& e : snapshot.employees) {
+    if (e.account_expires && *e.account_expires > since) expiring[e.key] = *e.account_expires;
+  }
+  return expiring;
+}
+
+std::unordered_set<std::string> people_time_may_change(
+    const ExpiringAccounts& expiring, const ReconcileState& state,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now) {
+  std::unordered_set<std::string> people = in_grace;
+  for (const auto& [key, expires] : expiring) {
+    if (expires > since && expires <= now) people.insert(key);
+  }
+  for (const ExceptionRecord& e : state.exceptions) {
+    if (e.until && !e.employee_key.empty()) people.insert(e.employee_key);
+  }
+  return people;
+}
+
 Plan reconcile(const ReconcileInput& input) {
   return Reconciler(input).run();
+}
+
+void sort_ledger_by_employee(ReconcileState& state) {
+  std::sort(
+      state.ledger.begin(), state.ledger.end(),
+      [](const LedgerGrant& a, const LedgerGrant& b) { return a.employee_key < b.employee_key; });
+  state.ledger_by_employee = true;
 }
 
 }  // namespace valtuus

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/change_item.h"
@@ -39,12 +40,26 @@ struct ReconcileInput {
 
 Plan reconcile(const ReconcileInput& input);
 
+// Sorts the ledger by employee key and says so (ReconcileState::ledger_by_employee), for a
+// state that many restricted reconciles read. The plan does not depend on the ledger's order.
+void sort_ledger_by_employee(ReconcileState& state);
+
 // Whom time alone may have given another plan between a reconcile at `since` and `now` on the
 // same day, when nothing else changed: people with a revocation waiting for its grace period
 // (`in_grace`, Plan::in_grace of the reconciles since), whose account expired in between, or
 // with a dated exception. (What ends by the day, a new day's whole reconcile decides.)
 std::unordered_set<std::string> people_time_may_change(
     const Snapshot& snapshot, const ReconcileState& state,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now);
+
+// When each account that expires after `since` expires, by employee key: what
+// people_time_may_change looks for in the snapshot, gathered once for many later calls.
+using ExpiringAccounts = std::unordered_map<std::string, TimePoint>;
+ExpiringAccounts accounts_expiring_after(const Snapshot& snapshot, TimePoint since);
+// The same people from `expiring` (a superset of the snapshot's accounts that expire after
+// `since` will do) instead of a pass over the snapshot.
+std::unordered_set<std::string> people_time_may_change(
+    const ExpiringAccounts& expiring, const ReconcileState& state,
     const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now);
 
 enum class EmployeeStatus { kActive, kLongLeave, kLeftDisabled, kLeftExpired, kLeftOu };

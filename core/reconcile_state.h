@@ -56,6 +56,9 @@ struct ManualRequest {
 
 struct ReconcileState {
   std::vector<LedgerGrant> ledger;
+  // The ledger is sorted by employee key (sort_ledger_by_employee, core/reconcile.h): a
+  // reconcile restricted to a few people finds their grants by key, not by a pass over all.
+  bool ledger_by_employee = false;
   std::vector<OpenItem> open_items;
   std::vector<ExceptionRecord> exceptions;
   std::vector<ManualRequest> requests;

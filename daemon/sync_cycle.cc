@@ -204,16 +204,28 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
       reuse && std::chrono::floor<days>(kept->whole_now) == std::chrono::floor<days>(input.now) &&
       !application_exception_ended(state, kept->whole_now, input.now);
   std::unordered_set<std::string> people;
+  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
   if (partial) {
-    people =
-        people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
+    if (index) {
+      // The changed people's expiry as read now (a date moved away stays: one more reconciled).
+      for (const std::string& key : *input.changed) {
+        const std::optional<std::size_t> at = index->find(input.snapshot.employees, key);
+        if (!at) continue;
+        const std::optional<TimePoint>& expires = input.snapshot.employees[*at].account_expires;
+        if (expires && *expires > kept->whole_now) kept->expiring[key] = *expires;
+      }
+      people =
+          people_time_may_change(kept->expiring, state, kept->in_grace, kept->whole_now, input.now);
+    } else {
+      people =
+          people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
+    }
     people.insert(input.changed->begin(), input.changed->end());
   }
   const std::unordered_set<std::string>* only = partial ? &people : nullptr;
   RunRecord record;
   record.state_kept = reuse;
   if (only) record.people_reconciled = static_cast<int>(only->size());
-  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
   record.plan =
       reconcile({input.snapshot, input.policy, state, input.rules, input.now, only, index});
   const GuardVerdict verdict = check_guard(guard_input(record.plan, state, input.snapshot), guard);
@@ -241,7 +253,12 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
     txn.commit();
     return record;
   }
-  if (!reuse) kept->state = std::move(loaded);
+  if (!reuse) {
+    kept->state = std::move(loaded);
+    // Sorted once for the restricted reconciles to come (the ledger changes only by a writer
+    // whose audit event makes the next run load it again).
+    sort_ledger_by_employee(kept->state);
+  }
   const std::optional<StateMark> end = txn.mark_after_own_writes(start, record.run_id);
   const bool keep = end && txn.refresh_state(kept->state, record.plan);
   txn.commit();
@@ -257,6 +274,7 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   } else {
     kept->whole_now = input.now;
     kept->in_grace.clear();
+    kept->expiring = accounts_expiring_after(input.snapshot, input.now);
   }
   kept->in_grace.insert(record.plan.in_grace.begin(), record.plan.in_grace.end());
   kept->valid = true;

@@ -20,6 +20,7 @@
 #include "core/guard.h"
 #include "core/key_index.h"
 #include "core/policy.h"
+#include "core/reconcile.h"
 #include "core/reconcile_state.h"
 
 namespace valtuus {
@@ -44,6 +45,9 @@ struct StateMemory {
   // revocation waiting for its grace period (Plan::in_grace, as the runs since left it).
   TimePoint whole_now{};
   std::unordered_set<std::string> in_grace{};
+  // The accounts that expire after whole_now (of the snapshot then, updated for the people
+  // read as changed since): whom an expiry may change, without a pass over everyone.
+  ExpiringAccounts expiring{};
   // Whom the directory shows as leavers and on long leave (the absent not among them), as the
   // last whole reconcile found them, updated by every partial one for the people it
   // reconciled: a partial plan counts only those, the run reports everyone (PlanStats).

@@ -122,9 +122,12 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
 
     const Plan whole = reconcile_world(w);
     const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only});
-    // The same people found by a key index instead of a pass over everyone: the same plan.
+    // The same people and their grants found by key (an index over the employees, the ledger
+    // sorted by person) instead of by passes over everyone: the same plan.
     const KeyIndex index(w.snapshot.employees);
-    const Plan found = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only, &index});
+    ReconcileState sorted = w.state;
+    sort_ledger_by_employee(sorted);
+    const Plan found = reconcile({w.snapshot, w.policy, sorted, w.rules, kNow, &only, &index});
     ASSERT_EQ(described(found.add, nullptr), described(part.add, nullptr)) << "case " << c;
     ASSERT_EQ(found.supersede, part.supersede) << "case " << c;
     ASSERT_EQ(found.leavers, part.leavers) << "case " << c;
@@ -182,6 +185,11 @@ TEST(ReconcileScopeProperty, LaterTheSameDayOnlyThePeopleTimeMayChangeHaveNewIte
     const std::unordered_set<std::string> grace(settled.in_grace.begin(), settled.in_grace.end());
     const std::unordered_set<std::string> only =
         people_time_may_change(w.snapshot, w.state, grace, kNow, later);
+    // Gathered once at the settling reconcile: the same people without a pass over everyone.
+    ASSERT_EQ(people_time_may_change(accounts_expiring_after(w.snapshot, kNow), w.state, grace,
+                                     kNow, later),
+              only)
+        << "case " << c;
 
     const Plan whole = reconcile({w.snapshot, w.policy, w.state, w.rules, later});
     const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, later, &only});

@@ -4,6 +4,8 @@
 // again. The in-memory directory instead of slapd, the suite's PostgreSQL, the daemon's login.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/sync_store_native.h"
 #include "daemon/daemon_cycle.h"
@@ -219,6 +221,22 @@ TEST_F(SyncKeptStateTest, AnIncrementalCycleReportsEveryLeaverNotOnlyTheReconcil
   const CycleResult whole = cycle(true);
   EXPECT_EQ(whole.record.plan.stats.leavers, 2);
   EXPECT_EQ(whole.record.plan.stats.on_long_leave, 1);
+}
+
+// An account that expires between two cycles is reconciled in the second though nothing of it
+// changed in the directory: the kept accounts that expire, not a pass over everyone, name it.
+TEST_F(SyncKeptStateTest, AnAccountExpiredSinceIsReconciledWithoutBeingChanged) {
+  Employee expiring = person(8, "Elinkeinoasiat");
+  expiring.account_expires =
+      std::chrono::floor<std::chrono::seconds>(Clock::now()) + std::chrono::seconds(2);
+  directory_.put(expiring);
+  ASSERT_EQ(cycle(true).record.plan.stats.leavers, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  directory_.put(person(9, "Talous"));
+  const CycleResult next = cycle(false);
+  EXPECT_EQ(next.record.plan.leavers, std::vector<std::string>{"key-8"});
+  EXPECT_EQ(next.record.plan.stats.leavers, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left'"), 1);
 }
 
 TEST_F(SyncKeptStateTest, ADryRunNeitherUsesNorKeepsTheState) {
