@@ -155,9 +155,9 @@ void print_explanation(std::ostream& out, const Explanation& ex, const Snapshot&
   const Employee& e = *ex.employee;
   out << (e.display_name.empty() ? e.given_name + " " + e.surname : e.display_name) << " ("
       << e.account << ")\n"
-      << "  department  " << e.department << '\n'
-      << "  title       " << e.title << '\n'
-      << "  OU          " << e.ou << '\n'
+      << "  department  " << e.department.str() << '\n'
+      << "  title       " << e.title.str() << '\n'
+      << "  OU          " << e.ou.str() << '\n'
       << "  groups      " << groups_text(e.groups) << '\n'
       << "  status      " << status_text(ex.status) << '\n'
       << "  as read     " << format_utc(snapshot.read_at)

@@ -10,13 +10,32 @@ namespace valtuus {
 
 const std::string SharedText::kEmpty;
 
+namespace {
+
+struct Pool {
+  std::mutex mutex;
+  // A node-based set: an element's address stays valid while the set grows.
+  std::unordered_set<std::string> texts;
+};
+
+Pool& pool() {
+  static auto* pool = new Pool();  // never destroyed: outlives every user
+  return *pool;
+}
+
+}  // namespace
+
 SharedText::SharedText(std::string_view text) {
   if (text.empty()) return;
-  // A node-based set: an element's address stays valid while the set grows.
-  static std::mutex mutex;
-  static auto* pool = new std::unordered_set<std::string>();  // never destroyed: outlives users
-  const std::lock_guard lock(mutex);
-  text_ = &*pool->emplace(text).first;
+  Pool& p = pool();
+  const std::lock_guard lock(p.mutex);
+  text_ = &*p.texts.emplace(text).first;
+}
+
+std::size_t SharedText::pooled() {
+  Pool& p = pool();
+  const std::lock_guard lock(p.mutex);
+  return p.texts.size();
 }
 
 std::uint64_t FoldedDigest::of(std::string_view text) {

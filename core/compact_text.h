@@ -10,9 +10,9 @@
 namespace valtuus {
 
 // A text kept once in a process-wide pool and shared by every copy: for values many people
-// have (department, title, OU). Reads as the const std::string it stands for. The pool only
-// grows (a text is never released), so use it only for values of which an organisation has a
-// bounded number.
+// have (department, title, OU, a manager's DN). Reads as the const std::string it stands for.
+// The pool only grows (a text is never released), so use it only for values of which an
+// organisation has a bounded number (a manager's DN: no more than it has managers).
 class SharedText {
  public:
   SharedText() = default;
@@ -22,9 +22,27 @@ class SharedText {
 
   const std::string& str() const { return *text_; }
   operator const std::string&() const { return *text_; }  // NOLINT
+  operator std::string_view() const { return *text_; }    // NOLINT
   bool empty() const { return text_->empty(); }
+  std::size_t size() const { return text_->size(); }
+  const char* c_str() const { return text_->c_str(); }
 
+  // Equal texts share one copy, so comparing two is comparing addresses. Against a plain text
+  // it compares the characters (and never adds that text to the pool).
   friend bool operator==(const SharedText& a, const SharedText& b) { return a.text_ == b.text_; }
+  friend bool operator==(const SharedText& a, const std::string& b) { return *a.text_ == b; }
+  friend bool operator==(const SharedText& a, std::string_view b) { return *a.text_ == b; }
+  friend bool operator==(const SharedText& a, const char* b) { return *a.text_ == b; }
+  // Joined with plain text as the string it stands for.
+  friend std::string operator+(const std::string& a, const SharedText& b) { return a + *b.text_; }
+  friend std::string operator+(const SharedText& a, const std::string& b) { return *a.text_ + b; }
+  friend std::string operator+(const char* a, const SharedText& b) { return a + *b.text_; }
+  friend std::string operator+(const SharedText& a, const char* b) { return *a.text_ + b; }
+  // Ordered as the texts are (std::string's order), for sorting and ordered containers.
+  friend bool operator<(const SharedText& a, const SharedText& b) { return *a.text_ < *b.text_; }
+
+  // How many distinct texts the pool holds (for tests: what adds to it and what does not).
+  static std::size_t pooled();
 
  private:
   static const std::string kEmpty;

@@ -29,9 +29,16 @@ constexpr TextField kTextFields[] = {
     {&AttributeMap::surname, &Employee::surname, "surname"},
     {&AttributeMap::display_name, &Employee::display_name, "display_name"},
     {&AttributeMap::mail, &Employee::mail, "mail"},
+};
+// Those whose values many people share (read after the ones above, in this order).
+struct SharedField {
+  std::string AttributeMap::*attribute;
+  SharedText Employee::*field;
+  const char* name;
+};
+constexpr SharedField kSharedFields[] = {
     {&AttributeMap::department, &Employee::department, "department"},
     {&AttributeMap::title, &Employee::title, "title"},
-    {&AttributeMap::manager, &Employee::manager, "manager"},
 };
 
 // "fi", "sv" or "en" from a language tag as directories hold it ("sv", "sv-FI", "EN_us");
@@ -57,13 +64,17 @@ class Mapper {
     const bool dn = dn_usable();
     if (!key || !account || !dn) return std::move(out_);
     for (const auto& f : kTextFields) e.*f.field = text(options_.attributes.*f.attribute, f.name);
+    for (const auto& f : kSharedFields) e.*f.field = text(options_.attributes.*f.attribute, f.name);
     // The manager is a DN, as AD writes it (RFC 4514 escapes and all): one that does not parse
     // is refused like any bad value, named in the refused list, and never taken as "none"
     // (the store keeps the manager it had, so a report is not cut off from their manager).
-    if (!e.manager.empty() && !parse_dn(e.manager)) {
+    // Checked before it is shared, so that a refused value is not kept.
+    std::string manager = text(options_.attributes.manager, "manager");
+    if (!manager.empty() && !parse_dn(manager)) {
       bad(options_.attributes.manager, "manager", "not a distinguished name");
-      e.manager.clear();
+      manager.clear();
     }
+    e.manager = manager;
     if (!options_.long_leave_attribute.empty()) {
       e.long_leave_marker = text(options_.long_leave_attribute, "long_leave");
     }

@@ -132,11 +132,12 @@ EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snap
       const Employee& e = *s.employee;
       // An empty text stands for "never expires" (NULL in the table).
       stream << std::make_tuple(
-          e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail, e.department,
-          e.title, e.ou, text_array_literal({e.groups.begin(), e.groups.end()}), e.disabled,
-          e.account_expires ? pg_timestamp(*e.account_expires) : std::string(), e.long_leave_marker,
-          std::string(s.status), moved.count(e.key) > 0, e.manager, e.preferred_language,
-          static_cast<long long>(s.digest));
+          e.key, e.account, e.dn, e.given_name, e.surname, e.display_name, e.mail,
+          e.department.str(), e.title.str(), e.ou.str(),
+          text_array_literal({e.groups.begin(), e.groups.end()}), e.disabled,
+          e.account_expires ? pg_timestamp(*e.account_expires) : std::string(),
+          e.long_leave_marker.str(), std::string(s.status), moved.count(e.key) > 0, e.manager.str(),
+          e.preferred_language.str(), static_cast<long long>(s.digest));
     }
     stream.complete();
   }

@@ -34,8 +34,9 @@ TEST_F(PolicyExplainTest, CoachMatchesTwoMapsAndNeedsTwoThemesWithEveryReason) {
   EXPECT_EQ(ex.matching[1].map->id, "omavalmentaja");
   // The values as read, not as folded.
   ASSERT_EQ(ex.matching[1].matched.size(), 2u);
-  EXPECT_EQ(ex.matching[1].matched[0], std::make_pair(std::string("department"), coach.department));
-  EXPECT_EQ(ex.matching[1].matched[1], std::make_pair(std::string("title"), coach.title));
+  EXPECT_EQ(ex.matching[1].matched[0],
+            std::make_pair(std::string("department"), coach.department.str()));
+  EXPECT_EQ(ex.matching[1].matched[1], std::make_pair(std::string("title"), coach.title.str()));
 
   ASSERT_EQ(ex.needed.size(), 2u);
   EXPECT_EQ(ex.needed[0].mandate_id, "kela");  // catalog order

@@ -19,6 +19,32 @@ TEST(SharedTextTest, EqualTextsShareOneCopyAndReadBackAsTheyWere) {
   EXPECT_EQ(SharedText(""), SharedText());
 }
 
+// Compared with a plain text, a shared one compares characters as std::string does, and the
+// plain text is not added to the pool (a look-up must not grow what is never released).
+TEST(SharedTextTest, ComparesWithPlainTextsAsAStringWithoutPoolingThem) {
+  const SharedText title = "Lähihoitaja";
+  const std::size_t pooled = SharedText::pooled();
+  EXPECT_TRUE(title == std::string("Lähihoitaja"));
+  EXPECT_TRUE(title == "Lähihoitaja");
+  EXPECT_TRUE(title == std::string_view("Lähihoitaja"));
+  EXPECT_FALSE(title == std::string("lähihoitaja"));
+  EXPECT_FALSE(title == "Lähihoitaja, never pooled");
+  EXPECT_FALSE(title == std::string("Lähihoitaja ") + "never pooled either");
+  EXPECT_TRUE(std::string("Lähihoitaja") == title);  // either side
+  EXPECT_EQ(SharedText::pooled(), pooled);
+  EXPECT_TRUE(SharedText() == "");
+  EXPECT_EQ(title.size(), std::string("Lähihoitaja").size());
+  EXPECT_EQ(std::string_view(title), "Lähihoitaja");
+}
+
+TEST(SharedTextTest, OrdersAsTheTextsDo) {
+  const SharedText b = "b-later", a = "a-first", upper = "B-upper";
+  EXPECT_TRUE(a < b);
+  EXPECT_FALSE(b < a);
+  EXPECT_TRUE(upper < a);  // byte order, as std::string's
+  EXPECT_FALSE(a < a);
+}
+
 TEST(FoldedDigestTest, TextsEqualWhenFoldedHaveOneDigest) {
   EXPECT_EQ(FoldedDigest("CN=Pia,OU=People"), FoldedDigest(" cn=pia,ou=people "));
   EXPECT_EQ(FoldedDigest("ÄIJÄLÄ").value(), FoldedDigest::of("äijälä"));

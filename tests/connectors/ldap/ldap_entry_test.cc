@@ -186,6 +186,34 @@ TEST(MapEntry, TheManagerIsADnOrRefused) {
   }
 }
 
+// What many people share (department, title, OU, manager, language, long-leave value) is kept
+// once for all of them; a refused manager DN is not kept at all.
+TEST(MapEntry, ValuesPeopleShareAreKeptOnce) {
+  RawEntry other = full_entry();
+  other.dn = "CN=Virtanen Pia,OU=Elinkeinoasiat,OU=Staff,DC=porvoo,DC=fi";
+  set(other, "objectGUID", {"\x01" + kGuidBytes.substr(1)});
+  set(other, "sAMAccountName", {"pvirtanen"});
+  set(other, "preferredLanguage", {"sv-FI"});
+  RawEntry first = full_entry();
+  set(first, "preferredLanguage", {"SV"});
+  const MappedEntry a = map_entry(first, options()), b = map_entry(other, options());
+  ASSERT_TRUE(a.employee && b.employee);
+  EXPECT_EQ(&a.employee->department.str(), &b.employee->department.str());
+  EXPECT_EQ(&a.employee->title.str(), &b.employee->title.str());
+  EXPECT_EQ(&a.employee->ou.str(), &b.employee->ou.str());
+  EXPECT_EQ(&a.employee->manager.str(), &b.employee->manager.str());
+  EXPECT_EQ(&a.employee->long_leave_marker.str(), &b.employee->long_leave_marker.str());
+  EXPECT_EQ(a.employee->preferred_language, "sv");
+  EXPECT_EQ(&a.employee->preferred_language.str(), &b.employee->preferred_language.str());
+
+  RawEntry refused = full_entry();
+  set(refused, "manager", {"Not a DN, seen only here 7f3a"});
+  const std::size_t pooled = SharedText::pooled();
+  const MappedEntry m = map_entry(refused, options());
+  EXPECT_EQ(m.employee->manager, "");
+  EXPECT_EQ(SharedText::pooled(), pooled);
+}
+
 TEST(MapEntry, BadGroupValueDroppedOthersKept) {
   RawEntry e = full_entry();
   set(e, "memberOf",
