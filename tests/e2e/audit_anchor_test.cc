@@ -65,12 +65,28 @@ TEST_F(AuditAnchorTest, AnIntactTrailMatchesItsAnchor) {
   EXPECT_EQ(ctl({"audit", "verify", "--anchor", anchors_}).exit_code, 0);
 }
 
-TEST_F(AuditAnchorTest, DeletingTheNewestEventIsFoundOnlyByTheAnchor) {
+TEST_F(AuditAnchorTest, DeletingTheNewestEventIsFoundByTheTally) {
   as_superuser(
       "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only;"
       "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event);"
       "ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only;");
-  EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0) << "the chain alone cannot see a lost tail";
+  ProcessResult verified = ctl({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 1) << "the tally counts the events the chain trigger saw";
+  EXPECT_NE(verified.out.find("audit_tally"), std::string::npos) << verified.out;
+}
+
+// A superuser who also mends the tally leaves a trail whose chain and tally agree: only an
+// anchor kept outside the database finds the lost tail.
+TEST_F(AuditAnchorTest, DeletingTheNewestEventAndMendingTheTallyIsFoundOnlyByTheAnchor) {
+  as_superuser(
+      "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only;"
+      "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event);"
+      "ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only;"
+      "ALTER TABLE audit_tally DISABLE TRIGGER audit_tally_kept_by_chain;"
+      "UPDATE audit_tally SET events = (SELECT count(*) FROM audit_event),"
+      "  newest = (SELECT max(id) FROM audit_event);"
+      "ALTER TABLE audit_tally ENABLE TRIGGER audit_tally_kept_by_chain;");
+  EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0) << "chain and tally agree with each other";
   ProcessResult verified = ctl({"audit", "verify", "--anchor", anchors_});
   EXPECT_EQ(verified.exit_code, 1);
   EXPECT_NE(verified.out.find("beyond the end of the trail"), std::string::npos) << verified.out;
