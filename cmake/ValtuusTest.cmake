@@ -26,7 +26,8 @@ target_link_libraries(valtuus_test_main PRIVATE GTest::gtest valtuus_build_flags
 # add_dependencies on NAME work as on an executable); the objects of every NAME in a folder are
 # linked into one executable for the folder, tests_<folder> (tests/connectors/postgres:
 # tests_connectors_postgres), made when the folder's CMakeLists.txt ends: 15 test links instead
-# of 70, and a helper shared by several tests compiled once. The CTest test runs `tests_<folder> --sources=<NAME's files>`. To build one test:
+# of 70, and a helper shared by several tests compiled once. The CTest test runs
+# `tests_<folder> --sources=<NAME's files>`. To build and run one test:
 #   cmake --build build --target tests_core && ctest --test-dir build -R '^dn_test$'
 # A source listed by several tests of a folder is compiled once, with the first that lists it.
 # Every NAME of a folder shares the folder's executable, so a test file's GoogleTest names must
