@@ -11,23 +11,74 @@ if(VALTUUS_PCH)
     <vector>)
 endif()
 
+# The main of every test executable: runs the tests of the CTest test's own source files
+# (tests/support/test_main.cc says how), so that one executable can serve several CTest tests.
+add_library(valtuus_test_main OBJECT ${CMAKE_SOURCE_DIR}/tests/support/test_main.cc)
+target_link_libraries(valtuus_test_main PRIVATE GTest::gtest valtuus_build_flags)
+
 # valtuus_add_test(NAME SOURCES... LIBS... [SERVERS])
-# One GoogleTest executable registered with CTest. With SERVERS the test runs inside the
-# "servers" fixture: CTest starts the private slapd and PostgreSQL before it and stops them
-# after the last such test, even when tests fail. VALTUUS_ALLOW_ROOT=1 lets valtuusd run as
-# root, which CI containers are and a deployment must never be.
+# One CTest test NAME that runs the GoogleTest tests defined in SOURCES. With SERVERS the test
+# runs inside the "servers" fixture: CTest starts the private slapd and PostgreSQL before it and
+# stops them after the last such test, even when tests fail. VALTUUS_ALLOW_ROOT=1 lets valtuusd
+# run as root, which CI containers are and a deployment must never be.
+#
+# NAME is an OBJECT library (target_compile_definitions, target_compile_options and
+# add_dependencies on NAME work as on an executable); the objects of every NAME in a folder are
+# linked into one executable for the folder, tests_<folder> (tests/connectors/postgres:
+# tests_connectors_postgres), made when the folder's CMakeLists.txt ends: 15 test links instead
+# of 70, and a helper shared by several tests compiled once. The CTest test runs
+# `tests_<folder> --sources=<NAME's files>`. To build and run one test:
+#   cmake --build build --target tests_core && ctest --test-dir build -R '^dn_test$'
+# A source listed by several tests of a folder is compiled once, with the first that lists it.
+# Every NAME of a folder shares the folder's executable, so a test file's GoogleTest names must
+# not repeat another test file's of the same folder (test_main reports it).
 function(valtuus_add_test name)
   cmake_parse_arguments(ARG "SERVERS" "" "SOURCES;LIBS" ${ARGN})
-  add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main valtuus_build_flags)
+  _valtuus_test_executable_name(_exe)
+  get_directory_property(_compiled VALTUUS_TEST_SOURCES)
+  set(_own)
+  set(_relative)
+  foreach(_source IN LISTS ARG_SOURCES)
+    get_filename_component(_path ${_source} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    file(RELATIVE_PATH _rel ${CMAKE_SOURCE_DIR} ${_path})
+    list(APPEND _relative ${_rel})
+    if(NOT _path IN_LIST _compiled)
+      list(APPEND _own ${_path})
+      set_property(DIRECTORY APPEND PROPERTY VALTUUS_TEST_SOURCES ${_path})
+    endif()
+  endforeach()
+  add_library(${name} OBJECT ${_own})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest valtuus_build_flags)
   if(VALTUUS_PCH)
     target_precompile_headers(${name} REUSE_FROM valtuus_test_pch)
   endif()
-  add_test(NAME ${name} COMMAND ${name})
+  get_directory_property(_names VALTUUS_TEST_NAMES)
+  if(NOT _names)
+    cmake_language(DEFER CALL _valtuus_add_test_executable)
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY VALTUUS_TEST_NAMES ${name})
+  list(JOIN _relative "," _relative)
+  add_test(NAME ${name} COMMAND ${_exe} --sources=${_relative})
   if(ARG_SERVERS)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED servers
       ENVIRONMENT "VALTUUS_TEST_ENV=${VALTUUS_TEST_SERVERS_DIR}/env;VALTUUS_BUILD_DIR=${CMAKE_BINARY_DIR};VALTUUS_SOURCE_DIR=${CMAKE_SOURCE_DIR};VALTUUS_ALLOW_ROOT=1")
   else()
     set_tests_properties(${name} PROPERTIES LABELS unit)
   endif()
+endfunction()
+
+# tests_<folder>: tests/connectors/postgres -> tests_connectors_postgres.
+function(_valtuus_test_executable_name result)
+  file(RELATIVE_PATH _folder ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
+  string(REPLACE "/" "_" _folder "${_folder}")
+  set(${result} ${_folder} PARENT_SCOPE)
+endfunction()
+
+# The folder's executable: the objects of every valtuus_add_test of the folder (and, through
+# them, their libraries). Called when the folder's CMakeLists.txt ends.
+function(_valtuus_add_test_executable)
+  _valtuus_test_executable_name(exe)
+  get_directory_property(_names VALTUUS_TEST_NAMES)
+  add_executable(${exe} $<TARGET_OBJECTS:valtuus_test_main>)
+  target_link_libraries(${exe} PRIVATE ${_names} GTest::gtest valtuus_build_flags)
 endfunction()
