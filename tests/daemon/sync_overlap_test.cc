@@ -26,8 +26,11 @@ using testing::InMemoryDirectory;
 using testing::TestDatabase;
 
 // kSyncLock of sync_store.cc (sql/004_held_runs.sql names it too).
+// In this test's database only: the suite's other tests run syncs of their own on the same
+// server at the same time.
 constexpr const char* kSyncLockHeld =
     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
     "AND ((classid::bigint << 32) | objid::bigint) = 6215332885840614146";
 
 // Runs `before` on the reading thread before each read, then reads `inner`.

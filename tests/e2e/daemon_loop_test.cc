@@ -90,7 +90,10 @@ TEST_F(DaemonLoopTest, SigtermDuringARunRollsItBackAndExitsWithinTenSeconds) {
   pqxx::nontransaction(locker).exec("SELECT pg_advisory_lock(6215332885840614146)");
   auto daemon = start(loop_config());
   const auto waiting = [&] {
-    return count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    // In this test's database: other tests wait for locks on the same server.
+    return count(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())");
   };
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (waiting() == 0 && std::chrono::steady_clock::now() < deadline) {
