@@ -17,6 +17,7 @@
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
 #include "tests/web/http_test_client.h"
+#include "tests/web/identity_code_check.h"
 #include "web/console.h"
 #include "web/http_forms.h"
 #include "web/http_server.h"
@@ -114,8 +115,7 @@ class ConsoleTest : public ::testing::Test {
 
   // Every answer: no identity code anywhere, and pages are never cached.
   void check_page(const HttpReply& reply, const std::string& target) {
-    static const std::regex code(R"(\d{6}[-+A]\d{3}[0-9A-Y])");
-    EXPECT_FALSE(std::regex_search(reply.body, code)) << target;
+    EXPECT_FALSE(testing::shows_identity_code(reply.body)) << target;
     if (reply.header("content-type").starts_with("text/html")) {
       EXPECT_EQ(reply.header("cache-control"), "no-store") << target;
     }

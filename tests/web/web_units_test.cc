@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "pages/i18n.h"
+#include "tests/web/identity_code_check.h"
 #include "web/http_forms.h"
 #include "web/item_audit_view.h"
 #include "web/login_limiter.h"
@@ -25,6 +26,19 @@ struct FakeClock {
     return [this] { return now; };
   }
 };
+
+// The pages' tests look for identity codes with this check; it must find a code wherever a page
+// could show one, and never in a person reference.
+TEST(IdentityCodeCheck, FindsACodeStandingAloneButNotInsideAReference) {
+  using testing::shows_identity_code;
+  EXPECT_TRUE(shows_identity_code("010190-123A"));
+  EXPECT_TRUE(shows_identity_code("<td>010190-123A</td>"));
+  EXPECT_TRUE(shows_identity_code("value=\"010105A123B\""));
+  EXPECT_TRUE(shows_identity_code("born 010199Y9876 in"));
+  EXPECT_FALSE(shows_identity_code("010190-****"));
+  EXPECT_FALSE(shows_identity_code("/people/4f123456-7890-4abc-8def-0123456789ab/map"));
+  EXPECT_FALSE(shows_identity_code("x0101901234567"));
+}
 
 TEST(SessionStore, TokensAreRandomAndTheSessionIsFoundByItsToken) {
   FakeClock clock;
