@@ -188,6 +188,74 @@ TEST_F(OutboxTest, ARunWithItemsEnqueuesOneRunItemsRowAndTellsThePeople) {
   EXPECT_EQ(count("SELECT count(*) FROM outbox"), before);
 }
 
+// Every field of a "grant proposed" message, with its JSON type (numbers stay numbers): what the
+// notifier's templates read, whatever builds the payload in the database.
+TEST_F(OutboxTest, AGrantProposedMessageCarriesEveryFieldInTheRecipientsLanguage) {
+  sync();
+  const auto proposed = rows("grant_proposed");
+  const long long path1 = item("grant", "kela-etuustiedot");
+  const long long path2 = item("grant", "okm-avustukset");
+  const OutboxRow* to_anna = find_row(proposed, "employee", path1);
+  const OutboxRow* to_boss = find_row(proposed, "manager", path2);
+  ASSERT_NE(to_anna, nullptr);
+  ASSERT_NE(to_boss, nullptr);
+  EXPECT_EQ(to_anna->payload, nlohmann::json({{"item_id", path1},
+                                              {"kind", "grant"},
+                                              {"employee_name", "Anna Österberg"},
+                                              {"account", "annaost"},
+                                              {"recipient_name", "Anna Österberg"},
+                                              {"mandate_id", "kela-etuustiedot"},
+                                              {"mandate_name", "kela-etuustiedot sv"},
+                                              {"service", "Kela"},
+                                              {"reason", "Registers Kela payment claims"},
+                                              {"path", 1},
+                                              {"handling_time", "cirka 3 dagar"},
+                                              {"valid_until", ""},
+                                              {"executed_at", ""}}));
+  EXPECT_EQ(to_boss->payload, nlohmann::json({{"item_id", path2},
+                                              {"kind", "grant"},
+                                              {"employee_name", "Anna Österberg"},
+                                              {"account", "annaost"},
+                                              {"recipient_name", "Bertta Esimies"},
+                                              {"mandate_id", "okm-avustukset"},
+                                              {"mandate_name", "okm-avustukset en"},
+                                              {"service", "Kela"},
+                                              {"reason", "Applies for OKM grants"},
+                                              {"path", 2},
+                                              {"handling_time", "4–6 weeks"},
+                                              {"valid_until", ""},
+                                              {"executed_at", ""}}));
+  const std::string instance = [&] {
+    pqxx::read_transaction txn(admin_);
+    return txn.exec1("SELECT instance FROM outbox_setting")[0].as<std::string>();
+  }();
+  EXPECT_EQ(to_anna->idempotency_key,
+            "valtuus." + instance + ".grant_proposed." + std::to_string(path1) + ".employee");
+  EXPECT_EQ(to_boss->idempotency_key,
+            "valtuus." + instance + ".grant_proposed." + std::to_string(path2) + ".manager");
+}
+
+// A new item's message key holds the item's new id, so it cannot be taken; should it be all the
+// same, the run fails and rolls back: no message is dropped in silence.
+TEST_F(OutboxTest, AMessageKeyAlreadyTakenFailsTheRunInsteadOfDroppingTheMessage) {
+  {
+    pqxx::work txn(admin_);
+    const std::string instance =
+        txn.exec1("SELECT instance FROM outbox_setting")[0].as<std::string>();
+    const long long next = txn.exec1("SELECT nextval('change_item_id_seq')")[0].as<long long>();
+    for (long long id = next + 1; id <= next + 5; ++id) {  // the ids this run's items get
+      txn.exec_params(
+          "INSERT INTO outbox (event, channel, audience, recipient, payload, idempotency_key) "
+          "VALUES ('grant_proposed', 'mail', 'employee', 'x@y', '{}', $1)",
+          "valtuus." + instance + ".grant_proposed." + std::to_string(id) + ".employee");
+    }
+    txn.commit();
+  }
+  EXPECT_THROW(sync(), std::exception);
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE item_id IS NOT NULL"), 0);
+}
+
 TEST_F(OutboxTest, ARolledBackRunOrDecisionEnqueuesNothing) {
   {
     pqxx::work txn(admin_);
