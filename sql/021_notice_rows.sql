@@ -2,7 +2,9 @@
 -- less work per notice. At 100,000 people a first sync's 25,000 items bring 21,558 notices,
 -- about 60% of the CPU time of the statement that inserts the items. Two costs go, measured
 -- as the CPU time of that statement's backend at 100,000 people (the same 25,058 items each
--- time, the change rolled back, the tables vacuumed between tries): 0.78-0.80 s to 0.70 s.
+-- time, the change rolled back, the tables vacuumed between tries; `bench/e2e/db-writes
+-- --replay`): 0.78-0.80 s to 0.69-0.73 s at a load of 7, medians 0.82 s to 0.77 s at a load
+-- of 10 (eight tries each, old and new alternating).
 --
 -- 1. The payload is one typed row turned into JSON, not jsonb_build_object() of 13 pairs:
 --    jsonb_build_object() works out how to convert each of its 26 arguments from its type for
