@@ -1,9 +1,16 @@
 #include "daemon/loop_signals.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include "common/log.h"
@@ -29,6 +36,14 @@ constexpr std::chrono::seconds kLastResort{9};
 LoopSignals::LoopSignals(std::chrono::milliseconds grace) : grace_(grace) {
   const sigset_t set = loop_signal_set();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal_fd_ = signalfd(-1, &set, SFD_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_CLOEXEC);
+  if (signal_fd_ < 0 || wake_fd_ < 0) {
+    const std::string why = std::strerror(errno);
+    if (signal_fd_ >= 0) ::close(signal_fd_);
+    if (wake_fd_ >= 0) ::close(wake_fd_);
+    throw std::runtime_error("cannot watch the signals: " + why);
+  }
   watcher_ = std::thread([this] { watch(); });
 }
 
@@ -38,7 +53,21 @@ LoopSignals::~LoopSignals() {
     quit_ = true;
   }
   changed_.notify_all();
+  // Wakes the watcher now: waiting out its slice made every valtuusd --once 0.1 s slower on
+  // average at exit.
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
   watcher_.join();
+  ::close(signal_fd_);
+  ::close(wake_fd_);
+}
+
+int LoopSignals::next_signal(int timeout_ms) {
+  pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+  if (::poll(fds, 2, timeout_ms) <= 0 || !(fds[0].revents & POLLIN)) return 0;
+  signalfd_siginfo info{};
+  if (::read(signal_fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return 0;
+  return static_cast<int>(info.ssi_signo);
 }
 
 void LoopSignals::wait_for(std::chrono::milliseconds timeout, bool wake_on_reload) {
@@ -61,9 +90,8 @@ void LoopSignals::run_finished() {
 }
 
 void LoopSignals::watch() {
-  const sigset_t set = loop_signal_set();
-  // Short slices, so that the destructor's quit_ is seen soon.
-  const timespec slice{0, 200'000'000};
+  // Slices, for the last resort below; the destructor wakes the wait through wake_fd_.
+  constexpr int kSliceMs = 200;
   bool cancelled = false;
   std::chrono::steady_clock::time_point stop_at{};
   while (!quit_) {
@@ -74,7 +102,7 @@ void LoopSignals::watch() {
       log_error("the stop did not complete in time; exiting now (nothing uncommitted is kept)");
       ::_exit(0);
     }
-    const int signal = sigtimedwait(&set, nullptr, &slice);
+    const int signal = next_signal(kSliceMs);
     if (signal == SIGHUP) {
       reload_ = true;
       changed_.notify_all();

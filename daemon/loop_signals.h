@@ -1,5 +1,5 @@
 // The signals the daemon's loop obeys: SIGTERM and SIGINT stop it, SIGHUP asks for a reload.
-// They are blocked in every thread and taken by one watcher thread with sigtimedwait, so no
+// They are blocked in every thread and taken by one watcher thread through a signalfd, so no
 // handler ever runs in the middle of libpq or libldap. The loop polls the flags at safe points
 // and sleeps through wait_for(), which a signal cuts short.
 //
@@ -48,6 +48,8 @@ class LoopSignals {
 
  private:
   void watch();
+  // The next signal of the set (0 when none came within `timeout_ms` or the watcher was woken).
+  int next_signal(int timeout_ms);
 
   std::chrono::milliseconds grace_;
   std::atomic<bool> stop_{false};
@@ -56,6 +58,8 @@ class LoopSignals {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::function<void()> cancel_;  // under mutex_; empty when no run is in flight
+  int signal_fd_ = -1;            // the set's signals, read by the watcher
+  int wake_fd_ = -1;  // an eventfd the destructor writes so that the watcher ends at once
   std::thread watcher_;
 };
 

@@ -15,15 +15,21 @@ namespace valtuus {
 
 namespace {
 
-// The one cycle's directory memory: the snapshot and the reconcile state, about a million
-// allocations at 100,000 people. The process ends after the cycle, and giving them back to
-// the system with it is faster than freeing them one by one (0.1 s or more), so they are
-// never freed; a static keeps them reachable (no leak to a leak checker).
-DirectoryMemory& memory_until_exit() {
-  static DirectoryMemory* memory = nullptr;
-  delete memory;  // a second call (never in valtuusd) starts afresh
-  memory = new DirectoryMemory();
-  return *memory;
+// The one cycle's directory memory (the snapshot and the reconcile state, about a million
+// allocations at 100,000 people) and its result (a first sync's plan: some 25,000 items). The
+// process ends after the cycle, and giving them back to the system with it is faster than
+// freeing them one by one (0.1 s or more), so they are never freed; a static keeps them
+// reachable (no leak to a leak checker).
+struct UntilExit {
+  DirectoryMemory memory;
+  CycleResult result;
+};
+
+UntilExit& until_exit() {
+  static UntilExit* kept = nullptr;
+  delete kept;  // a second call (never in valtuusd) starts afresh
+  kept = new UntilExit();
+  return *kept;
 }
 
 }  // namespace
@@ -41,9 +47,10 @@ int run_one(Running& running, LoopSignals& signals) {
   }
   LdapDirectorySource directory(settings.directory);
   stop_on_signal(directory, signals);
-  DirectoryMemory& memory = memory_until_exit();
+  UntilExit& kept = until_exit();
+  DirectoryMemory& memory = kept.memory;
   const bool writes = settings.daemon.writes();
-  CycleResult result;
+  CycleResult& result = kept.result;
   try {
     result = run_cycle(running, directory, memory, *database,
                        {true, !writes, settings.guard, false}, signals);

@@ -19,7 +19,8 @@
 namespace valtuus {
 
 // The digest of what the store keeps of `employee` with `status` ("active", "long_leave",
-// "left"): two reads with the same digest store the same row. Never 0.
+// "left"): two reads with the same digest store the same row. Never 0. Stored with the row: a
+// build whose digest differs (a new layout) rewrites every row once, at its first sync.
 std::uint64_t employee_row_digest(const Employee& employee, const std::string& status);
 
 struct EmployeeWriteStats {

@@ -46,6 +46,35 @@ TEST_F(StoreSessionTest, RefusesADatabaseWithoutTheSchemaUnlessAskedNotToCheck) 
   EXPECT_NO_THROW(StoreSession::open({db_.conninfo(), ""}, StoreSession::SchemaCheck::kNone));
 }
 
+TEST_F(StoreSessionTest, OpensACurrentSchemaAsEveryLoginAndRefusesAnOlderOrNewerOne) {
+  migrate_schema();
+  for (const auto& [person, role] :
+       {std::pair{"daemon", "valtuus_daemon"}, std::pair{"reviewer", "valtuus_reviewer"},
+        std::pair{"security", "valtuus_security"}}) {
+    EXPECT_NO_THROW(StoreSession::open(as(logins_.make(person, role)))) << role;
+  }
+  const std::string expected = std::to_string(expected_schema_version());
+  auto refusal = [&] {
+    try {
+      StoreSession::open({db_.conninfo(), ""});
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("opened");
+  };
+  pqxx::connection admin(db_.conninfo());
+  pqxx::nontransaction sql(admin);
+  sql.exec("UPDATE schema_version SET version = version + 1000 WHERE version = " + expected);
+  EXPECT_NE(refusal().find("is unknown to this program (it knows up to " + expected + ")"),
+            std::string::npos)
+      << refusal();
+  sql.exec("DELETE FROM schema_version WHERE version > 1000");
+  EXPECT_NE(refusal().find("is older than this program's " + expected), std::string::npos)
+      << refusal();
+  sql.exec("DELETE FROM schema_version");
+  EXPECT_NE(refusal().find("no Valtuus schema"), std::string::npos) << refusal();
+}
+
 TEST_F(StoreSessionTest, ARefusedDecisionIsRefusedWithTheDatabasesOwnFirstLine) {
   migrate_schema();
   const std::string alice = logins_.make("alice", "valtuus_reviewer");

@@ -4,7 +4,11 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "connectors/postgres/employee_writer.h"
 #include "connectors/postgres/migrations.h"
@@ -151,6 +155,75 @@ TEST_F(SyncScaleTest, AnUnchangedCycleOver5000PeopleRewritesNoRowAndAddsNoItem) 
   EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key = 'key-7' AND role_changed_at = "
                   "'2026-11-24 02:00:00+00'"),
             1);
+}
+
+TEST_F(SyncScaleTest, EachStoredValueChangedAloneRewritesThatRowAndNoOther) {
+  // One person a change, each to another value the row stores; the others as read before.
+  const std::vector<std::pair<std::string, std::function<void(Employee&)>>> changes = {
+      {"account", [](Employee& e) { e.account += "b"; }},
+      {"dn", [](Employee& e) { e.dn = "CN=" + e.account + ",OU=Staff,DC=kunta,DC=example"; }},
+      {"given_name", [](Employee& e) { e.given_name = "Maija"; }},
+      {"surname", [](Employee& e) { e.surname = "Virtanen"; }},
+      {"display_name", [](Employee& e) { e.display_name += " (sijainen)"; }},
+      {"mail", [](Employee& e) { e.mail = "someone@kunta.example"; }},
+      {"department", [](Employee& e) { e.department = "Talous ja hallinto"; }},
+      {"title", [](Employee& e) { e.title = "Controller"; }},
+      {"ou", [](Employee& e) { e.ou = "Staff"; }},
+      {"a group more", [](Employee& e) { e.groups.push_back("CN=Extra,DC=kunta,DC=example"); }},
+      {"a group other", [](Employee& e) { e.groups = {"CN=Other,DC=kunta,DC=example"}; }},
+      {"disabled", [](Employee& e) { e.disabled = true; }},
+      {"expires", [](Employee& e) { e.account_expires = kNow + std::chrono::days{400}; }},
+      {"long leave", [](Employee& e) { e.long_leave_marker = "vanhempainvapaa"; }},
+      {"manager", [](Employee& e) { e.manager = "CN=Boss,OU=People,DC=kunta,DC=example"; }},
+      {"language", [](Employee& e) { e.preferred_language = "sv"; }},
+  };
+  staff(static_cast<int>(changes.size()) * 2 + 2);
+  snapshot_.employees[1].disabled = false;  // person(0) is the disabled one: keep the others in
+  sync();
+  std::set<std::string> expected;
+  int n = 1;
+  for (const auto& [what, change] : changes) {
+    change(snapshot_.employees[static_cast<std::size_t>(n)]);
+    expected.insert(snapshot_.employees[static_cast<std::size_t>(n)].key);
+    n += 2;  // a person left as read between every two changed
+  }
+  // What the store keeps as it was: a language it does not know is stored as none.
+  snapshot_.employees[2].preferred_language = "de";
+  const RunRecord second = sync(kNow + std::chrono::hours{1});
+  std::set<std::string> written;
+  pqxx::read_transaction txn(connection_);
+  for (const auto& row :
+       txn.exec_params("SELECT key FROM employee WHERE last_seen_run = $1", second.run_id)) {
+    written.insert(row[0].as<std::string>());
+  }
+  EXPECT_EQ(written, expected);
+  // As a person whose values changed back: written again.
+  txn.abort();
+  n = 1;
+  for (std::size_t i = 0; i < changes.size(); ++i, n += 2) {
+    snapshot_.employees[static_cast<std::size_t>(n)] = person(n);
+  }
+  const RunRecord third = sync(kNow + std::chrono::hours{2});
+  EXPECT_EQ(
+      count("SELECT count(*) FROM employee WHERE last_seen_run = " + std::to_string(third.run_id)),
+      static_cast<long long>(changes.size()));
+}
+
+TEST_F(SyncScaleTest, TheStoredDigestIsTheRowDigestWhateverTheNumberOfSharedValues) {
+  // More distinct groups than the writer's cache of shared texts' digests has slots: the
+  // digest stored must still be employee_row_digest's, and an unchanged read writes nothing.
+  staff(6000);
+  for (std::size_t i = 0; i < snapshot_.employees.size(); ++i) {
+    snapshot_.employees[i].groups.push_back("CN=Only " + std::to_string(i) +
+                                            ",DC=kunta,DC=example");
+  }
+  sync();
+  const Employee& someone = snapshot_.employees[4321];
+  EXPECT_EQ(count("SELECT row_digest FROM employee WHERE key = '" + someone.key + "'"),
+            static_cast<long long>(employee_row_digest(someone, "active")));
+  const std::string before = row_versions("employee");
+  sync(kNow + std::chrono::hours{1});
+  EXPECT_EQ(row_versions("employee"), before);
 }
 
 TEST_F(SyncScaleTest, LeftAtIsTheRunsStartAndOnlyThePlansLeaversAreLeft) {
