@@ -265,8 +265,9 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   if (verdict.held) {
     record.supersedes_deferred = keep_only_replacing_supersedes(record.plan, state.open_items);
   }
-  if (partial)
+  if (partial) {
     count_everyone(record.plan.stats, record.plan, kept->leavers, kept->on_long_leave, people);
+  }
   if (scope) {
     // The others' standing as the read shows it, and the reconciled people's from the plan.
     record.plan.stats.leavers =
@@ -286,8 +287,9 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   const Snapshot part = only && index ? part_about(input.snapshot, *index, *only) : Snapshot{};
   const Snapshot& written = only && index ? part : input.snapshot;
   txn.write_employees(record.run_id, written, record.plan, state, only);
-  // After a full read the identity codes are all looked at, as a whole reconcile's run does:
-  // the row digests that restrict the reconcile do not cover them.
+  // Unless the read itself named the changed people (over the kept state), the identity codes
+  // are all looked at, as a whole run's are: the row digests that restrict a reconcile over a
+  // loaded state do not cover them.
   if (partial) {
     txn.write_identity_codes(record.run_id, written, only);
   } else {

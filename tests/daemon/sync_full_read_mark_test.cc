@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "connectors/postgres/grant_import_store.h"
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/sync_store_native.h"
 #include "daemon/sync_cycle.h"
@@ -146,15 +147,21 @@ TEST_F(SyncFullReadMarkTest, AReviewersDecisionMakesTheNextFullReadWhole) {
 TEST_F(SyncFullReadMarkTest, AGrantImportMakesTheNextFullReadWhole) {
   ASSERT_TRUE(once().complete);
   ASSERT_EQ(once().record.people_reconciled, 0);
-  // Another writer's change with its audit event (as every change of state writes one).
+  // An administrator imports the ledger: everyone in the theme's department holds it.
+  std::vector<GrantRecord> records;
+  const auto today = std::chrono::floor<std::chrono::days>(Clock::now());
+  for (int n = 1; n < kStaff; n += 2) {
+    GrantRecord r;
+    r.line = static_cast<std::size_t>(n + 1);
+    r.account = "person" + std::to_string(n);
+    r.mandate = "kela-etuustiedot";
+    r.valid_from = std::chrono::year_month_day{today};
+    r.valid_until = std::chrono::year_month_day{today + std::chrono::days(365)};
+    records.push_back(r);
+  }
   {
-    pqxx::work txn(owner_);
-    txn.exec(
-        "INSERT INTO grant_ledger (employee_key, mandate_id, valid_from, source) "
-        "SELECT e.key, 'kela-etuustiedot', current_date, 'import' FROM employee e "
-        "WHERE e.department = 'Elinkeinoasiat'");
-    txn.exec("INSERT INTO audit_event (action, details) VALUES ('grants_imported', '{}')");
-    txn.commit();
+    pqxx::connection admin(db_.conninfo() + " user=" + logins_.make("admin", "valtuus_admin"));
+    ASSERT_EQ(apply_grant_import(admin, records, "grants.csv").added, records.size());
   }
   const CycleResult after = once();
   EXPECT_EQ(after.record.people_reconciled, -1);
@@ -214,6 +221,38 @@ TEST_F(SyncFullReadMarkTest, AnotherPolicyOrOtherLeaverRulesMakeTheNextFullReadW
   rules_.leaver_grace = std::chrono::days(14);
   EXPECT_EQ(once().record.people_reconciled, -1);
   EXPECT_EQ(once().record.people_reconciled, 0);
+}
+
+// The loop: a full read restricted by the mark keeps the state, and the incremental cycles
+// over it count every leaver, as do the full reads after them.
+TEST_F(SyncFullReadMarkTest, TheLoopKeepsTheStateOfARestrictedFullRead) {
+  DirectoryMemory memory;
+  auto cycle = [&](bool full_read) {
+    CycleOptions options;
+    options.full_read = full_read;
+    options.guard.enabled = false;
+    return run_sync_cycle(directory_, memory, policy_, rules_, *borrow_sync_store(*daemon_),
+                          options);
+  };
+  ASSERT_EQ(cycle(true).record.people_reconciled, -1);
+  const CycleResult full = cycle(true);
+  EXPECT_EQ(full.record.people_reconciled, 0);
+  EXPECT_FALSE(full.record.state_kept);
+  ASSERT_TRUE(memory.state.valid);
+
+  Employee leaving = person(5, "Elinkeinoasiat");
+  leaving.disabled = true;
+  directory_.put(leaving);
+  const CycleResult left = cycle(false);
+  EXPECT_TRUE(left.record.state_kept);
+  EXPECT_EQ(left.record.people_reconciled, 1);
+  EXPECT_EQ(left.record.plan.stats.leavers, 5);
+  EXPECT_EQ(left.record.plan.supersede.size(), 1u);  // key-5's grant is not needed now
+
+  const CycleResult again = cycle(true);
+  EXPECT_EQ(again.record.people_reconciled, 0);
+  EXPECT_EQ(again.record.plan.stats.leavers, 5);
+  EXPECT_TRUE(again.record.plan.empty());
 }
 
 TEST_F(SyncFullReadMarkTest, ADryRunReconcilesEveryoneAndLeavesTheMarkAsItWas) {
