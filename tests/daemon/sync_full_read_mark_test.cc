@@ -73,15 +73,38 @@ class SyncFullReadMarkTest : public ::testing::Test {
   }
 
   // One `valtuusd --once`: a new process's memory, a full read, nothing kept.
-  CycleResult once(bool dry_run = false) {
+  CycleResult once(bool dry_run = false, const GuardOptions& guard = unguarded()) {
     DirectoryMemory memory;
     CycleOptions options;
     options.full_read = true;
     options.keep_state = false;
     options.dry_run = dry_run;
-    options.guard.enabled = false;
+    options.guard = guard;
     return run_sync_cycle(directory_, memory, policy_, rules_, *borrow_sync_store(*daemon_),
                           options);
+  }
+
+  static GuardOptions unguarded() {
+    GuardOptions guard;
+    guard.enabled = false;
+    return guard;
+  }
+
+  // An administrator imports the ledger: everyone in the theme's department holds it.
+  void import_grants() {
+    std::vector<GrantRecord> records;
+    const auto today = std::chrono::floor<std::chrono::days>(Clock::now());
+    for (int n = 1; n < kStaff; n += 2) {
+      GrantRecord r;
+      r.line = static_cast<std::size_t>(n + 1);
+      r.account = "person" + std::to_string(n);
+      r.mandate = "kela-etuustiedot";
+      r.valid_from = std::chrono::year_month_day{today};
+      r.valid_until = std::chrono::year_month_day{today + std::chrono::days(365)};
+      records.push_back(r);
+    }
+    pqxx::connection admin(db_.conninfo() + " user=" + logins_.make("admin", "valtuus_admin"));
+    ASSERT_EQ(apply_grant_import(admin, records, "grants.csv").added, records.size());
   }
 
   long long count(const std::string& sql) {
@@ -147,22 +170,7 @@ TEST_F(SyncFullReadMarkTest, AReviewersDecisionMakesTheNextFullReadWhole) {
 TEST_F(SyncFullReadMarkTest, AGrantImportMakesTheNextFullReadWhole) {
   ASSERT_TRUE(once().complete);
   ASSERT_EQ(once().record.people_reconciled, 0);
-  // An administrator imports the ledger: everyone in the theme's department holds it.
-  std::vector<GrantRecord> records;
-  const auto today = std::chrono::floor<std::chrono::days>(Clock::now());
-  for (int n = 1; n < kStaff; n += 2) {
-    GrantRecord r;
-    r.line = static_cast<std::size_t>(n + 1);
-    r.account = "person" + std::to_string(n);
-    r.mandate = "kela-etuustiedot";
-    r.valid_from = std::chrono::year_month_day{today};
-    r.valid_until = std::chrono::year_month_day{today + std::chrono::days(365)};
-    records.push_back(r);
-  }
-  {
-    pqxx::connection admin(db_.conninfo() + " user=" + logins_.make("admin", "valtuus_admin"));
-    ASSERT_EQ(apply_grant_import(admin, records, "grants.csv").added, records.size());
-  }
+  ASSERT_NO_FATAL_FAILURE(import_grants());
   const CycleResult after = once();
   EXPECT_EQ(after.record.people_reconciled, -1);
   // The ledger now stands for the grants: their open items go, as only a whole reconcile sees.
@@ -253,6 +261,29 @@ TEST_F(SyncFullReadMarkTest, TheLoopKeepsTheStateOfARestrictedFullRead) {
   EXPECT_EQ(again.record.people_reconciled, 0);
   EXPECT_EQ(again.record.plan.stats.leavers, 5);
   EXPECT_TRUE(again.record.plan.empty());
+}
+
+// A held run keeps only the supersedes its own items replace: what it deferred, only a
+// whole reconcile finds again. It leaves no mark.
+TEST_F(SyncFullReadMarkTest, AHeldRunMakesTheNextFullReadWhole) {
+  ASSERT_TRUE(once().complete);
+  ASSERT_NO_FATAL_FAILURE(import_grants());
+  ASSERT_EQ(once().record.people_reconciled, -1);
+  ASSERT_EQ(once().record.people_reconciled, 0);
+  for (int n : {1, 5, 9}) {
+    Employee e = person(n, "Elinkeinoasiat");
+    e.disabled = true;
+    directory_.put(e);
+  }
+  GuardOptions guard;
+  guard.max_revokes = 1;
+  const CycleResult held = once(false, guard);
+  ASSERT_TRUE(held.record.held) << held.record.held_reason;
+  EXPECT_EQ(held.record.people_reconciled, 3);
+  EXPECT_EQ(held.record.plan.stats.revokes, 3);
+  EXPECT_NE(count("SELECT coalesce(max(run_id), 0) FROM sync_reconcile_mark"), held.record.run_id);
+  const CycleResult after = once(false, guard);
+  EXPECT_EQ(after.record.people_reconciled, -1);
 }
 
 TEST_F(SyncFullReadMarkTest, ADryRunReconcilesEveryoneAndLeavesTheMarkAsItWas) {
