@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -116,6 +117,48 @@ bool role_changed(const EmployeeHistory& h, const Employee& e) {
          !folded_equal(h.ou.str(), e.ou);
 }
 
+}  // namespace
+
+// Whom the refused entries are (invariant 9): by key when the connector could read it, else
+// by DN (without regard to case), else by account, among the people read and those stored.
+// Only deciding fields count (refuses_person): a refused mail address decides nothing.
+std::unordered_set<std::string> refused_people(const Snapshot& snapshot,
+                                               const ReconcileState& state) {
+  std::unordered_set<std::string> refused;
+  // By the digest of the folded value (the history keeps no more than that).
+  std::unordered_map<std::uint64_t, std::string> by_dn, by_account;  // folded → key
+  bool indexed = false;
+  auto index = [&] {
+    for (const auto& [key, h] : state.history) {
+      if (!h.dn.empty()) by_dn.emplace(h.dn.value(), key);
+      if (!h.account.empty()) by_account.emplace(h.account.value(), key);
+    }
+    // The read's own values win over stored ones: a DN now belongs to whoever holds it now.
+    for (const Employee& e : snapshot.employees) {
+      by_dn[FoldedDigest::of(e.dn)] = e.key;
+      by_account[FoldedDigest::of(e.account)] = e.key;
+    }
+    indexed = true;
+  };
+  for (const RefusedValue& r : snapshot.refused) {
+    if (!refuses_person(r)) continue;
+    if (!r.key.empty()) {
+      refused.insert(r.key);
+      continue;
+    }
+    if (!indexed) index();
+    if (auto it = by_dn.find(FoldedDigest::of(r.dn)); !r.dn.empty() && it != by_dn.end()) {
+      refused.insert(it->second);
+    } else if (auto acc = by_account.find(FoldedDigest::of(r.account));
+               !r.account.empty() && acc != by_account.end()) {
+      refused.insert(acc->second);
+    }
+  }
+  return refused;
+}
+
+namespace {
+
 class Reconciler {
  public:
   explicit Reconciler(const ReconcileInput& in)
@@ -181,39 +224,8 @@ class Reconciler {
     }
   }
 
-  // Whom the refused entries are (invariant 9): by key when the connector could read it, else
-  // by DN (without regard to case), else by account, among the people read and those stored.
-  // Only deciding fields count (refuses_person): a refused mail address decides nothing.
   void resolve_refused() {
-    // By the digest of the folded value (the history keeps no more than that).
-    std::unordered_map<std::uint64_t, std::string> by_dn, by_account;  // folded → key
-    bool indexed = false;
-    auto index = [&] {
-      for (const auto& [key, h] : in_.state.history) {
-        if (!h.dn.empty()) by_dn.emplace(h.dn.value(), key);
-        if (!h.account.empty()) by_account.emplace(h.account.value(), key);
-      }
-      // The read's own values win over stored ones: a DN now belongs to whoever holds it now.
-      for (const Employee& e : in_.snapshot.employees) {
-        by_dn[FoldedDigest::of(e.dn)] = e.key;
-        by_account[FoldedDigest::of(e.account)] = e.key;
-      }
-      indexed = true;
-    };
-    for (const RefusedValue& r : in_.snapshot.refused) {
-      if (!refuses_person(r)) continue;
-      if (!r.key.empty()) {
-        refused_.insert(r.key);
-        continue;
-      }
-      if (!indexed) index();
-      if (auto it = by_dn.find(FoldedDigest::of(r.dn)); !r.dn.empty() && it != by_dn.end()) {
-        refused_.insert(it->second);
-      } else if (auto acc = by_account.find(FoldedDigest::of(r.account));
-                 !r.account.empty() && acc != by_account.end()) {
-        refused_.insert(acc->second);
-      }
-    }
+    refused_ = refused_people(in_.snapshot, in_.state);
     plan_.refused.assign(refused_.begin(), refused_.end());
     plan_.stats.refused_people = static_cast<int>(refused_.size());
   }
@@ -658,6 +670,43 @@ std::unordered_set<std::string> people_time_may_change(
     if (e.until && !e.employee_key.empty()) people.insert(e.employee_key);
   }
   return people;
+}
+
+std::optional<FullReadScope> people_a_full_read_may_change(
+    const Snapshot& snapshot, const ReconcileState& state, const LeaverRules& rules,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now,
+    const RowDigest& row_digest) {
+  if (!snapshot.complete) return std::nullopt;  // whom it did not read is no leaver
+  FullReadScope scope;
+  scope.people = people_time_may_change(snapshot, state, in_grace, since, now);
+  for (const std::string& key : refused_people(snapshot, state)) scope.people.insert(key);
+  const LeaverOus ous(rules);
+  std::vector<EmployeeStatus> status(snapshot.employees.size(), EmployeeStatus::kActive);
+  std::unordered_set<std::string_view> read;
+  read.reserve(snapshot.employees.size());
+  for (std::size_t i = 0; i < snapshot.employees.size(); ++i) {
+    const Employee& e = snapshot.employees[i];
+    // A key read twice: which entry counts is the whole reconcile's to say.
+    if (!read.insert(e.key).second) return std::nullopt;
+    status[i] = status_of(e, rules, ous, now);
+    const auto h = state.history.find(e.key);
+    // New, back after being absent, or not as the store last wrote it (its status included).
+    if (h == state.history.end() || h->second.absent || h->second.stored_digest == 0 ||
+        row_digest(e, status[i]) != h->second.stored_digest) {
+      scope.people.insert(e.key);
+    }
+  }
+  // Stored and not read: they left the directory in this read.
+  for (const auto& [key, h] : state.history) {
+    if (!h.absent && !read.count(key)) scope.people.insert(key);
+  }
+  for (std::size_t i = 0; i < snapshot.employees.size(); ++i) {
+    const std::string& key = snapshot.employees[i].key;
+    if (scope.people.count(key)) continue;
+    if (is_leaver(status[i])) scope.leavers.insert(key);
+    if (status[i] == EmployeeStatus::kLongLeave) scope.on_long_leave.insert(key);
+  }
+  return scope;
 }
 
 Plan reconcile(const ReconcileInput& input) {

@@ -8,6 +8,9 @@
 // an item of someone it did not read.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -70,6 +73,32 @@ enum class EmployeeStatus { kActive, kLongLeave, kLeftDisabled, kLeftExpired, kL
 EmployeeStatus employee_status(const Employee& employee, const LeaverRules& rules, TimePoint now);
 bool is_leaver(EmployeeStatus status);
 std::string to_string(EmployeeStatus status);
+
+// Whom the refused entries of `snapshot` are (invariant 9): by key, else by DN or account
+// among the people read and those stored. The reconcile leaves their items as they are.
+std::unordered_set<std::string> refused_people(const Snapshot& snapshot,
+                                               const ReconcileState& state);
+
+// A full read over a state that a whole reconcile at `since` (the same day, the same policy
+// and rules) settled, when nothing but the directory may have changed since: whom a reconcile
+// must look at to give what a whole one would (ReconcileInput::only), and how the others
+// stand. The people are those whose entry is new, back, or not as the store last wrote it
+// (EmployeeHistory::stored_digest against `row_digest` of the entry as read and its status
+// now), those stored and not read (they leave in this read), those refused, and those time
+// may have changed (people_time_may_change). Nullopt (reconcile everyone) for an incomplete
+// read or a key read twice.
+struct FullReadScope {
+  std::unordered_set<std::string> people;
+  // Among the others (read, not in `people`): the leavers and those on long leave, as a
+  // whole reconcile lists them (Plan::leavers, Plan::on_long_leave), for the run's figures.
+  std::unordered_set<std::string> leavers, on_long_leave;
+};
+// The store's digest of an employee's row with the given status (0 never matches).
+using RowDigest = std::function<std::uint64_t(const Employee&, EmployeeStatus)>;
+std::optional<FullReadScope> people_a_full_read_may_change(
+    const Snapshot& snapshot, const ReconcileState& state, const LeaverRules& rules,
+    const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now,
+    const RowDigest& row_digest);
 
 // Whether the organisation can grant the theme now (path 1), or must apply first (path 2).
 bool organisation_can_grant(const MandateIssue& mandate, const ReconcileState& state,

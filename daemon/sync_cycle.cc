@@ -9,11 +9,13 @@
 #include <thread>
 #include <unordered_set>
 
+#include "connectors/postgres/employee_writer.h"
 #include "connectors/postgres/run_history.h"
 #include "core/errors.h"
 #include "core/reconcile.h"
 #include "core/run_record.h"
 #include "core/text_fold.h"
+#include "daemon/reconcile_inputs.h"
 
 namespace valtuus {
 
@@ -133,15 +135,17 @@ Snapshot part_about(const Snapshot& snapshot, const KeyIndex& index,
 // A partial plan counts the leavers and people on long leave among the people it reconciled:
 // everyone's are the kept ones, those people's replaced by what the plan says of them (the
 // absent it found included: a whole reconcile counts them in the run that finds them).
-void count_everyone(PlanStats& stats, const Plan& plan, const StateMemory& kept,
+void count_everyone(PlanStats& stats, const Plan& plan,
+                    const std::unordered_set<std::string>& leavers,
+                    const std::unordered_set<std::string>& on_long_leave,
                     const std::unordered_set<std::string>& people) {
   auto everyone = [&](const std::unordered_set<std::string>& before, std::size_t theirs) {
     std::size_t others = before.size();
     for (const std::string& key : people) others -= before.count(key);
     return static_cast<int>(others + theirs);
   };
-  stats.leavers = everyone(kept.leavers, plan.leavers.size());
-  stats.on_long_leave = everyone(kept.on_long_leave, plan.on_long_leave.size());
+  stats.leavers = everyone(leavers, plan.leavers.size());
+  stats.on_long_leave = everyone(on_long_leave, plan.on_long_leave.size());
 }
 
 // The kept leavers and people on long leave after a run that reconciled `people` (null: everyone).
@@ -179,8 +183,7 @@ OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mar
 
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
                          const GuardOptions& guard, const IdentityCrypto* identity) {
-  const bool mark = !dry_run && input.kept != nullptr;
-  return plan_and_write(open_run(database, identity, mark, false), input, dry_run, guard);
+  return plan_and_write(open_run(database, identity, !dry_run, false), input, dry_run, guard);
 }
 
 RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
@@ -199,10 +202,35 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   ReconcileState& loaded = run.state;
   if (!reuse && !run.loaded) loaded = txn.load_state();
   const ReconcileState& state = reuse ? kept->state : loaded;
-  using std::chrono::days;
-  const bool partial =
-      reuse && std::chrono::floor<days>(kept->whole_now) == std::chrono::floor<days>(input.now) &&
-      !application_exception_ended(state, kept->whole_now, input.now);
+  // Whether a whole reconcile at `whole_now` still decides what one now would about everyone
+  // whom neither their entry nor time changed: end dates, renewal notices and order forms end
+  // by the day, and so may an exception about the organisation's application.
+  const auto same_day = [&](TimePoint whole_now) {
+    using std::chrono::days;
+    return std::chrono::floor<days>(whole_now) == std::chrono::floor<days>(input.now) &&
+           !application_exception_ended(state, whole_now, input.now);
+  };
+  const bool partial = reuse && same_day(kept->whole_now);
+  // A state loaded from the store: the run before may have left a mark that says nothing but
+  // the directory changed since a whole reconcile (sql/021_reconcile_mark.sql). Then only the
+  // people whose entries are not as stored (and those time may have changed) are reconciled.
+  const std::string inputs =
+      dry_run ? std::string() : reconcile_inputs_digest(input.policy, input.rules);
+  std::optional<ReconcileMark> stored;
+  std::optional<FullReadScope> scope;
+  if (!reuse && !dry_run && start.events >= 0 && input.snapshot.complete) {
+    stored = txn.reconcile_mark();
+    if (stored && stored->mark == start && stored->inputs == inputs &&
+        same_day(stored->whole_now)) {
+      scope = people_a_full_read_may_change(
+          input.snapshot, state, input.rules, stored->recheck, stored->whole_now, input.now,
+          [](const Employee& e, EmployeeStatus status) {
+            return employee_row_digest(e, is_leaver(status)                      ? "left"
+                                          : status == EmployeeStatus::kLongLeave ? "long_leave"
+                                                                                 : "active");
+          });
+    }
+  }
   std::unordered_set<std::string> people;
   const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
   if (partial) {
@@ -221,8 +249,11 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
           people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
     }
     people.insert(input.changed->begin(), input.changed->end());
+  } else if (scope) {
+    people = std::move(scope->people);
+    if (input.changed) people.insert(input.changed->begin(), input.changed->end());
   }
-  const std::unordered_set<std::string>* only = partial ? &people : nullptr;
+  const std::unordered_set<std::string>* only = partial || scope ? &people : nullptr;
   RunRecord record;
   record.state_kept = reuse;
   if (only) record.people_reconciled = static_cast<int>(only->size());
@@ -234,7 +265,16 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   if (verdict.held) {
     record.supersedes_deferred = keep_only_replacing_supersedes(record.plan, state.open_items);
   }
-  if (partial) count_everyone(record.plan.stats, record.plan, *kept, people);
+  if (partial) {
+    count_everyone(record.plan.stats, record.plan, kept->leavers, kept->on_long_leave, people);
+  }
+  if (scope) {
+    // The others' standing as the read shows it, and the reconciled people's from the plan.
+    record.plan.stats.leavers =
+        static_cast<int>(scope->leavers.size() + record.plan.leavers.size());
+    record.plan.stats.on_long_leave =
+        static_cast<int>(scope->on_long_leave.size() + record.plan.on_long_leave.size());
+  }
   if (dry_run) {
     txn.describe_stored_people(record,
                                describe_from_snapshot(record, input.snapshot, state.open_items));
@@ -247,8 +287,39 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   const Snapshot part = only && index ? part_about(input.snapshot, *index, *only) : Snapshot{};
   const Snapshot& written = only && index ? part : input.snapshot;
   txn.write_employees(record.run_id, written, record.plan, state, only);
-  txn.write_identity_codes(record.run_id, written, only);
+  // Unless the read itself named the changed people (over the kept state), the identity codes
+  // are all looked at, as a whole run's are: the row digests that restrict a reconcile over a
+  // loaded state do not cover them.
+  if (partial) {
+    txn.write_identity_codes(record.run_id, written, only);
+  } else {
+    txn.write_identity_codes(record.run_id, input.snapshot, nullptr);
+  }
   txn.write_items(record.run_id, record.plan, record.held);
+
+  // What the next run needs to know that nothing but the directory changed since a whole
+  // reconcile (this one, or the one this run's restricted reconcile stands in for): recorded
+  // after the run's own writes, from the trail's tally as they left it. Writing it adds no
+  // event, and the run holds the trail's lock from its first event to its commit, so the tally
+  // recorded is the one the next run finds when nobody else wrote meanwhile. A held run (its
+  // supersedes deferred) and an incomplete read leave none: the next run reconciles everyone.
+  const std::optional<StateMark> end =
+      start.events >= 0 ? txn.mark_after_own_writes(start, record.run_id) : std::nullopt;
+  ReconcileMark next;
+  next.whole_now = partial ? kept->whole_now : scope ? stored->whole_now : input.now;
+  if (partial || scope) {
+    next.recheck = partial ? kept->in_grace : std::move(stored->recheck);
+    for (const std::string& key : people) next.recheck.erase(key);
+  }
+  // A revocation waiting for its grace period, and a refused person (whose row stays as it
+  // was, so that their entry read good again may look unchanged): looked at again next time.
+  next.recheck.insert(record.plan.in_grace.begin(), record.plan.in_grace.end());
+  next.recheck.insert(record.plan.refused.begin(), record.plan.refused.end());
+  if (end && !record.held && input.snapshot.complete) {
+    next.mark = *end;
+    next.inputs = inputs;
+    txn.write_reconcile_mark(record.run_id, next);
+  }
   if (!kept) {
     txn.commit();
     return record;
@@ -259,7 +330,6 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
     // whose audit event makes the next run load it again).
     sort_ledger_by_employee(kept->state);
   }
-  const std::optional<StateMark> end = txn.mark_after_own_writes(start, record.run_id);
   const bool keep = end && txn.refresh_state(kept->state, record.plan);
   txn.commit();
   if (!keep) {
@@ -268,15 +338,14 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   }
   kept->mark = *end;
   kept->policy = &input.policy;
-  keep_standing(*kept, record.plan, partial ? &people : nullptr);
-  if (partial) {
-    for (const std::string& key : people) kept->in_grace.erase(key);
-  } else {
-    kept->whole_now = input.now;
-    kept->in_grace.clear();
-    kept->expiring = accounts_expiring_after(input.snapshot, input.now);
+  if (scope) {
+    kept->leavers = std::move(scope->leavers);
+    kept->on_long_leave = std::move(scope->on_long_leave);
   }
-  kept->in_grace.insert(record.plan.in_grace.begin(), record.plan.in_grace.end());
+  keep_standing(*kept, record.plan, only);
+  if (!partial) kept->expiring = accounts_expiring_after(input.snapshot, next.whole_now);
+  kept->whole_now = next.whole_now;
+  kept->in_grace = std::move(next.recheck);
   kept->valid = true;
   return record;
 }
@@ -324,7 +393,7 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
       });
       std::exception_ptr database_error;
       try {
-        opened.emplace(open_run(database, identity, keep, true));
+        opened.emplace(open_run(database, identity, !options.dry_run, true));
       } catch (...) {
         database_error = std::current_exception();
       }
@@ -401,9 +470,12 @@ std::string cycle_summary(const CycleResult& result) {
   std::string read = result.full_read
                          ? "full read"
                          : fmt::format("incremental read of {} change(s)", result.changes_read);
-  if (result.record.people_reconciled >= 0) {
+  if (result.record.people_reconciled >= 0 && result.record.state_kept) {
     read +=
         fmt::format(", {} people reconciled over the kept state", result.record.people_reconciled);
+  } else if (result.record.people_reconciled >= 0) {
+    read += fmt::format(", {} people reconciled (the others as the last whole reconcile left them)",
+                        result.record.people_reconciled);
   } else if (result.record.state_kept) {
     read += ", everyone reconciled over the kept state";
   }

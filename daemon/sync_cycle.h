@@ -42,7 +42,8 @@ struct StateMemory {
   const Policy* policy = nullptr;  // the policy the state was reconciled with
   // When the last whole reconcile ran (its "now"): a reconcile restricted to the changed people
   // also takes those whose dated exception may have run out since, and those with a
-  // revocation waiting for its grace period (Plan::in_grace, as the runs since left it).
+  // revocation waiting for its grace period or whose entry was refused (Plan::in_grace and
+  // Plan::refused, as the runs since left them: ReconcileMark::recheck).
   TimePoint whole_now{};
   std::unordered_set<std::string> in_grace{};
   // The accounts that expire after whole_now (of the snapshot then, updated for the people
@@ -68,7 +69,8 @@ struct CycleOptions {
   bool dry_run = false;   // plan, roll back, write nothing
   GuardOptions guard;     // the limits that hold a run for a person
   // Keep the reconcile state for the next cycle (memory.state). A process that ends after
-  // one cycle does not: it skips reading the audit trail's mark and refreshing the state.
+  // one cycle does not: it skips refreshing the state (the audit trail's mark is read all
+  // the same, for the mark its run leaves the next one: ReconcileMark).
   bool keep_state = true;
 };
 
@@ -129,14 +131,18 @@ struct RunInput {
 // null) reloads it all the same, so that the full-read schedule also rereads the state. Kept, and
 // with `changed`, only the changed people are reconciled and written (ReconcileInput::only), plus
 // those whom time alone may have changed since the last whole reconcile (a grace period or an
-// exception running out); a whole reconcile runs whenever the state was loaded (so after every
-// full read) and on the first run of a new day (end dates, renewal
-// notices, order forms end by the day). Such a run's stats count leavers and people on long
-// leave in the whole directory, from the kept ones (its plan's lists name only the reconciled
-// people); its other figures are its own: what it proposed and superseded, and the reconciled
-// people's unchanged items. After its writes the run refreshes the kept state
-// from the database (its employees' rows, its people's open items) and keeps it only when no
-// one else wrote an audit event meanwhile; any doubt, any error, drops it.
+// exception running out). With a state loaded, the mark the newest run left in the store
+// (ReconcileMark, written by every complete, not held run) does the same for any read, a full
+// one included: when the trail's tally, the digest of the policy and the leaver rules
+// (reconcile_inputs_digest) and the day are still the mark's, only the people whose entries
+// are not as stored are reconciled, plus those the mark names and those time may have
+// changed (people_a_full_read_may_change). A whole reconcile runs otherwise, and on the first
+// run of a new day (end dates, renewal notices, order forms end by the day). Such a run's stats
+// count leavers and people on long leave in the whole directory, from the kept ones (its plan's
+// lists name only the reconciled people); its other figures are its own: what it proposed and
+// superseded, and the reconciled people's unchanged items. After its writes the run refreshes the
+// kept state from the database (its employees' rows, its people's open items) and keeps it only
+// when no one else wrote an audit event meanwhile; any doubt, any error, drops it.
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
                          const GuardOptions& guard, const IdentityCrypto* identity = nullptr);
 

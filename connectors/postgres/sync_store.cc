@@ -1,5 +1,7 @@
 #include "connectors/postgres/sync_store.h"
 
+#include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
@@ -138,6 +140,36 @@ std::optional<StateMark> SyncTransaction::mark_after_own_writes(const StateMark&
       return std::nullopt;
     }
     return after;
+  });
+}
+
+std::optional<ReconcileMark> SyncTransaction::reconcile_mark() {
+  return translate_sync_errors([&]() -> std::optional<ReconcileMark> {
+    const pqxx::result rows = work_->txn.exec(
+        "SELECT m.audit_events, m.audit_newest, m.inputs, "
+        "extract(epoch FROM m.whole_at)::bigint, m.recheck FROM sync_reconcile_mark m "
+        "WHERE m.run_id = (SELECT max(id) FROM sync_run)");
+    if (rows.empty()) return std::nullopt;
+    const pqxx::row row = rows[0];
+    ReconcileMark mark;
+    mark.mark = StateMark{row[0].as<long long>(), row[1].as<long long>()};
+    mark.inputs = row[2].as<std::string>();
+    mark.whole_now = TimePoint{std::chrono::seconds{row[3].as<long long>()}};
+    for (std::string& key : parse_text_array(row[4].as<std::string>())) {
+      mark.recheck.insert(std::move(key));
+    }
+    return mark;
+  });
+}
+
+void SyncTransaction::write_reconcile_mark(long long run_id, const ReconcileMark& mark) {
+  translate_sync_errors([&] {
+    std::vector<std::string> recheck(mark.recheck.begin(), mark.recheck.end());
+    std::sort(recheck.begin(), recheck.end());
+    work_->txn.exec_params(
+        "SELECT sync_reconcile_mark_write($1, $2, $3, $4, $5::timestamptz, $6::text[])", run_id,
+        mark.mark.events, mark.mark.newest, mark.inputs, pg_timestamp(mark.whole_now),
+        text_array_literal(recheck));
   });
 }
 

@@ -44,6 +44,17 @@ struct StateMark {
   friend bool operator==(const StateMark&, const StateMark&) = default;
 };
 
+// What a committed run left for the next one (sql/021_reconcile_mark.sql): the audit trail's
+// tally after its own writes, a digest of the reconcile's inputs besides the directory and the
+// store (policy, leaver rules), when the last whole reconcile ran, and whom the next reconcile
+// must look at again whatever their entries say.
+struct ReconcileMark {
+  StateMark mark;
+  std::string inputs;
+  TimePoint whole_now{};
+  std::unordered_set<std::string> recheck;
+};
+
 // One session with the database. Not thread-safe: one store per thread (canceller() excepted).
 class SyncStore {
  public:
@@ -103,6 +114,12 @@ class SyncTransaction {
   // `plan` names, and the organisation's applications, as stored now. False when `state`
   // does not know an item the plan superseded: such a state must not be kept.
   bool refresh_state(ReconcileState& state, const Plan& plan);
+  // The newest run's record for the next reconcile, when it left one (nullopt: none, or
+  // the newest run left none).
+  std::optional<ReconcileMark> reconcile_mark();
+  // Records `mark` with run `run_id` (the newest run, this transaction's): writes no audit
+  // event, and refuses a mark that is not the trail's now.
+  void write_reconcile_mark(long long run_id, const ReconcileMark& mark);
 
   // Fills record.people for `keys` (people the plan names whom the read did not return) as
   // last stored, for printing a dry run's plan.

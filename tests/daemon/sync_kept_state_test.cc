@@ -127,10 +127,13 @@ TEST_F(SyncKeptStateTest, AnIncrementalCycleReconcilesAndWritesOnlyTheChangedPer
   EXPECT_EQ(back.record.plan.add[0].employee_key, "key-7");
   EXPECT_TRUE(back.record.plan.supersede.empty());
 
-  // A full read reconciles everyone from a state loaded afresh, and finds nothing to change.
+  // A full read loads the state afresh and finds nothing to change: nobody's entry differs
+  // from their stored row and nobody else wrote, so nobody is reconciled (the mark the last
+  // run left, sql/021_reconcile_mark.sql).
   const CycleResult full = cycle(true);
   EXPECT_TRUE(full.record.plan.empty());
-  EXPECT_EQ(full.record.plan.stats.unchanged, kStaff);
+  EXPECT_FALSE(full.record.state_kept);
+  EXPECT_EQ(full.record.people_reconciled, 0);
 }
 
 TEST_F(SyncKeptStateTest, ADisabledAccountGetsItsRevokeInTheNextIncrementalCycle) {

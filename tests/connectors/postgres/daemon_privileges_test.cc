@@ -84,6 +84,9 @@ TEST(DaemonPrivilegesTest, TheDaemonWritesNoTableDirectlyButSyncsThroughTheFunct
             std::string::npos);
   EXPECT_NE(try_sql(daemon, "SELECT sync_add_items(1, 'proposed')").find("not started"),
             std::string::npos);
+  EXPECT_NE(try_sql(daemon, "SELECT sync_reconcile_mark_write(1, 0, 0, '', now(), '{}')")
+                .find("not started"),
+            std::string::npos);
   // And a run's items are never added in a decided state.
   EXPECT_NE(try_sql(daemon,
                     "SELECT sync_add_items(sync_run_insert(now(), 't', true, '', 0, 0, 0, NULL, "
