@@ -44,7 +44,7 @@ struct StateMark {
   friend bool operator==(const StateMark&, const StateMark&) = default;
 };
 
-// What a committed run left for the next one (sql/021_reconcile_mark.sql): the audit trail's
+// What a committed run left for the next one (sql/022_reconcile_mark.sql): the audit trail's
 // tally after its own writes, a digest of the reconcile's inputs besides the directory and the
 // store (policy, leaver rules), when the last whole reconcile ran, and whom the next reconcile
 // must look at again whatever their entries say.

@@ -1,5 +1,5 @@
 // A full read (as `valtuusd --once` runs it: a new process, no state kept) after a run that
-// left its mark (sql/021_reconcile_mark.sql): when nothing but the directory changed since a
+// left its mark (sql/022_reconcile_mark.sql): when nothing but the directory changed since a
 // whole reconcile, only the people whose entries are not as stored are reconciled, and the
 // plan is the whole one's; anything else (an audit event by anyone, another policy) makes it
 // whole again. The in-memory directory, the suite's PostgreSQL, the daemon's and a reviewer's

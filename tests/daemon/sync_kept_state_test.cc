@@ -129,7 +129,7 @@ TEST_F(SyncKeptStateTest, AnIncrementalCycleReconcilesAndWritesOnlyTheChangedPer
 
   // A full read loads the state afresh and finds nothing to change: nobody's entry differs
   // from their stored row and nobody else wrote, so nobody is reconciled (the mark the last
-  // run left, sql/021_reconcile_mark.sql).
+  // run left, sql/022_reconcile_mark.sql).
   const CycleResult full = cycle(true);
   EXPECT_TRUE(full.record.plan.empty());
   EXPECT_FALSE(full.record.state_kept);
