@@ -9,6 +9,7 @@
 namespace valtuus {
 
 const std::string SharedText::kEmpty;
+const std::string CountedText::kEmpty;
 
 namespace {
 
@@ -36,6 +37,10 @@ std::size_t SharedText::pooled() {
   Pool& p = pool();
   const std::lock_guard lock(p.mutex);
   return p.texts.size();
+}
+
+CountedText::CountedText(std::string_view text) {
+  if (!text.empty()) block_ = new Block{{1}, std::string(text)};
 }
 
 std::uint64_t FoldedDigest::of(std::string_view text) {

@@ -3,7 +3,11 @@
 // (folded) is kept as a digest. Plain values, safe to copy between threads.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -69,6 +73,83 @@ class FoldedDigest {
 
  private:
   std::uint64_t value_ = 0;
+};
+
+// A text shared by reference count: for values held by several parts of the kept state that
+// an organisation has no bound on, such as employee keys (the history's, the ledger's and the
+// open items'; a pool would keep every leaver's key for ever). Copies share one text, which
+// goes with its last copy. Reads as the const std::string it stands for. The count is atomic,
+// so copies may live in different threads; the text itself is never changed.
+class CountedText {
+ public:
+  CountedText() = default;
+  CountedText(std::string_view text);  // NOLINT(google-explicit-constructor): reads as a string
+  CountedText(const std::string& text) : CountedText(std::string_view(text)) {}  // NOLINT
+  CountedText(const char* text) : CountedText(std::string_view(text)) {}         // NOLINT
+  CountedText(const CountedText& other) noexcept : block_(other.block_) { retain(); }
+  CountedText(CountedText&& other) noexcept : block_(other.block_) { other.block_ = nullptr; }
+  CountedText& operator=(const CountedText& other) noexcept {
+    CountedText copy(other);
+    std::swap(block_, copy.block_);
+    return *this;
+  }
+  CountedText& operator=(CountedText&& other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~CountedText() { release(); }
+
+  const std::string& str() const noexcept { return block_ ? block_->text : kEmpty; }
+  operator const std::string&() const noexcept { return str(); }  // NOLINT
+  operator std::string_view() const noexcept { return str(); }    // NOLINT
+  bool empty() const { return str().empty(); }
+  std::size_t size() const { return str().size(); }
+  const char* c_str() const { return str().c_str(); }
+
+  friend bool operator==(const CountedText& a, const CountedText& b) {
+    return a.block_ == b.block_ || a.str() == b.str();
+  }
+  friend bool operator==(const CountedText& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const CountedText& a, std::string_view b) { return a.str() == b; }
+  friend bool operator==(const CountedText& a, const char* b) { return a.str() == b; }
+  friend std::string operator+(const std::string& a, const CountedText& b) { return a + b.str(); }
+  friend std::string operator+(const CountedText& a, const std::string& b) { return a.str() + b; }
+  friend std::string operator+(const char* a, const CountedText& b) { return a + b.str(); }
+  friend std::string operator+(const CountedText& a, const char* b) { return a.str() + b; }
+  friend bool operator<(const CountedText& a, const CountedText& b) { return a.str() < b.str(); }
+  friend bool operator<(const CountedText& a, const std::string& b) { return a.str() < b; }
+  friend bool operator<(const std::string& a, const CountedText& b) { return a < b.str(); }
+  friend std::ostream& operator<<(std::ostream& out, const CountedText& t) {
+    return out << t.str();
+  }
+
+  // Whether two copies share one text (for tests: what shares and what does not).
+  bool shares_with(const CountedText& other) const { return block_ == other.block_; }
+
+  // Hash and equality for unordered containers keyed by it, found by any text (transparent).
+  // Cheap and noexcept, so that a node does not keep the hash beside the key (8 bytes each).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+ private:
+  struct Block {
+    std::atomic<std::uint32_t> references{1};
+    std::string text;
+  };
+  void retain() const {
+    if (block_) block_->references.fetch_add(1, std::memory_order_relaxed);
+  }
+  void release() {
+    if (block_ && block_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete block_;
+    block_ = nullptr;
+  }
+
+  static const std::string kEmpty;
+  Block* block_ = nullptr;
 };
 
 }  // namespace valtuus

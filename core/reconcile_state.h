@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +34,11 @@ struct EmployeeHistory {
   // rows whose values changed. The reconcile does not look at it.
   std::uint64_t stored_digest = 0;
 };
+
+// The stored history by employee key. The key is shared with the ledger's and the open items'
+// of the same person (the store loads them so), found by any text.
+using HistoryMap =
+    std::unordered_map<CountedText, EmployeeHistory, CountedText::Hash, std::equal_to<>>;
 
 // A rejected item: the same change is not proposed again while the values it came from (its
 // fingerprint) stay the same and the exception has not expired.
@@ -63,7 +69,7 @@ struct ReconcileState {
   std::vector<ExceptionRecord> exceptions;
   std::vector<ManualRequest> requests;
   std::set<std::string> organisation_rights;  // themes granted to the organisation (path 2 done)
-  std::unordered_map<std::string, EmployeeHistory> history;  // by employee key
+  HistoryMap history;                         // by employee key
 };
 
 // How the organisation tells leavers and people on long leave apart.

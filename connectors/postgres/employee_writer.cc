@@ -99,8 +99,7 @@ std::uint64_t employee_row_digest(const Employee& e, const std::string& status) 
 }
 
 EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
-                                   const Plan& plan,
-                                   const std::unordered_map<std::string, EmployeeHistory>& history,
+                                   const Plan& plan, const HistoryMap& history,
                                    const std::unordered_set<std::string>* only) {
   const KeySet leavers = key_set(plan.leavers);
   const KeySet on_leave = key_set(plan.on_long_leave);

@@ -36,8 +36,7 @@ struct EmployeeWriteStats {
 // movers; marks the plan's leavers that the read did not return as left and absent. Nobody
 // else is marked left. The identity code is not written here (identity_store).
 EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
-                                   const Plan& plan,
-                                   const std::unordered_map<std::string, EmployeeHistory>& history,
+                                   const Plan& plan, const HistoryMap& history,
                                    const std::unordered_set<std::string>* only = nullptr);
 
 }  // namespace valtuus

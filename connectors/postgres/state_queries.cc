@@ -22,27 +22,60 @@ std::chrono::sys_days parse_date(const std::string& text) {
   return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
 }
 
-// The open items (`filter`: an SQL condition on change_item's columns, or "" for all).
-std::vector<OpenItem> load_open_items(pqxx::transaction_base& txn, const std::string& filter,
+// The person's key as the history holds it, so that the ledger and the open items share one
+// copy of each key with it; a new text for a key the history does not know.
+CountedText shared_key(const HistoryMap& history, const std::string& key) {
+  if (key.empty()) return {};
+  const auto found = history.find(key);
+  return found == history.end() ? CountedText(key) : found->first;
+}
+
+// Runs `query` (with `keys` as $1 when it has a parameter) through a cursor and hands its rows
+// to `take` a batch at a time: a whole result of tens of thousands of rows would be held beside
+// the values built from it (9 MB for the 25,000 open items at 100,000 people).
+template <class Take>
+void for_each_batch(pqxx::transaction_base& txn, const std::string& query,
+                    const std::vector<std::string>* keys, Take take) {
+  constexpr int kBatch = 2000;
+  const std::string declare = "DECLARE valtuus_state_rows NO SCROLL CURSOR FOR " + query;
+  if (keys == nullptr) {
+    txn.exec(declare);
+  } else {
+    txn.exec_params(declare, text_array_literal(*keys));
+  }
+  for (;;) {
+    const pqxx::result rows =
+        txn.exec("FETCH FORWARD " + std::to_string(kBatch) + " FROM valtuus_state_rows");
+    take(rows);
+    if (rows.size() < static_cast<std::size_t>(kBatch)) break;
+  }
+  txn.exec("CLOSE valtuus_state_rows");
+}
+
+// The open items (`filter`: an SQL condition on change_item's columns with `keys` as $1, or ""
+// for all), a batch at a time: at 100,000 people there are some 25,000.
+std::vector<OpenItem> load_open_items(pqxx::transaction_base& txn, const HistoryMap& history,
+                                      const std::string& filter,
                                       const std::vector<std::string>& keys = {}) {
   std::vector<OpenItem> items;
   const std::string sql =
       "SELECT id, kind, state, coalesce(employee_key, ''), mandate_id, fingerprint "
       "FROM change_item WHERE state IN " +
       open_states_sql() + (filter.empty() ? std::string() : " AND (" + filter + ")");
-  const pqxx::result rows =
-      filter.empty() ? txn.exec(sql) : txn.exec_params(sql, text_array_literal(keys));
-  items.reserve(rows.size());
-  for (const auto& row : rows) {
-    OpenItem item;
-    item.id = row[0].as<long long>();
-    item.kind = *change_kind_from_string(row[1].as<std::string>());
-    item.state = *item_state_from_string(row[2].as<std::string>());
-    item.employee_key = row[3].as<std::string>();
-    item.mandate = row[4].as<std::string>();
-    item.fingerprint = row[5].as<std::string>();
-    items.push_back(std::move(item));
-  }
+  for_each_batch(txn, sql, filter.empty() ? nullptr : &keys, [&](const pqxx::result& rows) {
+    items.reserve(items.size() + rows.size());
+    for (const auto& row : rows) {
+      OpenItem item;
+      item.id = row[0].as<long long>();
+      item.kind = *change_kind_from_string(row[1].as<std::string>());
+      item.state = *item_state_from_string(row[2].as<std::string>());
+      item.employee_key = shared_key(history, row[3].as<std::string>());
+      item.mandate = row[4].as<std::string>();
+      item.fingerprint = row[5].as<std::string>();
+      items.push_back(std::move(item));
+    }
+  });
+  items.shrink_to_fit();
   return items;
 }
 
@@ -72,8 +105,26 @@ EmployeeHistory history_of(long long left_at, long long role_changed_at, std::st
 
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   ReconcileState state;
-  // Streamed (COPY) into a vector of the right size, as the history below: the ledger is one
-  // or two rows a person, and a result set would hold it twice.
+  // The history first: the ledger and the open items take their keys from it. Streamed (COPY),
+  // not a result set: at 100,000 people a result would hold every row twice in memory while
+  // the history is built from it.
+  state.history.reserve(txn.exec1("SELECT count(*) FROM employee")[0].as<std::size_t>());
+  {
+    pqxx::stream_from stream(txn, std::string("(SELECT ") + kHistoryColumns + " FROM employee)");
+    std::tuple<std::string, long long, long long, std::string, std::string, std::string, bool,
+               long long, std::string, std::string>
+        person;
+    while (stream >> person) {
+      auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account] =
+          person;
+      state.history.emplace(
+          std::move(key),
+          history_of(left_at, role_changed_at, std::move(department), std::move(title),
+                     std::move(ou), absent, digest, std::move(dn), std::move(account)));
+    }
+    stream.complete();
+  }
+  // Streamed into a vector of the right size as well: the ledger is one or two rows a person.
   state.ledger.reserve(
       txn.exec1("SELECT count(*) FROM grant_ledger WHERE revoked_at IS NULL")[0].as<std::size_t>());
   {
@@ -82,10 +133,10 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
                              "FROM grant_ledger WHERE revoked_at IS NULL)");
     std::tuple<std::string, std::string, std::string> row;
     while (ledger >> row) {
-      auto& [key, mandate, until] = row;
+      const auto& [key, mandate, until] = row;
       LedgerGrant grant;
-      grant.employee_key = std::move(key);
-      grant.mandate = std::move(mandate);
+      grant.employee_key = shared_key(state.history, key);
+      grant.mandate = mandate;
       if (!until.empty()) grant.valid_until = parse_date(until);
       state.ledger.push_back(std::move(grant));
     }
@@ -93,22 +144,7 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   }
   // Held items are open: the next run must not propose them again while a person decides
   // whether to release their run.
-  state.open_items = load_open_items(txn, "");
-  // Streamed (COPY), not a result set: at 100,000 people a result would hold every row twice
-  // in memory while the history is built from it.
-  pqxx::stream_from stream(txn, std::string("(SELECT ") + kHistoryColumns + " FROM employee)");
-  std::tuple<std::string, long long, long long, std::string, std::string, std::string, bool,
-             long long, std::string, std::string>
-      person;
-  while (stream >> person) {
-    auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account] =
-        person;
-    state.history.emplace(
-        std::move(key),
-        history_of(left_at, role_changed_at, std::move(department), std::move(title), std::move(ou),
-                   absent, digest, std::move(dn), std::move(account)));
-  }
-  stream.complete();
+  state.open_items = load_open_items(txn, state.history, "");
   // Rejected items stand as exceptions until their date, or until their values change.
   for (const auto& row : txn.exec(
            "SELECT kind, coalesce(employee_key, ''), mandate_id, fingerprint, "
@@ -141,22 +177,25 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
 }
 
 void reload_history_of(pqxx::transaction_base& txn, const std::vector<std::string>& keys,
-                       std::unordered_map<std::string, EmployeeHistory>& history) {
+                       HistoryMap& history) {
   if (keys.empty()) return;
-  for (const auto& row : txn.exec_params(
-           std::string("SELECT ") + kHistoryColumns + " FROM employee WHERE key = ANY($1)",
-           text_array_literal(keys))) {
-    history[row[0].as<std::string>()] =
-        history_of(row[1].as<long long>(), row[2].as<long long>(), row[3].as<std::string>(),
-                   row[4].as<std::string>(), row[5].as<std::string>(), row[6].as<bool>(),
-                   row[7].as<long long>(), row[8].as<std::string>(), row[9].as<std::string>());
-  }
+  // A batch at a time: after a full read the run may have written everyone.
+  for_each_batch(
+      txn, std::string("SELECT ") + kHistoryColumns + " FROM employee WHERE key = ANY($1)", &keys,
+      [&](const pqxx::result& rows) {
+        for (const auto& row : rows) {
+          history[row[0].as<std::string>()] = history_of(
+              row[1].as<long long>(), row[2].as<long long>(), row[3].as<std::string>(),
+              row[4].as<std::string>(), row[5].as<std::string>(), row[6].as<bool>(),
+              row[7].as<long long>(), row[8].as<std::string>(), row[9].as<std::string>());
+        }
+      });
 }
 
-std::vector<OpenItem> load_open_items_of(pqxx::transaction_base& txn,
+std::vector<OpenItem> load_open_items_of(pqxx::transaction_base& txn, const HistoryMap& history,
                                          const std::vector<std::string>& keys, bool applications) {
   return load_open_items(
-      txn,
+      txn, history,
       applications ? "employee_key = ANY($1) OR employee_key IS NULL" : "employee_key = ANY($1)",
       keys);
 }

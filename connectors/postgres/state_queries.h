@@ -19,11 +19,11 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn);
 // The history of `keys` as stored now, replacing what `history` held of them (after a run's own
 // writes, for the state the daemon keeps between runs).
 void reload_history_of(pqxx::transaction_base& txn, const std::vector<std::string>& keys,
-                       std::unordered_map<std::string, EmployeeHistory>& history);
+                       HistoryMap& history);
 
 // The open items of `keys` as stored now, and with `applications` the organisation's
-// applications (org_apply, which name nobody).
-std::vector<OpenItem> load_open_items_of(pqxx::transaction_base& txn,
+// applications (org_apply, which name nobody). Their keys are shared with `history`'s.
+std::vector<OpenItem> load_open_items_of(pqxx::transaction_base& txn, const HistoryMap& history,
                                          const std::vector<std::string>& keys, bool applications);
 
 // The employees as the sync runs last read them (leavers included; people a complete read no

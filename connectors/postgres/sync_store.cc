@@ -202,8 +202,9 @@ bool SyncTransaction::refresh_state(ReconcileState& state, const Plan& plan) {
     std::erase_if(state.open_items, [&](const OpenItem& item) {
       return item.employee_key.empty() ? applications : people.count(item.employee_key) > 0;
     });
-    std::vector<OpenItem> now = load_open_items_of(
-        work_->txn, std::vector<std::string>(people.begin(), people.end()), applications);
+    std::vector<OpenItem> now =
+        load_open_items_of(work_->txn, state.history,
+                           std::vector<std::string>(people.begin(), people.end()), applications);
     state.open_items.insert(state.open_items.end(), std::make_move_iterator(now.begin()),
                             std::make_move_iterator(now.end()));
     return true;

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace valtuus {
 namespace {
@@ -53,6 +56,47 @@ TEST(FoldedDigestTest, TextsEqualWhenFoldedHaveOneDigest) {
   EXPECT_FALSE(FoldedDigest(" ").empty());  // not empty as read, though it folds to nothing
   EXPECT_EQ(FoldedDigest(" ").value(), FoldedDigest::of(""));
   EXPECT_NE(FoldedDigest::of(""), 0u);
+}
+
+// A counted text: copies share one text, which outlives the original and goes with the last
+// copy; texts built apart are equal without sharing (nothing is pooled).
+TEST(CountedTextTest, CopiesShareOneTextThatOutlivesTheOriginal) {
+  std::unique_ptr<CountedText> original = std::make_unique<CountedText>("9f1c2b7e-0d3a-4c55");
+  const CountedText copy = *original;
+  CountedText assigned;
+  assigned = copy;
+  EXPECT_TRUE(copy.shares_with(*original));
+  EXPECT_TRUE(assigned.shares_with(*original));
+  EXPECT_EQ(&copy.str(), &original->str());
+  original.reset();
+  EXPECT_EQ(copy, "9f1c2b7e-0d3a-4c55");
+  EXPECT_EQ(assigned.str(), "9f1c2b7e-0d3a-4c55");
+  const CountedText apart = std::string("9f1c2b7e-") + "0d3a-4c55";
+  EXPECT_EQ(apart, copy);
+  EXPECT_FALSE(apart.shares_with(copy));
+  CountedText moved = std::move(assigned);
+  EXPECT_TRUE(moved.shares_with(copy));
+  EXPECT_TRUE(assigned.empty());  // NOLINT(bugprone-use-after-move): moved from is empty
+}
+
+TEST(CountedTextTest, ComparesOrdersAndHashesAsTheText) {
+  const CountedText a = "a-first", b = "b-later";
+  EXPECT_TRUE(a < b);
+  EXPECT_FALSE(b < a);
+  EXPECT_TRUE(a < std::string("a-second"));
+  EXPECT_TRUE(std::string("a-first") == a);
+  EXPECT_TRUE(a == std::string_view("a-first"));
+  EXPECT_FALSE(a == "a-firs");
+  EXPECT_TRUE(CountedText() == "");
+  EXPECT_TRUE(CountedText("").empty());
+  EXPECT_EQ(CountedText::Hash{}(a), std::hash<std::string_view>{}("a-first"));
+  // Found in a map keyed by it by a plain text, without building a counted one.
+  std::unordered_map<CountedText, int, CountedText::Hash, std::equal_to<>> by_key;
+  by_key[a] = 1;
+  by_key["b-later"] = 2;
+  EXPECT_EQ(by_key.find(std::string("a-first"))->second, 1);
+  EXPECT_TRUE(by_key.find(std::string("b-later"))->first.shares_with(by_key.find(b)->first));
+  EXPECT_EQ(by_key.count(std::string_view("c")), 0U);
 }
 
 }  // namespace
