@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   Snapshot snapshot;
   snapshot.complete = true;
   Plan plan;
-  std::unordered_map<std::string, EmployeeHistory> history;
+  HistoryMap history;
   for (int i = 0; i < people; ++i) {
     snapshot.employees.push_back(person(i, groups));
     const Employee& e = snapshot.employees.back();
