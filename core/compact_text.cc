@@ -12,10 +12,19 @@ const std::string SharedText::kEmpty;
 
 namespace {
 
+// Looked up by a string_view, so that finding a text already pooled (the common case: a
+// department or group shared by thousands) builds no std::string.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
 struct Pool {
   std::mutex mutex;
   // A node-based set: an element's address stays valid while the set grows.
-  std::unordered_set<std::string> texts;
+  std::unordered_set<std::string, TextHash, std::equal_to<>> texts;
 };
 
 Pool& pool() {
@@ -29,7 +38,9 @@ SharedText::SharedText(std::string_view text) {
   if (text.empty()) return;
   Pool& p = pool();
   const std::lock_guard lock(p.mutex);
-  text_ = &*p.texts.emplace(text).first;
+  auto found = p.texts.find(text);
+  if (found == p.texts.end()) found = p.texts.emplace(text).first;
+  text_ = &*found;
 }
 
 std::size_t SharedText::pooled() {

@@ -57,4 +57,9 @@ struct SearchOutcome {
 SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
                            const std::function<void(RawEntry&&)>& on_entry);
 
+// The same, each entry given as a view into its message (valid during the call only): for the
+// employees' read, where copying every name and value first cost more than mapping them.
+SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
+                           const std::function<void(const EntryView&)>& on_entry);
+
 }  // namespace valtuus::ldap
