@@ -33,6 +33,42 @@ class Cookie {
   berval value_{0, nullptr};
 };
 
+}  // namespace
+
+bool decode_attributes(BerElement* ber, EntryView& entry) {
+  // What ldap_get_attribute_ber does ("{mM}" for each attribute while bytes remain), without
+  // the array of values it allocates for every attribute of every entry: the values are read
+  // one by one, in place, as its "M" reads them (ber_get_stringbv, not allocating).
+  for (;;) {
+    ber_len_t remaining = 0;
+    if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &remaining) != LBER_OPT_SUCCESS) {
+      return false;
+    }
+    if (remaining == 0) return true;  // end of the attributes
+    ber_len_t length = 0;
+    berval name{0, nullptr};
+    if (ber_skip_tag(ber, &length) == LBER_DEFAULT ||
+        ber_get_stringbv(ber, &name, 0) == LBER_DEFAULT) {
+      return false;
+    }
+    const std::size_t first = entry.values.size();
+    char* last = nullptr;
+    // An empty set of values is no error (nor was it for "M"); a set or a value that does not
+    // decode is (for "M" it was not always: a broken set could read as no values).
+    ber_tag_t tag = ber_first_element(ber, &length, &last);
+    if (last == nullptr) return false;
+    for (; tag != LBER_DEFAULT; tag = ber_next_element(ber, &length, last)) {
+      berval value{0, nullptr};
+      if (ber_get_stringbv(ber, &value, 0) == LBER_DEFAULT) return false;
+      entry.values.emplace_back(value.bv_val, value.bv_len);
+    }
+    entry.attributes.push_back(
+        {std::string_view(name.bv_val, name.bv_len), first, entry.values.size() - first});
+  }
+}
+
+namespace {
+
 // False when the message does not decode: the entry is lost, so the read is not complete.
 bool decode_entry(LDAP* ld, LDAPMessage* msg, EntryView& entry) {
   entry.clear();
@@ -43,23 +79,7 @@ bool decode_entry(LDAP* ld, LDAPMessage* msg, EntryView& entry) {
   BerPtr ber(raw_ber);
   if (rc != LDAP_SUCCESS) return false;
   entry.dn = std::string_view(dn.bv_val, dn.bv_len);
-  berval name{0, nullptr};
-  berval* raw_values = nullptr;
-  for (;;) {
-    if (ldap_get_attribute_ber(ld, msg, ber.get(), &name, &raw_values) != LDAP_SUCCESS) {
-      return false;
-    }
-    if (name.bv_val == nullptr) return true;  // end of the attributes
-    // The array is libldap's; the values it points to are in the message.
-    BerArrayPtr values(raw_values);
-    raw_values = nullptr;
-    const std::size_t first = entry.values.size();
-    for (berval* v = values.get(); v != nullptr && v->bv_val != nullptr; ++v) {
-      entry.values.emplace_back(v->bv_val, v->bv_len);
-    }
-    entry.attributes.push_back(
-        {std::string_view(name.bv_val, name.bv_len), first, entry.values.size() - first});
-  }
+  return decode_attributes(ber.get(), entry);
 }
 
 std::vector<char*> attribute_array(const std::vector<std::string>& names) {

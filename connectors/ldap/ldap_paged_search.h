@@ -46,6 +46,11 @@ struct SearchOutcome {
   std::size_t pages = 0;         // pages finished
 };
 
+// The attributes of a search result entry, from `ber` positioned after its DN as
+// ldap_get_dn_ber leaves it, appended to `entry` as views into the BER buffer. False when they
+// do not decode. For the paged search; declared here for its tests.
+bool decode_attributes(BerElement* ber, EntryView& entry);
+
 // Searches request.base, calling on_entry for each entry as it arrives (streaming with
 // ldap_result(LDAP_MSG_ONE): faster than waiting for whole pages). Continuation references
 // are ignored (referrals are off; AD sends them for other partitions). A server that ignores

@@ -4,12 +4,14 @@
 // spaces, ranged and duplicated attributes, names in any case, DNs in every form. A refused
 // value must stay refused with the same reason: it is never evidence that a person left.
 #include <gtest/gtest.h>
+#include <lber.h>
 
 #include <random>
 #include <string>
 #include <vector>
 
 #include "connectors/ldap/ldap_entry.h"
+#include "connectors/ldap/ldap_paged_search.h"
 #include "connectors/ldap/ldap_values.h"
 #include "tests/connectors/ldap/ldap_entry_reference.h"
 
@@ -370,6 +372,141 @@ TEST(EntryMapper, GivesTheReferenceMappingForRandomEntries) {
   const auto total = static_cast<std::size_t>(kEntries) * option_sets().size();
   EXPECT_GT(mapped, total / 4) << total;
   EXPECT_GT(refused_entries, total / 4) << total;
+}
+
+}  // namespace
+}  // namespace valtuus::ldap
+
+namespace valtuus::ldap {
+namespace {
+
+using Attributes = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// A search result entry's body (DN and attributes) in BER, as a server encodes it.
+std::string encode_entry(const std::string& dn, const Attributes& attributes) {
+  BerElement* ber = ber_alloc_t(LBER_USE_DER);
+  EXPECT_NE(ber_printf(ber, "{o{", dn.data(), static_cast<ber_len_t>(dn.size())), -1);
+  for (const auto& [name, values] : attributes) {
+    EXPECT_NE(ber_printf(ber, "{o[", name.data(), static_cast<ber_len_t>(name.size())), -1);
+    for (const auto& v : values) {
+      EXPECT_NE(ber_printf(ber, "o", v.data(), static_cast<ber_len_t>(v.size())), -1);
+    }
+    EXPECT_NE(ber_printf(ber, "]}"), -1);
+  }
+  EXPECT_NE(ber_printf(ber, "}}"), -1);
+  berval* flat = nullptr;
+  EXPECT_EQ(ber_flatten(ber, &flat), 0);
+  std::string out(flat->bv_val, flat->bv_len);
+  ber_bvfree(flat);
+  ber_free(ber, 1);
+  return out;
+}
+
+// `bytes` positioned after the DN as ldap_get_dn_ber leaves a message; nullptr if that fails.
+BerElement* after_dn(std::string& bytes) {
+  berval bv{bytes.size(), bytes.data()};
+  BerElement* ber = ber_init(&bv);
+  if (ber == nullptr) return nullptr;
+  berval dn{0, nullptr};
+  ber_len_t length = 0;
+  if (ber_scanf(ber, "{ml{", &dn, &length) == LBER_ERROR ||
+      ber_set_option(ber, LBER_OPT_REMAINING_BYTES, &length) != LBER_OPT_SUCCESS) {
+    ber_free(ber, 1);
+    return nullptr;
+  }
+  return ber;
+}
+
+// What ldap_get_attribute_ber gives, attribute by attribute ("{mM}" while bytes remain).
+std::optional<Attributes> decode_as_libldap(std::string bytes) {
+  BerElement* ber = after_dn(bytes);
+  if (ber == nullptr) return std::nullopt;
+  Attributes out;
+  for (;;) {
+    ber_len_t remaining = 0;
+    ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &remaining);
+    if (remaining == 0) break;
+    berval name{0, nullptr};
+    berval* values = nullptr;
+    ber_len_t size = sizeof(berval);
+    if (ber_scanf(ber, "{mM}", &name, &values, &size, ber_len_t{0}) == LBER_ERROR) {
+      ber_free(ber, 1);
+      return std::nullopt;
+    }
+    auto& [n, list] =
+        out.emplace_back(std::string(name.bv_val, name.bv_len), std::vector<std::string>{});
+    for (berval* v = values; v != nullptr && v->bv_val != nullptr; ++v) {
+      list.emplace_back(v->bv_val, v->bv_len);
+    }
+    ber_memfree(values);
+  }
+  ber_free(ber, 1);
+  return out;
+}
+
+std::optional<Attributes> decode_as_connector(std::string bytes) {
+  BerElement* ber = after_dn(bytes);
+  if (ber == nullptr) return std::nullopt;
+  EntryView view;
+  const bool ok = decode_attributes(ber, view);
+  std::optional<Attributes> out;
+  if (ok) {
+    out.emplace();
+    for (const auto& a : view.attributes) {
+      auto& [n, list] = out->emplace_back(std::string(a.name), std::vector<std::string>{});
+      for (const auto v : view.values_of(a)) list.emplace_back(v);
+    }
+  }
+  ber_free(ber, 1);
+  return out;
+}
+
+TEST(DecodeAttributes, ReadsWhatLdapGetAttributeBerReads) {
+  const Attributes entry = {{"objectGUID", {kGuid}},
+                            {"sAMAccountName", {"kaijala"}},
+                            {"memberOf", {"CN=A,OU=Groups,DC=x", "CN=B,OU=Groups,DC=x", ""}},
+                            {"department", {std::string("a\0b", 3)}},
+                            {"description", {}},
+                            {"title", {std::string(5000, 't')}}};
+  const auto expected = decode_as_libldap(encode_entry("CN=x,OU=y", entry));
+  ASSERT_TRUE(expected.has_value());
+  EXPECT_EQ(*expected, entry);
+  EXPECT_EQ(decode_as_connector(encode_entry("CN=x,OU=y", entry)), expected);
+  EXPECT_EQ(decode_as_connector(encode_entry("CN=x", {})), Attributes{});
+}
+
+std::string hex(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    out += kHex[static_cast<unsigned char>(c) >> 4];
+    out += kHex[static_cast<unsigned char>(c) & 0xf];
+  }
+  return out;
+}
+
+// A broken encoding (bytes changed or cut) is never read as something libldap would not have
+// read: either the entry does not decode (the read is then incomplete) or it gives the same.
+TEST(DecodeAttributes, BrokenEncodingsGiveNothingLibldapWouldNot) {
+  Random r(99);
+  std::size_t decoded = 0;
+  for (int i = 0; i < 20000; ++i) {
+    Attributes entry;
+    for (std::size_t a = 0, n = r.below(5); a < n; ++a) {
+      entry.emplace_back(r.pick(std::vector<std::string>{"cn", "memberOf", "objectGUID", ""}),
+                         values_for(r, r.chance(50) ? "groups" : "text"));
+    }
+    std::string bytes = encode_entry(random_dn(r), entry);
+    for (std::size_t k = 0, n = r.below(4); k < n && !bytes.empty(); ++k) {
+      bytes[r.below(bytes.size())] = static_cast<char>(r.below(256));
+    }
+    if (r.chance(20)) bytes.resize(r.below(bytes.size() + 1));
+    const auto ours = decode_as_connector(bytes);
+    if (!ours) continue;
+    ++decoded;
+    ASSERT_EQ(ours, decode_as_libldap(bytes)) << hex(bytes);
+  }
+  EXPECT_GT(decoded, 1000u);
 }
 
 }  // namespace
