@@ -38,29 +38,46 @@ class Cookie {
 bool decode_attributes(BerElement* ber, EntryView& entry) {
   // What ldap_get_attribute_ber does ("{mM}" for each attribute while bytes remain), without
   // the array of values it allocates for every attribute of every entry: the values are read
-  // one by one, in place, as its "M" reads them (ber_get_stringbv, not allocating).
+  // one by one, in place, as its "M" reads them (ber_get_stringbv, not allocating). Stricter
+  // than libldap about lengths: a broken entry never reads as another one.
   for (;;) {
     ber_len_t remaining = 0;
     if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &remaining) != LBER_OPT_SUCCESS) {
       return false;
     }
     if (remaining == 0) return true;  // end of the attributes
-    ber_len_t length = 0;
+    // Each attribute a sequence of its name and its set of values, which it holds exactly.
+    ber_len_t length = 0, before_name = 0;
     berval name{0, nullptr};
     if (ber_skip_tag(ber, &length) == LBER_DEFAULT ||
+        ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &before_name) != LBER_OPT_SUCCESS ||
         ber_get_stringbv(ber, &name, 0) == LBER_DEFAULT) {
       return false;
     }
+    // The set of values: they must fill it exactly. An empty set is no error (nor was it for
+    // "M"); a set or a value that does not decode, or one that runs past the set's end, is.
+    ber_len_t set_length = 0, at_start = 0;
+    if (ber_skip_tag(ber, &set_length) == LBER_DEFAULT ||
+        ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &at_start) != LBER_OPT_SUCCESS ||
+        set_length > at_start) {
+      return false;
+    }
     const std::size_t first = entry.values.size();
-    char* last = nullptr;
-    // An empty set of values is no error (nor was it for "M"); a set or a value that does not
-    // decode is (for "M" it was not always: a broken set could read as no values).
-    ber_tag_t tag = ber_first_element(ber, &length, &last);
-    if (last == nullptr) return false;
-    for (; tag != LBER_DEFAULT; tag = ber_next_element(ber, &length, last)) {
+    for (ber_len_t read = 0; read < set_length;) {
       berval value{0, nullptr};
-      if (ber_get_stringbv(ber, &value, 0) == LBER_DEFAULT) return false;
+      ber_len_t left = 0;
+      if (ber_get_stringbv(ber, &value, 0) == LBER_DEFAULT ||
+          ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != LBER_OPT_SUCCESS) {
+        return false;
+      }
+      read = at_start - left;
+      if (read > set_length) return false;
       entry.values.emplace_back(value.bv_val, value.bv_len);
+    }
+    ber_len_t after = 0;
+    if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &after) != LBER_OPT_SUCCESS ||
+        before_name - after != length) {
+      return false;
     }
     entry.attributes.push_back(
         {std::string_view(name.bv_val, name.bv_len), first, entry.values.size() - first});

@@ -404,6 +404,7 @@ std::string encode_entry(const std::string& dn, const Attributes& attributes) {
 
 // `bytes` positioned after the DN as ldap_get_dn_ber leaves a message; nullptr if that fails.
 BerElement* after_dn(std::string& bytes) {
+  if (bytes.empty()) return nullptr;  // ber_init of nothing gives an element liblber cannot read
   berval bv{bytes.size(), bytes.data()};
   BerElement* ber = ber_init(&bv);
   if (ber == nullptr) return nullptr;
