@@ -98,20 +98,20 @@ class EntryMapping {
     account_ = e.account;
     e.dn = entry_.dn;
     for (const auto& f : kTextFields) e.*f.member = text(f.field, f.name);
-    for (const auto& f : kSharedFields) e.*f.member = text(f.field, f.name);
+    for (const auto& f : kSharedFields) e.*f.member = shared(text(f.field, f.name));
     read_manager(e);
     if (!options_.long_leave_attribute.empty()) {
-      e.long_leave_marker = text(EntryMapper::kLongLeave, "long_leave");
+      e.long_leave_marker = shared(text(EntryMapper::kLongLeave, "long_leave"));
     }
     if (!options_.identity_code_attribute.empty()) {
       e.identity_code = text(EntryMapper::kIdentityCode, "identity_code");
     }
     e.preferred_language =
-        notification_language(text(EntryMapper::kLanguage, "preferred_language"));
+        shared(notification_language(text(EntryMapper::kLanguage, "preferred_language")));
     if (const auto plain = parent_ou_plain(entry_.dn)) {
-      e.ou = *plain;
+      e.ou = shared(*plain);
     } else {
-      e.ou = parent_ou_full(entry_.dn);
+      e.ou = shared(parent_ou_full(entry_.dn));
     }
     read_groups(e);
     read_account_control(e);
@@ -161,6 +161,8 @@ class EntryMapping {
   }
 
   const std::string& attribute(Field field) const { return *mapper_.attribute_[field]; }
+
+  SharedText shared(std::string_view text) { return mapper_.shared_.get(text); }
 
   void warn(const std::string& what) { warnings_.push_back(printable_dn() + ": " + what); }
 
@@ -280,14 +282,14 @@ class EntryMapping {
     if (manager.empty()) return;
     if (const auto known = mapper_.good_managers_.find(manager);
         known != mapper_.good_managers_.end()) {
-      e.manager = *known;
+      e.manager = shared(*known);
       return;
     }
     if (!parse_dn(manager)) {
       bad(attribute(EntryMapper::kManager), "manager", "not a distinguished name");
       return;
     }
-    e.manager = manager;
+    e.manager = shared(manager);
     mapper_.good_managers_.insert(e.manager.str());  // the pooled text: lives as long as we do
   }
 
@@ -302,7 +304,7 @@ class EntryMapping {
       if (auto problem = value_problem(v)) {
         rejected = std::move(problem);
       } else {
-        e.groups.emplace_back(v);
+        e.groups.push_back(shared(v));
       }
     }
     const std::string& name = attribute(EntryMapper::kGroups);

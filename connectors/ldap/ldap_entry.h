@@ -141,6 +141,7 @@ class EntryMapper {
   // Managers' DNs that parsed, as pooled (SharedText's texts live as long as the process):
   // a manager has many reports, and parsing the DN again for each cost as much as the rest.
   std::unordered_set<std::string_view> good_managers_;
+  SharedTextCache shared_;  // the shared fields' values, found again without the pool's lock
 };
 
 }  // namespace valtuus::ldap
