@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace valtuus {
 
@@ -51,6 +52,23 @@ class SharedText {
  private:
   static const std::string kEmpty;
   const std::string* text_ = &kEmpty;
+};
+
+// SharedText for one thread that shares many values in a row (a directory read: department,
+// title, OU and groups of every person): the texts it shared lately, found again without the
+// pool's lock and hash table. A small table that forgets on collision; gives exactly what
+// SharedText(text) gives. Not thread-safe: one per thread.
+class SharedTextCache {
+ public:
+  SharedText get(std::string_view text);
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    SharedText text;
+  };
+  static constexpr std::size_t kSlots = 1024;  // a power of two
+  std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
 };
 
 // A 64-bit digest of a text as folded (core/text_fold.h): for values only ever compared without

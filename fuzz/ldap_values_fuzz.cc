@@ -59,9 +59,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (tag->high) check(*tag->high >= tag->low);
       break;
     }
-    case 3: {  // DNs: the parent OU
+    case 3: {  // DNs: the parent OU; the plain form's shortcut agrees with libldap's parser
       const std::string ou = ldap::parent_ou(value);
       check(ou.size() <= value.size());
+      check(ou == ldap::parent_ou_full(value));
+      if (const auto plain = ldap::parent_ou_plain(value)) check(*plain == ou);
       break;
     }
     case 4: {  // what the connector keeps

@@ -33,30 +33,70 @@ class Cookie {
   berval value_{0, nullptr};
 };
 
+}  // namespace
+
+bool decode_attributes(BerElement* ber, EntryView& entry) {
+  // What ldap_get_attribute_ber does ("{mM}" for each attribute while bytes remain), without
+  // the array of values it allocates for every attribute of every entry: the values are read
+  // one by one, in place, as its "M" reads them (ber_get_stringbv, not allocating). Stricter
+  // than libldap about lengths: a broken entry never reads as another one.
+  for (;;) {
+    ber_len_t remaining = 0;
+    if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &remaining) != LBER_OPT_SUCCESS) {
+      return false;
+    }
+    if (remaining == 0) return true;  // end of the attributes
+    // Each attribute a sequence of its name and its set of values, which it holds exactly.
+    ber_len_t length = 0, before_name = 0;
+    berval name{0, nullptr};
+    if (ber_skip_tag(ber, &length) == LBER_DEFAULT ||
+        ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &before_name) != LBER_OPT_SUCCESS ||
+        ber_get_stringbv(ber, &name, 0) == LBER_DEFAULT) {
+      return false;
+    }
+    // The set of values: they must fill it exactly. An empty set is no error (nor was it for
+    // "M"); a set or a value that does not decode, or one that runs past the set's end, is.
+    ber_len_t set_length = 0, at_start = 0;
+    if (ber_skip_tag(ber, &set_length) == LBER_DEFAULT ||
+        ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &at_start) != LBER_OPT_SUCCESS ||
+        set_length > at_start) {
+      return false;
+    }
+    const std::size_t first = entry.values.size();
+    for (ber_len_t read = 0; read < set_length;) {
+      berval value{0, nullptr};
+      ber_len_t left = 0;
+      if (ber_get_stringbv(ber, &value, 0) == LBER_DEFAULT ||
+          ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &left) != LBER_OPT_SUCCESS) {
+        return false;
+      }
+      read = at_start - left;
+      if (read > set_length) return false;
+      entry.values.emplace_back(value.bv_val, value.bv_len);
+    }
+    ber_len_t after = 0;
+    if (ber_get_option(ber, LBER_OPT_REMAINING_BYTES, &after) != LBER_OPT_SUCCESS ||
+        before_name - after != length) {
+      return false;
+    }
+    entry.attributes.push_back(
+        {std::string_view(name.bv_val, name.bv_len), first, entry.values.size() - first});
+  }
+}
+
+namespace {
+
 // False when the message does not decode: the entry is lost, so the read is not complete.
-bool decode_entry(LDAP* ld, LDAPMessage* msg, RawEntry& entry) {
+bool decode_entry(LDAP* ld, LDAPMessage* msg, EntryView& entry) {
+  entry.clear();
   BerElement* raw_ber = nullptr;
   berval dn{0, nullptr};
   // One pass over the BER encoding: the DN and each attribute point into the message.
   const int rc = ldap_get_dn_ber(ld, msg, &raw_ber, &dn);
   BerPtr ber(raw_ber);
   if (rc != LDAP_SUCCESS) return false;
-  entry.dn.assign(dn.bv_val, dn.bv_len);
-  berval name{0, nullptr};
-  berval* raw_values = nullptr;
-  for (;;) {
-    if (ldap_get_attribute_ber(ld, msg, ber.get(), &name, &raw_values) != LDAP_SUCCESS) {
-      return false;
-    }
-    if (name.bv_val == nullptr) return true;  // end of the attributes
-    BerArrayPtr values(raw_values);
-    raw_values = nullptr;
-    auto& [attribute, list] = entry.attributes.emplace_back();
-    attribute.assign(name.bv_val, name.bv_len);
-    for (berval* v = values.get(); v != nullptr && v->bv_val != nullptr; ++v) {
-      list.emplace_back(v->bv_val, v->bv_len);
-    }
-  }
+  entry.dn = std::string_view(dn.bv_val, dn.bv_len);
+  return decode_attributes(ber.get(), entry);
 }
 
 std::vector<char*> attribute_array(const std::vector<std::string>& names) {
@@ -70,7 +110,7 @@ std::vector<char*> attribute_array(const std::vector<std::string>& names) {
 class PagedSearch {
  public:
   PagedSearch(LDAP* ld, const SearchRequest& request,
-              const std::function<void(RawEntry&&)>& on_entry)
+              const std::function<void(const EntryView&)>& on_entry)
       : ld_(ld), request_(request), on_entry_(on_entry) {}
 
   SearchOutcome run() {
@@ -132,8 +172,11 @@ class PagedSearch {
     const std::chrono::milliseconds slice =
         stoppable ? std::chrono::milliseconds{kStopCheckMs}
                   : std::chrono::milliseconds{std::chrono::seconds(request_.timeout_s)};
-    // The timeout is for each message: it starts again whenever one arrives.
-    auto deadline = steady_clock::now() + std::chrono::seconds(request_.timeout_s);
+    // The timeout is for each message: it starts again whenever one arrives (from the next
+    // wait on: one clock reading per message, which the read of 100,000 entries notices).
+    const auto per_message = std::chrono::seconds(request_.timeout_s);
+    auto deadline = steady_clock::now() + per_message;
+    bool arrived = false;
     for (;;) {
       // Asked before each wait (cheap beside decoding an entry), and the waits are sliced
       // when a stop may come, so that it is seen while a server stalls or trickles.
@@ -141,8 +184,10 @@ class PagedSearch {
         ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
         throw_if_stopped();
       }
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_clock::now());
+      const auto now = steady_clock::now();
+      if (arrived) deadline = now + per_message;
+      arrived = false;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
       const auto wait = std::max(std::chrono::milliseconds{0}, std::min(slice, left));
       timeval timeout{static_cast<time_t>(wait.count() / 1000),
                       static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
@@ -150,7 +195,7 @@ class PagedSearch {
       const int type = ldap_result(ld_, msgid, LDAP_MSG_ONE, &timeout, &raw);
       MessagePtr msg(raw);
       if (type == 0 && steady_clock::now() < deadline) continue;
-      if (type > 0) deadline = steady_clock::now() + std::chrono::seconds(request_.timeout_s);
+      arrived = type > 0;
       if (type == 0) {
         ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
         fail(LDAP_TIMEOUT, "no answer within " + std::to_string(request_.timeout_s) + " s",
@@ -164,13 +209,12 @@ class PagedSearch {
         return false;
       }
       if (type == LDAP_RES_SEARCH_ENTRY) {
-        RawEntry entry;
-        if (!decode_entry(ld_, msg.get(), entry)) {
+        if (!decode_entry(ld_, msg.get(), entry_)) {
           ldap_abandon_ext(ld_, msgid, nullptr, nullptr);
           fail(LDAP_DECODING_ERROR, diagnostic_of(ld_), "decoding an entry");
           return false;
         }
-        on_entry_(std::move(entry));
+        on_entry_(entry_);
         ++outcome_.entries;
       } else if (type == LDAP_RES_SEARCH_RESULT) {
         return finish_page(msg.get());
@@ -211,7 +255,8 @@ class PagedSearch {
 
   LDAP* ld_;
   const SearchRequest& request_;
-  const std::function<void(RawEntry&&)>& on_entry_;
+  const std::function<void(const EntryView&)>& on_entry_;
+  EntryView entry_;  // reused: its vectors keep their capacity from one entry to the next
   Cookie cookie_;
   SearchOutcome outcome_;
 };
@@ -219,8 +264,13 @@ class PagedSearch {
 }  // namespace
 
 SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
-                           const std::function<void(RawEntry&&)>& on_entry) {
+                           const std::function<void(const EntryView&)>& on_entry) {
   return PagedSearch(ld, request, on_entry).run();
+}
+
+SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
+                           const std::function<void(RawEntry&&)>& on_entry) {
+  return paged_search(ld, request, [&](const EntryView& entry) { on_entry(entry.to_raw()); });
 }
 
 }  // namespace valtuus::ldap

@@ -46,6 +46,11 @@ struct SearchOutcome {
   std::size_t pages = 0;         // pages finished
 };
 
+// The attributes of a search result entry, from `ber` positioned after its DN as
+// ldap_get_dn_ber leaves it, appended to `entry` as views into the BER buffer. False when they
+// do not decode. For the paged search; declared here for its tests.
+bool decode_attributes(BerElement* ber, EntryView& entry);
+
 // Searches request.base, calling on_entry for each entry as it arrives (streaming with
 // ldap_result(LDAP_MSG_ONE): faster than waiting for whole pages). Continuation references
 // are ignored (referrals are off; AD sends them for other partitions). A server that ignores
@@ -56,5 +61,10 @@ struct SearchOutcome {
 // reported in the outcome, the entries delivered so far staying delivered.
 SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
                            const std::function<void(RawEntry&&)>& on_entry);
+
+// The same, each entry given as a view into its message (valid during the call only): for the
+// employees' read, where copying every name and value first cost more than mapping them.
+SearchOutcome paged_search(LDAP* ld, const SearchRequest& request,
+                           const std::function<void(const EntryView&)>& on_entry);
 
 }  // namespace valtuus::ldap

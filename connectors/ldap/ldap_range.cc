@@ -72,6 +72,13 @@ bool has_ranges(const RawEntry& entry) {
                      [](const auto& a) { return parse_range(a.first).has_value(); });
 }
 
+bool has_ranges(const EntryView& entry) {
+  return std::any_of(entry.attributes.begin(), entry.attributes.end(), [](const auto& a) {
+    // Most names have no option at all: no need to parse them.
+    return a.name.find(';') != std::string_view::npos && parse_range(a.name).has_value();
+  });
+}
+
 std::string complete_ranges(LDAP* ld, RawEntry& entry, int window, int timeout_s,
                             const std::string& uri, const StopRequested& stop_requested) {
   for (auto& [description, values] : entry.attributes) {

@@ -32,6 +32,7 @@ std::optional<RangeTag> parse_range(std::string_view attribute_description);
 
 // True when some attribute of `entry` came back in ranged form.
 bool has_ranges(const RawEntry& entry);
+bool has_ranges(const EntryView& entry);
 
 // Fetches the rest of every ranged attribute of `entry` with base searches of entry.dn,
 // asking for "<name>;range=<next>-*" (or windows of `window` values when window > 0), until

@@ -109,28 +109,24 @@ ReadOutcome Session::read_employees(const std::string& filter, std::vector<Emplo
   request.stop_requested = stop_requested_;
 
   ReadOutcome result;
+  EntryMapper mapper(options_);
   for (const auto& base : options_.bases) {
     request.base = base;
     // Entries with ranged values wait until the base's search is over: the follow-up
     // searches then do not interleave with the pages on the connection.
     std::vector<RawEntry> ranged;
     std::size_t found = 0;
-    const auto map = [&](const RawEntry& entry) {
-      MappedEntry mapped = map_entry(entry, options_);
-      for (auto& w : mapped.warnings) warnings_.push_back(std::move(w));
-      for (auto& r : mapped.refused) result.refused.push_back(std::move(r));
-      if (mapped.employee) {
-        out.push_back(std::move(*mapped.employee));
-        ++found;
-      }
+    const auto map = [&](const EntryView& entry) {
+      if (mapper.map(entry, out, warnings_, result.refused)) ++found;
     };
-    const SearchOutcome outcome = paged_search(ld_.get(), request, [&](RawEntry&& entry) {
+    const SearchOutcome outcome = paged_search(ld_.get(), request, [&](const EntryView& entry) {
       if (has_ranges(entry)) {
-        ranged.push_back(std::move(entry));
+        ranged.push_back(entry.to_raw());
       } else {
         map(entry);
       }
     });
+    EntryView view;
     for (auto& entry : ranged) {
       if (!outcome.connection_lost) {
         const std::string failure =
@@ -140,7 +136,8 @@ ReadOutcome Session::read_employees(const std::string& filter, std::vector<Emplo
         // missing group must not look like a removed one.
         if (!failure.empty()) result.reasons.push_back(failure);
       }
-      map(entry);
+      view.assign(entry);
+      map(view);
     }
     if (!outcome.complete) {
       result.reasons.push_back(outcome.reason);

@@ -3,6 +3,7 @@
 #include <ldap.h>
 
 #include <charconv>
+#include <cstring>
 #include <limits>
 
 #include "connectors/ldap/ldap_handle.h"
@@ -25,6 +26,24 @@ bool equals_nocase(const berval& bv, std::string_view text) {
   return true;
 }
 
+// How many bytes at the start of `text` are, eight at a time, printable ASCII (0x20..0x7e):
+// most directory values are wholly so, and need no closer look.
+std::size_t printable_ascii_prefix(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, 8);
+    // A byte below 0x20, and a byte equal to 0x7f, each set its high bit here (the usual
+    // "has a byte less than n" trick; a borrow can only mark a byte above a real one).
+    const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    const std::uint64_t x = w ^ (kOnes * 0x7f);
+    const std::uint64_t del = (x - kOnes) & ~x & kHigh;
+    if (((w & kHigh) | below_space | del) != 0) break;
+  }
+  return i;
+}
+
 // Seconds from 1601-01-01 to 1970-01-01 (369 years, 89 of them leap years).
 constexpr std::int64_t kEpochOffsetSeconds = 11644473600;
 constexpr std::int64_t kTicksPerSecond = 10000000;
@@ -36,18 +55,18 @@ std::string format_object_guid(std::string_view bytes) {
   // Byte order of the printed form: Data1 (4 bytes LE), Data2 (2 LE), Data3 (2 LE), Data4 (8).
   static constexpr int kOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  char out[36];
+  std::size_t o = 0;
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
     const auto b = static_cast<unsigned char>(bytes[static_cast<std::size_t>(kOrder[i])]);
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
+    out[o++] = kHex[b >> 4];
+    out[o++] = kHex[b & 0xf];
   }
-  return out;
+  return std::string(out, sizeof out);
 }
 
-std::string parent_ou(std::string_view dn) {
+std::string parent_ou_full(std::string_view dn) {
   // libldap's parser handles RFC 4514 escapes (\, \2C), quoting and multi-valued RDNs.
   const std::string text(dn);
   LDAPDN parsed = nullptr;
@@ -64,6 +83,52 @@ std::string parent_ou(std::string_view dn) {
     }
   }
   return {};
+}
+
+std::optional<std::string_view> parent_ou_plain(std::string_view dn) {
+  // Every DN of a directory read passes here, and almost all are plain: parsing them with
+  // ldap_str2dn (a dozen allocations each) cost more than the rest of the entry's mapping.
+  const auto alpha = [](unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; };
+  const auto digit = [](unsigned char c) { return c >= '0' && c <= '9'; };
+  std::optional<std::string_view> found;
+  std::size_t i = 0;
+  for (int rdn = 0; i <= dn.size(); ++rdn) {
+    const std::size_t type_start = i;
+    if (i == dn.size() || !alpha(static_cast<unsigned char>(dn[i]))) return std::nullopt;
+    while (i < dn.size() && (alpha(static_cast<unsigned char>(dn[i])) ||
+                             digit(static_cast<unsigned char>(dn[i])) || dn[i] == '-')) {
+      ++i;
+    }
+    if (i == dn.size() || dn[i] != '=') return std::nullopt;
+    const std::string_view type = dn.substr(type_start, i - type_start);
+    const std::size_t value_start = ++i;
+    bool ascii = true;
+    for (; i < dn.size() && dn[i] != ','; ++i) {
+      const auto c = static_cast<unsigned char>(dn[i]);
+      if (c < 0x20 || c == 0x7f || c == '\\' || c == '"' || c == '+' || c == ';' || c == '<' ||
+          c == '>' || c == '=') {
+        return std::nullopt;
+      }
+      if (c >= 0x80) ascii = false;
+    }
+    const std::string_view value = dn.substr(value_start, i - value_start);
+    if (value.empty() || value.front() == '#' || value.front() == ' ' || value.back() == ' ') {
+      return std::nullopt;
+    }
+    if (!ascii && !valid_utf8(value)) return std::nullopt;
+    if (rdn > 0 && !found && type.size() == 2 && (type[0] | 0x20) == 'o' &&
+        (type[1] | 0x20) == 'u') {
+      found = value;
+    }
+    if (i == dn.size()) break;
+    ++i;  // the ','
+  }
+  return found ? found : std::string_view();
+}
+
+std::string parent_ou(std::string_view dn) {
+  if (const auto plain = parent_ou_plain(dn)) return std::string(*plain);
+  return parent_ou_full(dn);
 }
 
 std::optional<TimePoint> ad_ticks_to_time(std::int64_t ticks) {
@@ -120,16 +185,42 @@ std::optional<std::string> value_problem(std::string_view text) {
     return "longer than " + std::to_string(kMaxValueBytes) + " bytes (" +
            std::to_string(text.size()) + ")";
   }
-  if (!valid_utf8(text)) return "not valid UTF-8";
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // One pass for both checks (every value of a read passes here). Bad UTF-8 anywhere is the
+  // reason given even when a control character comes before it, as valid_utf8 first would.
+  bool control = false;
+  std::size_t i = printable_ascii_prefix(text);
+  while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) return "contains a control character";
-    // C1 controls U+0080..U+009F are encoded as c2 80 .. c2 9f.
-    if (c == 0xc2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9f) return "contains a control character";
+    if (c < 0x80) {
+      control |= c < 0x20 || c == 0x7f;
+      ++i;
+      continue;
     }
+    int extra = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+      extra = 1, cp = c & 0x1fu;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      extra = 2, cp = c & 0x0fu;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      extra = 3, cp = c & 0x07u;
+    } else {
+      return "not valid UTF-8";
+    }
+    if (i + static_cast<std::size_t>(extra) >= text.size()) return "not valid UTF-8";
+    for (int k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+      if ((cc & 0xc0) != 0x80) return "not valid UTF-8";
+      cp = (cp << 6) | (cc & 0x3fu);
+    }
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return "not valid UTF-8";
+    }
+    control |= cp >= 0x80 && cp <= 0x9f;  // C1 controls
+    i += static_cast<std::size_t>(extra) + 1;
   }
+  if (control) return "contains a control character";
   return std::nullopt;
 }
 

@@ -27,6 +27,17 @@ std::string format_object_guid(std::string_view bytes);
 // decoded. Returns "" when the parent has no OU or the DN does not parse.
 std::string parent_ou(std::string_view dn);
 
+// parent_ou for the common plain form only: every RDN a single "type=value" with a type of
+// letters, digits and '-' (starting with a letter) and a value that needs no decoding (no
+// escape, quote, '+', ',', ';', '<', '>', '=', no leading '#', no surrounding space, no control
+// character, valid UTF-8). The value is then a part of `dn` itself ("" when the parent has no
+// OU). nullopt when `dn` is not of that form: parent_ou_full decides. Never allocates.
+std::optional<std::string_view> parent_ou_plain(std::string_view dn);
+
+// parent_ou by libldap's DN parser (ldap_str2dn), whatever the form: what parent_ou falls back
+// to, and the reference that parent_ou_plain is tested against.
+std::string parent_ou_full(std::string_view dn);
+
 // An AD time stamp (100-nanosecond ticks since 1601-01-01 UTC, as in accountExpires) as a
 // time point truncated to seconds. 0 and 9223372036854775807 both mean "never" and give
 // nullopt, as do negative values, which AD does not write.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace valtuus {
 namespace {
@@ -46,6 +47,25 @@ TEST(SharedTextTest, OrdersAsTheTextsDo) {
   EXPECT_FALSE(b < a);
   EXPECT_TRUE(upper < a);  // byte order, as std::string's
   EXPECT_FALSE(a < a);
+}
+
+// The cache gives what SharedText gives (the pooled copy), also when texts collide in its
+// small table and push each other out, and pools nothing that SharedText would not.
+TEST(SharedTextCacheTest, GivesThePooledTextWhateverCollides) {
+  SharedTextCache cache;
+  EXPECT_TRUE(cache.get("").empty());
+  std::vector<std::string> texts;
+  for (int i = 0; i < 5000; ++i) texts.push_back("Toimiala " + std::to_string(i % 2500));
+  texts.push_back("Toimiala 1\0x");  // differs from one above only after what a prefix shows
+  const std::size_t before = SharedText::pooled();
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : texts) {
+      const SharedText cached = cache.get(text);
+      EXPECT_EQ(cached.str(), text);
+      EXPECT_EQ(&cached.str(), &SharedText(text).str());
+    }
+  }
+  EXPECT_LE(SharedText::pooled(), before + 2501);
 }
 
 TEST(FoldedDigestTest, TextsEqualWhenFoldedHaveOneDigest) {
