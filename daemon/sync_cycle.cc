@@ -278,6 +278,7 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   if (dry_run) {
     txn.describe_stored_people(record,
                                describe_from_snapshot(record, input.snapshot, state.open_items));
+    if (input.spent && !reuse) *input.spent = std::move(loaded);
     return record;  // rolled back
   }
   record.run_id = txn.write_run(record, input.snapshot, input.started_at, input.mark);
@@ -322,6 +323,7 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   }
   if (!kept) {
     txn.commit();
+    if (input.spent) *input.spent = std::move(loaded);
     return record;
   }
   if (!reuse) {
@@ -422,8 +424,12 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   const TimePoint now = snapshot.read_at == TimePoint{} ? started_at : snapshot.read_at;
   const ReadMark mark{memory.valid ? encode(memory.watermark) : std::string(), result.full_read};
   const KeyIndex* index = memory.valid && read == &memory.last ? &memory.index : nullptr;
+  // A state that is not kept stays in `memory` (invalid) for its owner to free: valtuusd --once
+  // leaves it to the process's end.
+  ReconcileState* spent = kept ? nullptr : &memory.state.state;
   const RunInput input{
-      snapshot, policy, rules, now, started_at, mark, changed ? &*changed : nullptr, kept, index};
+      snapshot, policy, rules, now, started_at, mark, changed ? &*changed : nullptr,
+      kept,     index,  spent};
   try {
     result.record = opened
                         ? plan_and_write(std::move(*opened), input, options.dry_run, options.guard)

@@ -118,6 +118,10 @@ struct RunInput {
   // Where each of the snapshot's employees is: a reconcile restricted to a few people finds
   // them (and writes them) without a pass over everyone. Null: passes.
   const KeyIndex* index = nullptr;
+  // Where a state loaded for this run alone goes when the run is over, instead of being freed
+  // (null: freed). A process that ends after the run leaves it to its exit: freeing a whole
+  // state allocation by allocation costs more than the process's end gives back at once.
+  ReconcileState* spent = nullptr;
 };
 
 // The run after the read: in the store's transaction, loads the state, reconciles, lets the
