@@ -88,7 +88,13 @@ CountedText::CountedText(std::string_view text) {
 }
 
 std::uint64_t FoldedDigest::of(std::string_view text) {
-  const std::uint64_t digest = Fingerprinter().add(fold(text)).value();
+  // Folded on the stack when it fits (any usual DN or account): the state load digests two
+  // values of every person it loads, and an allocation each cost more than the folding.
+  char buffer[512];
+  const std::uint64_t digest =
+      text.size() <= sizeof buffer
+          ? Fingerprinter().add(std::string_view(buffer, fold_to(text, buffer))).value()
+          : Fingerprinter().add(fold(text)).value();
   return digest == 0 ? 1 : digest;
 }
 

@@ -59,27 +59,32 @@ std::string_view trim_space(std::string_view text) {
   return text;
 }
 
-std::string fold(std::string_view text) {
+std::size_t fold_to(std::string_view text, char* out) {
   text = trim_space(text);
-  std::string out;
-  out.reserve(text.size());
+  std::size_t n = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c + ('a' - 'A')));
+      out[n++] = static_cast<char>(c + ('a' - 'A'));
     } else if (c == 0xC3 && i + 1 < text.size()) {
       // Latin-1 capitals U+00C0..U+00DE (Å Ä Ö É Ü ...) are C3 80..C3 9E in UTF-8; their small
       // letters are 0x20 higher. U+00D7 (×) is not a letter and stays.
       auto next = static_cast<unsigned char>(text[i + 1]);
       if (next >= 0x80 && next <= 0x9E && next != 0x97)
         next = static_cast<unsigned char>(next + 0x20);
-      out.push_back(static_cast<char>(c));
-      out.push_back(static_cast<char>(next));
+      out[n++] = static_cast<char>(c);
+      out[n++] = static_cast<char>(next);
       ++i;
     } else {
-      out.push_back(static_cast<char>(c));
+      out[n++] = static_cast<char>(c);
     }
   }
+  return n;
+}
+
+std::string fold(std::string_view text) {
+  std::string out(text.size(), '\0');
+  out.resize(fold_to(text, out.data()));
   return out;
 }
 

@@ -15,6 +15,10 @@ std::string_view trim_space(std::string_view text);
 // Trims white space as trim_space does and lowercases ASCII and Latin-1 letters.
 std::string fold(std::string_view text);
 
+// fold(text) written to `out`, which has room for text.size() characters (folding never
+// lengthens a text); returns its length. For a caller that folds a value only to digest it.
+std::size_t fold_to(std::string_view text, char* out);
+
 // fold(a) == fold(b), without allocating for the common ASCII case.
 bool folded_equal(std::string_view a, std::string_view b);
 

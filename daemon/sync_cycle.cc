@@ -329,8 +329,8 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   if (!reuse) {
     kept->state = std::move(loaded);
     // Sorted once for the restricted reconciles to come (the ledger changes only by a writer
-    // whose audit event makes the next run load it again).
-    sort_ledger_by_employee(kept->state);
+    // whose audit event makes the next run load it again); the store loads it so.
+    if (!kept->state.ledger_by_employee) sort_ledger_by_employee(kept->state);
   }
   const bool keep = end && txn.refresh_state(kept->state, record.plan);
   txn.commit();

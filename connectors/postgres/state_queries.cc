@@ -2,10 +2,10 @@
 #include "connectors/postgres/item_states.h"
 
 #include <cstdint>
-#include <cstdio>
 #include <tuple>
 
 #include "connectors/postgres/pg_arrays.h"
+#include "connectors/postgres/pg_time.h"
 
 namespace valtuus {
 
@@ -13,13 +13,6 @@ namespace {
 
 TimePoint from_epoch(const pqxx::field& field) {
   return TimePoint{std::chrono::seconds{field.as<long long>()}};
-}
-
-std::chrono::sys_days parse_date(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  std::sscanf(text.c_str(), "%d-%u-%u", &y, &m, &d);
-  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
 }
 
 // The person's key as the history holds it, so that the ledger and the open items share one
@@ -85,19 +78,22 @@ constexpr const char* kHistoryColumns =
     "extract(epoch FROM role_changed_at)::bigint, department, title, ou, "
     "absent_since_run IS NOT NULL, coalesce(row_digest, 0), dn, account";
 
-EmployeeHistory history_of(long long left_at, long long role_changed_at, std::string department,
-                           std::string title, std::string ou, bool absent, long long digest,
-                           std::string dn, std::string account) {
+// `texts` shares department, title and OU as SharedText(text) does, without the pool's lock
+// for the values the previous people had.
+EmployeeHistory history_of(SharedTextCache& texts, long long left_at, long long role_changed_at,
+                           const std::string& department, const std::string& title,
+                           const std::string& ou, bool absent, long long digest,
+                           const std::string& dn, const std::string& account) {
   EmployeeHistory history;
   if (left_at >= 0) history.left_at = TimePoint{std::chrono::seconds{left_at}};
   history.role_changed_at = TimePoint{std::chrono::seconds{role_changed_at}};
-  history.department = std::move(department);
-  history.title = std::move(title);
-  history.ou = std::move(ou);
+  history.department = texts.get(department);
+  history.title = texts.get(title);
+  history.ou = texts.get(ou);
   history.absent = absent;
   history.stored_digest = static_cast<std::uint64_t>(digest);
-  history.dn = std::move(dn);  // whom a refused entry without a key is
-  history.account = std::move(account);
+  history.dn = dn;  // whom a refused entry without a key is
+  history.account = account;
   return history;
 }
 
@@ -105,6 +101,7 @@ EmployeeHistory history_of(long long left_at, long long role_changed_at, std::st
 
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   ReconcileState state;
+  SharedTextCache texts;
   // The history first: the ledger and the open items take their keys from it. Streamed (COPY),
   // not a result set: at 100,000 people a result would hold every row twice in memory while
   // the history is built from it.
@@ -117,31 +114,37 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     while (stream >> person) {
       auto& [key, left_at, role_changed_at, department, title, ou, absent, digest, dn, account] =
           person;
-      state.history.emplace(
-          std::move(key),
-          history_of(left_at, role_changed_at, std::move(department), std::move(title),
-                     std::move(ou), absent, digest, std::move(dn), std::move(account)));
+      state.history.emplace(std::move(key), history_of(texts, left_at, role_changed_at, department,
+                                                       title, ou, absent, digest, dn, account));
     }
     stream.complete();
   }
   // Streamed into a vector of the right size as well: the ledger is one or two rows a person.
+  // In the order sort_ledger_by_employee gives (std::string's <, which is bytewise, as is
+  // COLLATE "C"; the index grant_ledger_by_employee_c delivers it without a sort), so that the
+  // kept state need not sort it, and a person's rows come together: they share one look-up of
+  // the history's key.
   state.ledger.reserve(
       txn.exec1("SELECT count(*) FROM grant_ledger WHERE revoked_at IS NULL")[0].as<std::size_t>());
   {
     pqxx::stream_from ledger(txn,
                              "(SELECT employee_key, mandate_id, coalesce(valid_until::text, '') "
-                             "FROM grant_ledger WHERE revoked_at IS NULL)");
+                             "FROM grant_ledger WHERE revoked_at IS NULL "
+                             "ORDER BY employee_key COLLATE \"C\")");
     std::tuple<std::string, std::string, std::string> row;
+    CountedText key;  // the previous row's, the history's copy
     while (ledger >> row) {
-      const auto& [key, mandate, until] = row;
+      const auto& [employee, mandate, until] = row;
+      if (!(key == employee)) key = shared_key(state.history, employee);
       LedgerGrant grant;
-      grant.employee_key = shared_key(state.history, key);
-      grant.mandate = mandate;
-      if (!until.empty()) grant.valid_until = parse_date(until);
+      grant.employee_key = key;
+      grant.mandate = texts.get(mandate);
+      if (!until.empty()) grant.valid_until = parse_pg_date(until, "grant_ledger.valid_until");
       state.ledger.push_back(std::move(grant));
     }
     ledger.complete();
   }
+  state.ledger_by_employee = true;
   // Held items are open: the next run must not propose them again while a person decides
   // whether to release their run.
   state.open_items = load_open_items(txn, state.history, "");
@@ -167,7 +170,8 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     request.employee_key = row[1].as<std::string>();
     request.mandate = row[2].as<std::string>();
     request.why = row[3].as<std::string>();
-    if (!row[4].is_null()) request.until = parse_date(row[4].as<std::string>());
+    if (!row[4].is_null())
+      request.until = parse_pg_date(row[4].c_str(), "manual_request.valid_until");
     state.requests.push_back(std::move(request));
   }
   for (const auto& row : txn.exec("SELECT mandate_id FROM organisation_holding")) {
@@ -182,10 +186,10 @@ void reload_history_of(pqxx::transaction_base& txn, const std::vector<std::strin
   // A batch at a time: after a full read the run may have written everyone.
   for_each_batch(
       txn, std::string("SELECT ") + kHistoryColumns + " FROM employee WHERE key = ANY($1)", &keys,
-      [&](const pqxx::result& rows) {
+      [&, texts = SharedTextCache()](const pqxx::result& rows) mutable {
         for (const auto& row : rows) {
           history[row[0].as<std::string>()] = history_of(
-              row[1].as<long long>(), row[2].as<long long>(), row[3].as<std::string>(),
+              texts, row[1].as<long long>(), row[2].as<long long>(), row[3].as<std::string>(),
               row[4].as<std::string>(), row[5].as<std::string>(), row[6].as<bool>(),
               row[7].as<long long>(), row[8].as<std::string>(), row[9].as<std::string>());
         }

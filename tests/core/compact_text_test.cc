@@ -9,6 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/fingerprint.h"
+#include "core/text_fold.h"
+
 namespace valtuus {
 namespace {
 
@@ -66,6 +69,17 @@ TEST(SharedTextCacheTest, GivesThePooledTextWhateverCollides) {
     }
   }
   EXPECT_LE(SharedText::pooled(), before + 2501);
+}
+
+// The digests are stored (a person's DN and account in the kept history), so they stay the
+// digest of the folded text however of() folds it: on the stack, or for a long text on the heap.
+TEST(FoldedDigestTest, IsTheFingerprintOfTheFoldedText) {
+  const std::string long_dn = "CN=" + std::string(600, 'X') + ",OU=People";
+  for (const std::string& text : {std::string(" CN=Pia Äijälä,OU=People "), std::string(512, 'A'),
+                                  std::string(513, 'A'), long_dn, std::string("\xC3")}) {
+    EXPECT_EQ(FoldedDigest::of(text), Fingerprinter().add(fold(text)).value()) << text.size();
+  }
+  EXPECT_EQ(FoldedDigest::of(long_dn), FoldedDigest::of(fold(long_dn)));
 }
 
 TEST(FoldedDigestTest, TextsEqualWhenFoldedHaveOneDigest) {

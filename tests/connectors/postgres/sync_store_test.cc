@@ -151,6 +151,52 @@ TEST_F(SyncStoreTest, TheLoadedLedgerAndOpenItemsShareTheHistorysKeys) {
   }
 }
 
+// The kept state relies on the loaded ledger being in std::string's order (it skips the sort):
+// bytewise, whatever the database's collation, upper case before lower and UTF-8 last.
+TEST_F(SyncStoreTest, TheLoadedLedgerIsInTheOrderOfItsKeysWithOneKeyCopyAPerson) {
+  MandateIssue vero = policy_.catalog.front();
+  vero.id = "vero-ilmoitukset";
+  policy_.catalog.push_back(vero);
+  sync();
+  {
+    pqxx::work txn(connection_);
+    txn.exec(
+        "INSERT INTO grant_ledger (employee_key, mandate_id, valid_from, valid_until, source, "
+        "  revoked_at) "
+        "SELECT k, m, current_date, NULL::date, 'import', NULL::timestamptz "
+        "FROM unnest(ARRAY['key-mmakinen', '\u00e4ij\u00e4', 'Zed', 'key-aastrom', 'a', 'a b', "
+        "  'B']) AS k, unnest(ARRAY['kela-etuustiedot', 'vero-ilmoitukset']) AS m "
+        "UNION ALL SELECT 'AAA', 'kela-etuustiedot', current_date, NULL, 'import', now()");
+    txn.commit();
+  }
+  auto store = borrow_sync_store(connection_);
+  SyncTransaction txn(*store);
+  const ReconcileState state = txn.load_state();
+  EXPECT_TRUE(state.ledger_by_employee);
+  std::vector<std::string> keys;
+  for (const LedgerGrant& grant : state.ledger) keys.push_back(grant.employee_key.str());
+  const std::vector<std::string> expected = {"B",
+                                             "B",
+                                             "Zed",
+                                             "Zed",
+                                             "a",
+                                             "a",
+                                             "a b",
+                                             "a b",
+                                             "key-aastrom",
+                                             "key-aastrom",
+                                             "key-mmakinen",
+                                             "key-mmakinen",
+                                             "\u00e4ij\u00e4",
+                                             "\u00e4ij\u00e4"};
+  EXPECT_EQ(keys, expected);  // the revoked row is not in force
+  for (std::size_t i = 0; i + 1 < state.ledger.size(); i += 2) {
+    EXPECT_TRUE(state.ledger[i].employee_key.shares_with(state.ledger[i + 1].employee_key))
+        << keys[i];
+  }
+  EXPECT_TRUE(state.ledger[8].employee_key.shares_with(state.history.find("key-aastrom")->first));
+}
+
 TEST_F(SyncStoreTest, AFailureInTheMiddleLeavesNoPartOfTheRun) {
   auto store = borrow_sync_store(connection_);
   {
