@@ -186,9 +186,20 @@ TEST(ReconcileFullReadScope, TheRestrictedPlanIsTheWholePlan) {
                                       });
     ASSERT_TRUE(scope) << "case " << c;
     const std::unordered_set<std::string>& people = scope->people;
+    // Given the caller's index of the read, the same scope.
+    const KeyIndex index(w.snapshot.employees);
+    const std::optional<FullReadScope> indexed = people_a_full_read_may_change(
+        w.snapshot, w.state, w.rules, recheck, kNow, later,
+        [](const Employee& e, EmployeeStatus status) {
+          return row_digest(e, stored_status(status));
+        },
+        &index);
+    ASSERT_TRUE(indexed) << "case " << c;
+    ASSERT_EQ(indexed->people, people) << "case " << c;
+    ASSERT_EQ(indexed->leavers, scope->leavers) << "case " << c;
+    ASSERT_EQ(indexed->on_long_leave, scope->on_long_leave) << "case " << c;
 
     const Plan whole = reconcile({w.snapshot, w.policy, w.state, w.rules, later});
-    const KeyIndex index(w.snapshot.employees);
     ReconcileState sorted = w.state;
     sort_ledger_by_employee(sorted);
     const Plan part = reconcile({w.snapshot, w.policy, sorted, w.rules, later, &people, &index});
@@ -248,10 +259,49 @@ TEST(ReconcileFullReadScope, AnIncompleteReadOrAKeyReadTwiceReconcilesEveryone) 
   w.snapshot.complete = true;
   const RowDigest digest = [](const Employee&, EmployeeStatus) { return std::uint64_t{1}; };
   EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
+  const KeyIndex twice(w.snapshot.employees);  // unusable: a key twice
+  EXPECT_FALSE(
+      people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, &twice));
   w.snapshot.employees.pop_back();
   EXPECT_TRUE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
   w.snapshot.complete = false;
   EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
+}
+
+// Stored as present and not read: they left in this read, and are named, with the caller's
+// index or without; stored as absent already and not read: not named again.
+TEST(ReconcileFullReadScope, NamesThoseStoredAndNotRead) {
+  World w;
+  w.snapshot.complete = true;
+  for (const char* key : {"k1", "k2", "k3"}) {
+    Employee e;
+    e.key = key;
+    w.snapshot.employees.push_back(e);
+    w.state.history[e.key].stored_digest = 7;
+  }
+  w.state.history["gone"].stored_digest = 7;
+  w.state.history["gone before"].stored_digest = 7;
+  w.state.history["gone before"].absent = true;
+  const RowDigest digest = [](const Employee&, EmployeeStatus) { return std::uint64_t{7}; };
+  const KeyIndex index(w.snapshot.employees);
+  for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &index}) {
+    const std::optional<FullReadScope> scope =
+        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    ASSERT_TRUE(scope);
+    EXPECT_EQ(scope->people, std::unordered_set<std::string>{"gone"}) << (given != nullptr);
+  }
+  // Everyone stored as present read again (one of them back from absent): nobody left.
+  Employee back;
+  back.key = "gone before";
+  w.snapshot.employees.push_back(back);
+  w.state.history.erase("gone");
+  const KeyIndex again(w.snapshot.employees);
+  for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &again}) {
+    const std::optional<FullReadScope> scope =
+        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    ASSERT_TRUE(scope);
+    EXPECT_EQ(scope->people, std::unordered_set<std::string>{"gone before"}) << (given != nullptr);
+  }
 }
 
 }  // namespace
