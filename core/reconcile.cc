@@ -5,7 +5,6 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -673,22 +672,6 @@ std::unordered_set<std::string> people_time_may_change(
   return people;
 }
 
-namespace {
-
-// From this many people (or stored rows) a part of the full read's scope takes a thread of its
-// own: below, starting one costs more than it saves.
-constexpr std::size_t kTwoThreadsFrom = 4096;
-
-// Runs `work` on a thread of its own when `apart`, else here and now; the thread returned (if
-// any) is joined at its end, after which what `work` wrote may be read.
-std::jthread beside(bool apart, const std::function<void()>& work) {
-  if (apart) return std::jthread(work);
-  work();
-  return std::jthread();
-}
-
-}  // namespace
-
 std::optional<FullReadScope> people_a_full_read_may_change(
     const Snapshot& snapshot, const ReconcileState& state, const LeaverRules& rules,
     const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now,
@@ -706,38 +689,17 @@ std::optional<FullReadScope> people_a_full_read_may_change(
   // The stored digests first, in a loop of their own: each look-up is a few cache misses, which
   // the processor overlaps between people only when nothing else comes in between. What the
   // next loop needs is copied out, so that it does not miss again on the history's nodes.
-  // At scale a second thread looks up the first half of the people (after the directory's read
-  // the second core is idle); each half writes only its own part.
   std::vector<std::uint64_t> stored(employees.size(), 0);  // 0: new, absent or unknown
-  std::size_t found[2] = {0, 0};    // found in the history (each once: keys are distinct)
-  std::size_t present[2] = {0, 0};  // of them, stored as present
-  const auto look_up = [&](std::size_t from, std::size_t to, int half) {
-    for (std::size_t i = from; i < to; ++i) {
-      const auto h = state.history.find(employees[i].key);
-      if (h == state.history.end()) continue;
-      ++found[half];
-      if (h->second.absent) continue;
-      stored[i] = h->second.stored_digest;
-      ++present[half];
-    }
-  };
-  const std::size_t half = employees.size() >= kTwoThreadsFrom ? employees.size() / 2 : 0;
-  {
-    const std::jthread first = beside(half > 0, [&] { look_up(0, half, 0); });
-    look_up(half, employees.size(), 1);
+  std::size_t read_and_stored = 0;   // found in the history (each once: keys are distinct)
+  std::size_t read_and_present = 0;  // of them, stored as present
+  for (std::size_t i = 0; i < employees.size(); ++i) {
+    const auto h = state.history.find(employees[i].key);
+    if (h == state.history.end()) continue;
+    ++read_and_stored;
+    if (h->second.absent) continue;
+    stored[i] = h->second.stored_digest;
+    ++read_and_present;
   }
-  const std::size_t read_and_stored = found[0] + found[1];
-  const std::size_t read_and_present = present[0] + present[1];
-  // Stored and not read: they left the directory in this read. When everyone stored was read
-  // there is none to look for; else when as many are stored as present as were read so, none
-  // either. That count follows the history's nodes one miss after another: at scale it runs
-  // beside the digests.
-  const bool unread = read_and_stored != state.history.size();
-  std::size_t stored_present = 0;
-  std::jthread counting = beside(unread && state.history.size() >= kTwoThreadsFrom, [&] {
-    if (!unread) return;
-    for (const auto& entry : state.history) stored_present += entry.second.absent ? 0 : 1;
-  });
   const LeaverOus ous(rules);
   std::vector<EmployeeStatus> status(employees.size(), EmployeeStatus::kActive);
   for (std::size_t i = 0; i < employees.size(); ++i) {
@@ -746,10 +708,16 @@ std::optional<FullReadScope> people_a_full_read_may_change(
     // New, back after being absent, or not as the store last wrote it (its status included).
     if (stored[i] == 0 || row_digest(e, status[i]) != stored[i]) scope.people.insert(e.key);
   }
-  if (counting.joinable()) counting.join();
-  if (unread && stored_present != read_and_present) {
-    for (const auto& [key, h] : state.history) {
-      if (!h.absent && !index->find(employees, key)) scope.people.insert(key);
+  // Stored and not read: they left the directory in this read. When everyone stored was read,
+  // or everyone stored as present, there is none to look for: the pass over the history
+  // follows its nodes one miss after another.
+  if (read_and_stored != state.history.size()) {
+    std::size_t present = 0;
+    for (const auto& entry : state.history) present += entry.second.absent ? 0 : 1;
+    if (present != read_and_present) {
+      for (const auto& [key, h] : state.history) {
+        if (!h.absent && !index->find(employees, key)) scope.people.insert(key);
+      }
     }
   }
   for (std::size_t i = 0; i < employees.size(); ++i) {
