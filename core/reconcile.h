@@ -94,7 +94,9 @@ struct FullReadScope {
   // whole reconcile lists them (Plan::leavers, Plan::on_long_leave), for the run's figures.
   std::unordered_set<std::string> leavers, on_long_leave;
 };
-// The store's digest of an employee's row with the given status (0 never matches).
+// The store's digest of an employee's row with the given status (0 never matches). Called on the
+// caller's thread, one person after another, so it may keep what it learnt (as the store's
+// EmployeeRowDigests does).
 using RowDigest = std::function<std::uint64_t(const Employee&, EmployeeStatus)>;
 std::optional<FullReadScope> people_a_full_read_may_change(
     const Snapshot& snapshot, const ReconcileState& state, const LeaverRules& rules,
