@@ -675,34 +675,55 @@ std::unordered_set<std::string> people_time_may_change(
 std::optional<FullReadScope> people_a_full_read_may_change(
     const Snapshot& snapshot, const ReconcileState& state, const LeaverRules& rules,
     const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now,
-    const RowDigest& row_digest) {
+    const RowDigest& row_digest, const KeyIndex* index) {
   if (!snapshot.complete) return std::nullopt;  // whom it did not read is no leaver
+  const std::vector<Employee>& employees = snapshot.employees;
+  // Where each key was read: a key read twice makes the index unusable, and which entry
+  // counts is then the whole reconcile's to say.
+  const KeyIndex own = index == nullptr ? KeyIndex(employees) : KeyIndex();
+  if (index == nullptr) index = &own;
+  if (!index->usable()) return std::nullopt;
   FullReadScope scope;
   scope.people = people_time_may_change(snapshot, state, in_grace, since, now);
   for (const std::string& key : refused_people(snapshot, state)) scope.people.insert(key);
+  // The stored digests first, in a loop of their own: each look-up is a few cache misses, which
+  // the processor overlaps between people only when nothing else comes in between. What the
+  // next loop needs is copied out, so that it does not miss again on the history's nodes.
+  std::vector<std::uint64_t> stored(employees.size(), 0);  // 0: new, absent or unknown
+  std::size_t read_and_stored = 0;   // found in the history (each once: keys are distinct)
+  std::size_t read_and_present = 0;  // of them, stored as present
+  for (std::size_t i = 0; i < employees.size(); ++i) {
+    const auto h = state.history.find(employees[i].key);
+    if (h == state.history.end()) continue;
+    ++read_and_stored;
+    if (h->second.absent) continue;
+    stored[i] = h->second.stored_digest;
+    ++read_and_present;
+  }
   const LeaverOus ous(rules);
-  std::vector<EmployeeStatus> status(snapshot.employees.size(), EmployeeStatus::kActive);
-  std::unordered_set<std::string_view> read;
-  read.reserve(snapshot.employees.size());
-  for (std::size_t i = 0; i < snapshot.employees.size(); ++i) {
-    const Employee& e = snapshot.employees[i];
-    // A key read twice: which entry counts is the whole reconcile's to say.
-    if (!read.insert(e.key).second) return std::nullopt;
+  std::vector<EmployeeStatus> status(employees.size(), EmployeeStatus::kActive);
+  for (std::size_t i = 0; i < employees.size(); ++i) {
+    const Employee& e = employees[i];
     status[i] = status_of(e, rules, ous, now);
-    const auto h = state.history.find(e.key);
     // New, back after being absent, or not as the store last wrote it (its status included).
-    if (h == state.history.end() || h->second.absent || h->second.stored_digest == 0 ||
-        row_digest(e, status[i]) != h->second.stored_digest) {
-      scope.people.insert(e.key);
+    if (stored[i] == 0 || row_digest(e, status[i]) != stored[i]) scope.people.insert(e.key);
+  }
+  // Stored and not read: they left the directory in this read. When everyone stored was read,
+  // or everyone stored as present, there is none to look for: the pass over the history
+  // follows its nodes one miss after another.
+  if (read_and_stored != state.history.size()) {
+    std::size_t present = 0;
+    for (const auto& entry : state.history) present += entry.second.absent ? 0 : 1;
+    if (present != read_and_present) {
+      for (const auto& [key, h] : state.history) {
+        if (!h.absent && !index->find(employees, key)) scope.people.insert(key);
+      }
     }
   }
-  // Stored and not read: they left the directory in this read.
-  for (const auto& [key, h] : state.history) {
-    if (!h.absent && !read.count(key)) scope.people.insert(key);
-  }
-  for (std::size_t i = 0; i < snapshot.employees.size(); ++i) {
-    const std::string& key = snapshot.employees[i].key;
-    if (scope.people.count(key)) continue;
+  for (std::size_t i = 0; i < employees.size(); ++i) {
+    const std::string& key = employees[i].key;
+    if (!is_leaver(status[i]) && status[i] != EmployeeStatus::kLongLeave) continue;
+    if (!scope.people.empty() && scope.people.count(key)) continue;
     if (is_leaver(status[i])) scope.leavers.insert(key);
     if (status[i] == EmployeeStatus::kLongLeave) scope.on_long_leave.insert(key);
   }

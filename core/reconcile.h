@@ -86,19 +86,22 @@ std::unordered_set<std::string> refused_people(const Snapshot& snapshot,
 // (EmployeeHistory::stored_digest against `row_digest` of the entry as read and its status
 // now), those stored and not read (they leave in this read), those refused, and those time
 // may have changed (people_time_may_change). Nullopt (reconcile everyone) for an incomplete
-// read or a key read twice.
+// read or a key read twice. `index`, when given, indexes the snapshot's employees (it is
+// built here otherwise): it says whether a key was read twice and finds the people read.
 struct FullReadScope {
   std::unordered_set<std::string> people;
   // Among the others (read, not in `people`): the leavers and those on long leave, as a
   // whole reconcile lists them (Plan::leavers, Plan::on_long_leave), for the run's figures.
   std::unordered_set<std::string> leavers, on_long_leave;
 };
-// The store's digest of an employee's row with the given status (0 never matches).
+// The store's digest of an employee's row with the given status (0 never matches). Called on the
+// caller's thread, one person after another, so it may keep what it learnt (as the store's
+// EmployeeRowDigests does).
 using RowDigest = std::function<std::uint64_t(const Employee&, EmployeeStatus)>;
 std::optional<FullReadScope> people_a_full_read_may_change(
     const Snapshot& snapshot, const ReconcileState& state, const LeaverRules& rules,
     const std::unordered_set<std::string>& in_grace, TimePoint since, TimePoint now,
-    const RowDigest& row_digest);
+    const RowDigest& row_digest, const KeyIndex* index = nullptr);
 
 // Whether the organisation can grant the theme now (path 1), or must apply first (path 2).
 bool organisation_can_grant(const MandateIssue& mandate, const ReconcileState& state,

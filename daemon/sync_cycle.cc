@@ -218,21 +218,23 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
       dry_run ? std::string() : reconcile_inputs_digest(input.policy, input.rules);
   std::optional<ReconcileMark> stored;
   std::optional<FullReadScope> scope;
+  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
   if (!reuse && !dry_run && start.events >= 0 && input.snapshot.complete) {
     stored = txn.reconcile_mark();
     if (stored && stored->mark == start && stored->inputs == inputs &&
         same_day(stored->whole_now)) {
+      EmployeeRowDigests digests;
       scope = people_a_full_read_may_change(
           input.snapshot, state, input.rules, stored->recheck, stored->whole_now, input.now,
-          [](const Employee& e, EmployeeStatus status) {
-            return employee_row_digest(e, is_leaver(status)                      ? "left"
-                                          : status == EmployeeStatus::kLongLeave ? "long_leave"
-                                                                                 : "active");
-          });
+          [&digests](const Employee& e, EmployeeStatus status) {
+            return digests(e, is_leaver(status)                      ? "left"
+                              : status == EmployeeStatus::kLongLeave ? "long_leave"
+                                                                     : "active");
+          },
+          index);
     }
   }
   std::unordered_set<std::string> people;
-  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
   if (partial) {
     if (index) {
       // The changed people's expiry as read now (a date moved away stays: one more reconciled).

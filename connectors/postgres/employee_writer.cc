@@ -52,28 +52,6 @@ std::uint64_t shared_digest(const std::string& text) {
   return RowDigest().add(text).value();
 }
 
-// The shared texts' digests, by the address of their one copy (core/compact_text.h): each is
-// shared by many people, so a sync digests it about once rather than once a person (a person
-// is a member of tens of groups). Direct-mapped: a slot taken by another text is recomputed.
-class SharedDigests {
- public:
-  std::uint64_t operator()(const SharedText& shared) {
-    const std::string& text = shared.str();
-    const auto address = reinterpret_cast<std::uintptr_t>(&text);
-    Slot& slot = slots_[(address * 0x9e3779b97f4a7c15ULL) >> (64 - kSlotBits)];
-    if (slot.text != &text) slot = {&text, shared_digest(text)};
-    return slot.digest;
-  }
-
- private:
-  static constexpr int kSlotBits = 12;
-  struct Slot {
-    const std::string* text = nullptr;
-    std::uint64_t digest = 0;
-  };
-  std::vector<Slot> slots_ = std::vector<Slot>(std::size_t{1} << kSlotBits);
-};
-
 // employee_row_digest, with the shared texts' digests from `shared`.
 template <typename Shared>
 std::uint64_t row_digest(const Employee& e, std::string_view status, Shared&& shared) {
@@ -96,6 +74,18 @@ std::uint64_t row_digest(const Employee& e, std::string_view status, Shared&& sh
 
 std::uint64_t employee_row_digest(const Employee& e, const std::string& status) {
   return row_digest(e, status, [](const SharedText& text) { return shared_digest(text); });
+}
+
+std::uint64_t EmployeeRowDigests::shared(const SharedText& value) {
+  const std::string& text = value.str();
+  const auto address = reinterpret_cast<std::uintptr_t>(&text);
+  Slot& slot = slots_[(address * 0x9e3779b97f4a7c15ULL) >> (64 - kSlotBits)];
+  if (slot.text != &text) slot = {&text, shared_digest(text)};
+  return slot.digest;
+}
+
+std::uint64_t EmployeeRowDigests::operator()(const Employee& e, std::string_view status) {
+  return row_digest(e, status, [this](const SharedText& text) { return shared(text); });
 }
 
 EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
@@ -123,7 +113,7 @@ EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snap
                               : managers_of(txn, manager_refused);
   std::deque<Employee> kept_manager;
   std::vector<Staged> staged;
-  SharedDigests shared;
+  EmployeeRowDigests digests;
   // A key read twice is written once, as first read (as the reconcile sees it). A whole
   // snapshot rarely holds one twice (overlapping bases) and its key index says whether it
   // does, so that the usual sync keeps no set of everyone's keys.
@@ -162,7 +152,7 @@ EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snap
       kept_manager.back().manager = manager == stored_managers.end() ? "" : manager->second;
     }
     const char* status = status_of(*row, leavers, on_leave);
-    const std::uint64_t digest = row_digest(*row, status, shared);
+    const std::uint64_t digest = digests(*row, status);
     if (stored[i] != nullptr && stored[i]->stored_digest == digest && !stored[i]->absent) {
       ++stats.unchanged;
       continue;

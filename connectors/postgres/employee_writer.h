@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -22,6 +23,24 @@ namespace valtuus {
 // "left"): two reads with the same digest store the same row. Never 0. Stored with the row: a
 // build whose digest differs (a new layout) rewrites every row once, at its first sync.
 std::uint64_t employee_row_digest(const Employee& employee, const std::string& status);
+
+// employee_row_digest for many employees in a row (a sync's): the texts people share
+// (department, groups, ...) are digested about once, not once a person, by the address of
+// their one copy (core/compact_text.h). The same values. Not thread-safe: one per thread.
+class EmployeeRowDigests {
+ public:
+  std::uint64_t operator()(const Employee& employee, std::string_view status);
+  // The digest of one shared text (a word of the row's digest).
+  std::uint64_t shared(const SharedText& text);
+
+ private:
+  static constexpr int kSlotBits = 12;  // direct-mapped: a slot taken by another is recomputed
+  struct Slot {
+    const std::string* text = nullptr;
+    std::uint64_t digest = 0;
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(std::size_t{1} << kSlotBits);
+};
 
 struct EmployeeWriteStats {
   int staged = 0;     // rows sent because new or changed

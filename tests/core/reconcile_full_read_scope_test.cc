@@ -186,9 +186,20 @@ TEST(ReconcileFullReadScope, TheRestrictedPlanIsTheWholePlan) {
                                       });
     ASSERT_TRUE(scope) << "case " << c;
     const std::unordered_set<std::string>& people = scope->people;
+    // Given the caller's index of the read, the same scope.
+    const KeyIndex index(w.snapshot.employees);
+    const std::optional<FullReadScope> indexed = people_a_full_read_may_change(
+        w.snapshot, w.state, w.rules, recheck, kNow, later,
+        [](const Employee& e, EmployeeStatus status) {
+          return row_digest(e, stored_status(status));
+        },
+        &index);
+    ASSERT_TRUE(indexed) << "case " << c;
+    ASSERT_EQ(indexed->people, people) << "case " << c;
+    ASSERT_EQ(indexed->leavers, scope->leavers) << "case " << c;
+    ASSERT_EQ(indexed->on_long_leave, scope->on_long_leave) << "case " << c;
 
     const Plan whole = reconcile({w.snapshot, w.policy, w.state, w.rules, later});
-    const KeyIndex index(w.snapshot.employees);
     ReconcileState sorted = w.state;
     sort_ledger_by_employee(sorted);
     const Plan part = reconcile({w.snapshot, w.policy, sorted, w.rules, later, &people, &index});
@@ -248,10 +259,107 @@ TEST(ReconcileFullReadScope, AnIncompleteReadOrAKeyReadTwiceReconcilesEveryone) 
   w.snapshot.complete = true;
   const RowDigest digest = [](const Employee&, EmployeeStatus) { return std::uint64_t{1}; };
   EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
+  const KeyIndex twice(w.snapshot.employees);  // unusable: a key twice
+  EXPECT_FALSE(
+      people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, &twice));
   w.snapshot.employees.pop_back();
   EXPECT_TRUE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
   w.snapshot.complete = false;
   EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
+}
+
+// Stored as present and not read: they left in this read, and are named, with the caller's
+// index or without; stored as absent already and not read: not named again.
+TEST(ReconcileFullReadScope, NamesThoseStoredAndNotRead) {
+  World w;
+  w.snapshot.complete = true;
+  for (const char* key : {"k1", "k2", "k3"}) {
+    Employee e;
+    e.key = key;
+    w.snapshot.employees.push_back(e);
+    w.state.history[e.key].stored_digest = 7;
+  }
+  w.state.history["gone"].stored_digest = 7;
+  w.state.history["gone before"].stored_digest = 7;
+  w.state.history["gone before"].absent = true;
+  const RowDigest digest = [](const Employee&, EmployeeStatus) { return std::uint64_t{7}; };
+  const KeyIndex index(w.snapshot.employees);
+  for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &index}) {
+    const std::optional<FullReadScope> scope =
+        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    ASSERT_TRUE(scope);
+    EXPECT_EQ(scope->people, std::unordered_set<std::string>{"gone"}) << (given != nullptr);
+  }
+  // Everyone stored as present read again (one of them back from absent): nobody left.
+  Employee back;
+  back.key = "gone before";
+  w.snapshot.employees.push_back(back);
+  w.state.history.erase("gone");
+  const KeyIndex again(w.snapshot.employees);
+  for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &again}) {
+    const std::optional<FullReadScope> scope =
+        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    ASSERT_TRUE(scope);
+    EXPECT_EQ(scope->people, std::unordered_set<std::string>{"gone before"}) << (given != nullptr);
+  }
+}
+
+// At the scale of an organisation (thousands of people), with the caller's index or without:
+// exactly those whose row changed, the new, those back, and those stored and not read.
+TEST(ReconcileFullReadScope, NamesExactlyTheChangedAtScale) {
+  World w;
+  w.snapshot.complete = true;
+  const RowDigest digest = [](const Employee& e, EmployeeStatus s) {
+    return row_digest(e, stored_status(s));
+  };
+  for (int i = 0; i < 20000; ++i) {
+    Employee e;
+    e.key = "person-" + std::to_string(i);
+    e.department = kDepartments[static_cast<std::size_t>(i) % kDepartments.size()];
+    e.disabled = i % 97 == 0;
+    w.snapshot.employees.push_back(e);
+    w.state.history[e.key].stored_digest = digest(e, employee_status(e, w.rules, kNow));
+  }
+  std::unordered_set<std::string> expected;
+  for (int i : {5, 7000, 19999}) {  // changed since stored
+    Employee& e = w.snapshot.employees[static_cast<std::size_t>(i)];
+    e.title = "Controller";
+    expected.insert(e.key);
+  }
+  w.state.history["person-12"].stored_digest = 0;  // unknown digest
+  expected.insert("person-12");
+  w.state.history["person-13"].absent = true;  // back after being absent
+  expected.insert("person-13");
+  for (const char* key : {"left-1", "left-2"}) {  // stored as present, not read
+    w.state.history[key].stored_digest = 1;
+    expected.insert(key);
+  }
+  for (int i = 0; i < 300; ++i) {  // stored as absent, not read: not again
+    EmployeeHistory& h = w.state.history["gone-" + std::to_string(i)];
+    h.stored_digest = 1;
+    h.absent = true;
+  }
+  Employee fresh;
+  fresh.key = "new-1";
+  w.snapshot.employees.push_back(fresh);
+  expected.insert(fresh.key);
+  const KeyIndex index(w.snapshot.employees);
+  for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &index}) {
+    const std::optional<FullReadScope> scope =
+        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    ASSERT_TRUE(scope);
+    EXPECT_EQ(scope->people, expected) << (given != nullptr);
+    EXPECT_EQ(scope->leavers.size(), 207u) << (given != nullptr);  // the disabled: 0, 97, ...
+  }
+  // Everyone stored as present read again: the absent ones alone are not looked for.
+  w.state.history.erase("left-1");
+  w.state.history.erase("left-2");
+  expected.erase("left-1");
+  expected.erase("left-2");
+  const std::optional<FullReadScope> scope =
+      people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, &index);
+  ASSERT_TRUE(scope);
+  EXPECT_EQ(scope->people, expected);
 }
 
 }  // namespace

@@ -127,6 +127,27 @@ TEST(EmployeeRowDigest, KeepsValuesApart) {
   EXPECT_NE(employee_row_digest(a, "active"), employee_row_digest(b, "active"));
 }
 
+TEST(EmployeeRowDigests, GiveEmployeeRowDigestsValues) {
+  // Many people in a row, sharing texts and not, as a sync digests them: the values are the
+  // one-person digest's (the stored digests are compared with both).
+  EmployeeRowDigests digests;
+  std::vector<Employee> people{someone()};
+  for (const auto& [what, change] : one_change_to_each_stored_value()) {
+    people.push_back(someone());
+    change(people.back());
+  }
+  int compared = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const Employee& e : people) {
+      for (const std::string status : {"active", "long_leave", "left"}) {
+        EXPECT_EQ(digests(e, status), employee_row_digest(e, status)) << e.key << " " << status;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 2 * 3 * static_cast<int>(people.size()));
+}
+
 TEST(RowDigest, EveryByteOfEveryLengthCounts) {
   // The last word of a text is partial: each of its bytes must count, at every length, and a
   // text padded with NUL bytes is another text.
