@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <optional>
 #include <set>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -176,6 +179,23 @@ class Reconciler {
   }
 
  private:
+  struct Open {
+    const OpenItem* item;
+    bool wanted = false;    // this reconcile wants it as it is, or replaces it
+    bool replaced = false;  // wanted, but its source values changed
+  };
+
+  // What the proposals for some people found, kept apart until absorb() makes it the plan's.
+  struct Share {
+    std::vector<ProposedItem> add;  // in the order wanted
+    int suppressed = 0, unchanged = 0;
+    std::vector<const Open*> wanted, replaced;  // open items wanted as they are, or replaced
+    std::vector<std::uint32_t> needed;          // ledger positions some map or request requires
+    std::set<const MandateIssue*> org_applies;  // themes a grant waits for the right to grant
+    std::vector<Need> needs;                    // one person's at a time
+    std::string scratch;
+  };
+
   // Whether `key` is one of the people this reconcile decides about (everyone, unless `only`).
   bool in_scope(const std::string& key) const {
     return in_.only == nullptr || in_.only->count(key) > 0;
@@ -290,12 +310,12 @@ class Reconciler {
     }
   }
 
-  Need& need_for(const Employee& e, const MandateIssue& mandate) {
-    for (Need& need : needs_) {
+  static Need& need_for(std::vector<Need>& needs, const Employee& e, const MandateIssue& mandate) {
+    for (Need& need : needs) {
       if (need.mandate == &mandate) return need;  // an employee needs only a few
     }
-    needs_.push_back(Need{&e, &mandate, nullptr, nullptr, nullptr, {}});
-    return needs_.back();
+    needs.push_back(Need{&e, &mandate, nullptr, nullptr, nullptr, {}});
+    return needs.back();
   }
 
   // The folded form of a matched value, for the digest: folded values do not churn items when
@@ -312,43 +332,48 @@ class Reconciler {
   // What each person needs, then the grants and renewals that follow from it, one person at a
   // time: no more than one person's needs are held (all of them were 10 MB at 100,000 people).
   // The order of the items wanted is that of the needs, person by person, as it always was.
+  // Many people are shared between two threads, each a contiguous half of them (the people are
+  // independent of each other here): the halves' results, merged in the order of the people,
+  // are exactly what one pass would have given.
   void propose_grants_and_renewals() {
-    std::set<const MandateIssue*> org_applies;
     std::unordered_map<std::string_view, std::vector<const ManualRequest*>> requests;
     for (const ManualRequest& r : in_.state.requests) requests[r.employee_key].push_back(&r);
-    const std::vector<const ManualRequest*> none;
-    std::string scratch;
-    // The people read and in scope, in the order read (the refused were not read: they need
-    // nothing new and keep what they hold).
-    for (const std::uint32_t position : read_) {
-      const Employee& e = in_.snapshot.employees[position];
-      const std::uint32_t first = employees_.find(e.key);  // the status is its key's
-      needs_.clear();
-      const auto own = requests.find(e.key);
-      const PersonRequirements required =
-          requirements_of(compiled_, in_.policy, e, standing_of(status_[first]),
-                          own == requests.end() ? none : own->second, today_);
-      if (!required.folded) continue;  // needs nothing
-      const FoldedEmployee& folded = *required.folded;
-      for (const Requirement& r : required.requirements) {
-        Need& need = need_for(e, *r.mandate);
-        if (r.request != nullptr) {
-          if (need.map == nullptr && need.request == nullptr) need.request = r.request;
-          need.sources.add("request").add(static_cast<std::uint64_t>(r.request->id));
-          continue;
-        }
-        const AuthorisationMap& map = r.match->map->map();
-        if (need.map == nullptr) {
-          need.map = &map;
-          need.grant = r.grant;
-        }
-        need.sources.add(map.id);
-        for (const auto& [attribute, value] : r.match->result.matched) {
-          need.sources.add(attribute).add(folded_value(folded, attribute, value, scratch));
-        }
+    const std::size_t count = read_.size();
+    Share first, second;
+    if (count >= 2 && count >= in_.parallel_from) {
+      const std::size_t half = count / 2;
+      std::exception_ptr error;
+      std::optional<std::thread> other;
+      try {
+        other.emplace([&] {
+          try {
+            propose_share(half, count, requests, second);
+          } catch (...) {
+            error = std::current_exception();
+          }
+        });
+      } catch (const std::system_error&) {
+        // No thread to be had: this one does both halves.
       }
-      for (Need& need : needs_) propose_for(need, org_applies);
+      try {
+        propose_share(0, half, requests, first);
+      } catch (...) {
+        if (other) other->join();
+        throw;
+      }
+      if (other) {
+        other->join();
+        if (error) std::rethrow_exception(error);
+      } else {
+        propose_share(half, count, requests, second);
+      }
+    } else {
+      propose_share(0, count, requests, first);
     }
+    absorb(first);
+    absorb(second);
+    std::set<const MandateIssue*> org_applies = std::move(first.org_applies);
+    org_applies.merge(second.org_applies);
     for (const MandateIssue* mandate : org_applies) {
       ProposedItem item;
       item.kind = ChangeKind::kOrgApply;
@@ -362,6 +387,46 @@ class Reconciler {
     }
   }
 
+  // The grants and renewals of the people read_[begin, end), into `share`. Reads the
+  // reconciler's indexes and inputs and writes nothing else, so that two shares may run at once.
+  void propose_share(
+      std::size_t begin, std::size_t end,
+      const std::unordered_map<std::string_view, std::vector<const ManualRequest*>>& requests,
+      Share& share) const {
+    const std::vector<const ManualRequest*> none;
+    // The people read and in scope, in the order read (the refused were not read: they need
+    // nothing new and keep what they hold).
+    for (std::size_t i = begin; i < end; ++i) {
+      const Employee& e = in_.snapshot.employees[read_[i]];
+      const std::uint32_t first = employees_.find(e.key);  // the status is its key's
+      share.needs.clear();
+      const auto own = requests.find(e.key);
+      const PersonRequirements required =
+          requirements_of(compiled_, in_.policy, e, standing_of(status_[first]),
+                          own == requests.end() ? none : own->second, today_);
+      if (!required.folded) continue;  // needs nothing
+      const FoldedEmployee& folded = *required.folded;
+      for (const Requirement& r : required.requirements) {
+        Need& need = need_for(share.needs, e, *r.mandate);
+        if (r.request != nullptr) {
+          if (need.map == nullptr && need.request == nullptr) need.request = r.request;
+          need.sources.add("request").add(static_cast<std::uint64_t>(r.request->id));
+          continue;
+        }
+        const AuthorisationMap& map = r.match->map->map();
+        if (need.map == nullptr) {
+          need.map = &map;
+          need.grant = r.grant;
+        }
+        need.sources.add(map.id);
+        for (const auto& [attribute, value] : r.match->result.matched) {
+          need.sources.add(attribute).add(folded_value(folded, attribute, value, share.scratch));
+        }
+      }
+      for (Need& need : share.needs) propose_for(need, share);
+    }
+  }
+
   // The values the need's first map matched, found again: only the few needs that become items
   // want them, so no need keeps a copy (at 100,000 people that copy was tens of megabytes).
   std::vector<std::pair<std::string, std::string>> matched_by_map(const Need& need) const {
@@ -372,7 +437,7 @@ class Reconciler {
     return {};
   }
 
-  ProposedItem item_from(Need& need, ChangeKind kind, std::string_view extra = {}) {
+  ProposedItem item_from(const Need& need, ChangeKind kind, std::string_view extra = {}) const {
     ProposedItem item;
     item.kind = kind;
     item.employee_key = need.employee->key;
@@ -392,10 +457,10 @@ class Reconciler {
   }
 
   // A grant for a need not held, a renewal for one held that is about to end.
-  void propose_for(Need& need, std::set<const MandateIssue*>& org_applies) {
+  void propose_for(const Need& need, Share& share) const {
     const PairKey key{need.employee->key, need.mandate->id};
     const std::uint32_t held = held_.find(key);
-    if (held != kNoPosition) needed_[held] = true;
+    if (held != kNoPosition) share.needed.push_back(held);
     if (held == kNoPosition) {
       // The path is part of what the item says: when the organisation obtains the right to
       // grant, the waiting grant is replaced by one a person can execute now.
@@ -403,9 +468,9 @@ class Reconciler {
       ProposedItem item = item_from(need, ChangeKind::kGrant, path2 ? "path2" : "");
       if (path2) {
         item.waits_for_org_apply = true;
-        org_applies.insert(need.mandate);
+        share.org_applies.insert(need.mandate);
       }
-      want({ChangeKind::kGrant, key.employee, key.mandate}, std::move(item));
+      want({ChangeKind::kGrant, key.employee, key.mandate}, std::move(item), share);
       return;
     }
     // A mandate cannot be extended: near its end date it must be granted again.
@@ -415,7 +480,7 @@ class Reconciler {
       const std::string end = format_iso_date(*grant.valid_until);
       ProposedItem item = item_from(need, ChangeKind::kRenew, end);
       item.reason = "The grant ends on " + end + " and the work still needs it: " + item.reason;
-      want({ChangeKind::kRenew, key.employee, key.mandate}, std::move(item));
+      want({ChangeKind::kRenew, key.employee, key.mandate}, std::move(item), share);
     }
   }
 
@@ -491,25 +556,48 @@ class Reconciler {
 
   // Adds `item` unless an open item with the same source values already stands for it, or a
   // reviewer rejected exactly this change and the exception still holds. `key` views the
-  // inputs, not the item, whose strings move.
-  void want(const ItemKey& key, ProposedItem item) {
+  // inputs, not the item, whose strings move. Into `share`, which absorb() applies: only
+  // reads here, so that two shares may want at once.
+  void want(const ItemKey& key, ProposedItem item, Share& share) const {
     if (auto rejected = exceptions_.find(key); rejected != exceptions_.end()) {
       const auto& prints = rejected->second;
       if (std::find(prints.begin(), prints.end(), item.fingerprint) != prints.end()) {
-        ++plan_.stats.suppressed;
+        ++share.suppressed;
         return;  // not wanted: an open item for it (if any) is superseded below
       }
     }
     auto open = open_.find(key);
     if (open != open_.end()) {
-      open->second.wanted = true;
+      share.wanted.push_back(&open->second);
       if (open->second.item->fingerprint == item.fingerprint) {
-        ++plan_.stats.unchanged;
+        ++share.unchanged;
         return;
       }
-      open->second.replaced = true;  // its source values changed: supersede it, propose afresh
+      share.replaced.push_back(&open->second);  // its source values changed: supersede it
     }
-    plan_.add.push_back(std::move(item));
+    share.add.push_back(std::move(item));
+  }
+
+  void want(const ItemKey& key, ProposedItem item) {
+    want(key, std::move(item), direct_);
+    absorb(direct_);
+  }
+
+  // What a share wanted, now the plan's (after those absorbed before it), and emptied.
+  void absorb(Share& share) {
+    plan_.add.insert(plan_.add.end(), std::make_move_iterator(share.add.begin()),
+                     std::make_move_iterator(share.add.end()));
+    plan_.stats.suppressed += share.suppressed;
+    plan_.stats.unchanged += share.unchanged;
+    // The shares only read open_; its elements are the reconciler's to change.
+    for (const Open* open : share.wanted) const_cast<Open*>(open)->wanted = true;
+    for (const Open* open : share.replaced) const_cast<Open*>(open)->replaced = true;
+    for (const std::uint32_t held : share.needed) needed_[held] = true;
+    share.add.clear();
+    share.suppressed = share.unchanged = 0;
+    share.wanted.clear();
+    share.replaced.clear();
+    share.needed.clear();
   }
 
   // An incomplete read says nothing about whom it did not read: their items, the pending
@@ -580,7 +668,7 @@ class Reconciler {
       EmployeeKeyOf{&in_.snapshot.employees}};
   std::vector<EmployeeStatus> status_;  // by position in the snapshot, of those indexed
   std::vector<std::uint32_t> read_;     // every entry classified (positions), in the order read
-  std::vector<Need> needs_;             // one person's
+  Share direct_;                        // what the reconciler itself wants, absorbed at once
   // The grants held now (positions in the ledger), by (employee, mandate): for records of the
   // same grant, the one that lasts longest.
   struct GrantKeyOf {
@@ -591,11 +679,6 @@ class Reconciler {
   };
   PositionIndex<PairKey, GrantKeyOf, KeyHash> held_{GrantKeyOf{&in_.state.ledger}};
   std::vector<bool> needed_;  // by position in the ledger: some map or request still requires it
-  struct Open {
-    const OpenItem* item;
-    bool wanted = false;    // this reconcile wants it as it is, or replaces it
-    bool replaced = false;  // wanted, but its source values changed
-  };
   std::unordered_map<ItemKey, Open, KeyHash> open_;
   std::unordered_map<ItemKey, std::vector<std::string_view>, KeyHash> exceptions_;
   std::unordered_set<std::string> refused_;  // keys of people whose entry was refused

@@ -8,6 +8,7 @@
 // an item of someone it did not read.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -39,6 +40,9 @@ struct ReconcileInput {
   // Where each of the snapshot's employees is (over snapshot.employees): with `only`, its
   // people are found by key instead of by a pass over everyone. Null, or not usable: the pass.
   const KeyIndex* index = nullptr;
+  // From how many people read the grants and renewals are proposed by two threads (the plan
+  // is the same): the threads cost more than they save for a few people. Tests lower it.
+  std::size_t parallel_from = 8192;
 };
 
 Plan reconcile(const ReconcileInput& input);
