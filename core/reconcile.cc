@@ -169,7 +169,19 @@ class Reconciler {
 
   Plan run() {
     resolve_refused();
-    index_state();
+    const std::size_t count = in_.snapshot.employees.size();
+    if (in_.only == nullptr && count >= 2 && count >= in_.parallel_from) {
+      // A whole read of many people: what each entry says of itself is seen by two threads
+      // (half each), the other also indexing the state, which classifying does not touch.
+      seen_.resize(count);
+      in_two([&] { see(0, count / 2); },
+             [&] {
+               index_state();
+               see(count / 2, count);
+             });
+    } else {
+      index_state();
+    }
     classify_employees();
     propose_grants_and_renewals();
     if (in_.snapshot.complete) propose_revokes();
@@ -195,6 +207,35 @@ class Reconciler {
     std::vector<Need> needs;                    // one person's at a time
     std::string scratch;
   };
+
+  // Runs `mine` here and `theirs` on a thread of its own (here too, after `mine`, when no thread
+  // is to be had), and returns when both have; an exception of either passes on. The two must
+  // not write anything the other reads or writes.
+  template <typename Mine, typename Theirs>
+  static void in_two(Mine&& mine, Theirs&& theirs) {
+    std::exception_ptr error;
+    std::optional<std::thread> other;
+    try {
+      other.emplace([&] {
+        try {
+          theirs();
+        } catch (...) {
+          error = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread: both here.
+    }
+    try {
+      mine();
+    } catch (...) {
+      if (other) other->join();
+      throw;
+    }
+    if (!other) return theirs();
+    other->join();
+    if (error) std::rethrow_exception(error);
+  }
 
   // Whether `key` is one of the people this reconcile decides about (everyone, unless `only`).
   bool in_scope(const std::string& key) const {
@@ -271,16 +312,33 @@ class Reconciler {
   }
 
   // The entry at `position` in the snapshot.
+  // Each entry's status and whether its role changed since stored, for entries [begin, end):
+  // what classify() would find, computed ahead. Writes seen_[begin, end) alone.
+  void see(std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const Employee& e = in_.snapshot.employees[i];
+      const auto h = in_.state.history.find(e.key);
+      seen_[i] = {status_of(e, in_.rules, ous_, in_.now),
+                  h != in_.state.history.end() && role_changed(h->second, e)};
+    }
+  }
+
   void classify(std::size_t position) {
     const Employee& e = in_.snapshot.employees[position];
     if (refused_.count(e.key) || !in_scope(e.key)) return;  // as if not read
-    const EmployeeStatus status = status_of(e, in_.rules, ous_, in_.now);
+    const bool seen = !seen_.empty();
+    const EmployeeStatus status =
+        seen ? seen_[position].status : status_of(e, in_.rules, ous_, in_.now);
     status_[position] = status;
     // A key read twice counts as first read, and both entries need what they need.
     employees_.insert(static_cast<std::uint32_t>(position));
     read_.push_back(static_cast<std::uint32_t>(position));
     if (is_leaver(status)) plan_.leavers.push_back(e.key);
     if (status == EmployeeStatus::kLongLeave) plan_.on_long_leave.push_back(e.key);
+    if (seen) {
+      if (seen_[position].moved) plan_.role_changed.push_back(e.key);
+      return;
+    }
     auto h = in_.state.history.find(e.key);
     if (h != in_.state.history.end() && role_changed(h->second, e)) {
       plan_.role_changed.push_back(e.key);
@@ -342,31 +400,8 @@ class Reconciler {
     Share first, second;
     if (count >= 2 && count >= in_.parallel_from) {
       const std::size_t half = count / 2;
-      std::exception_ptr error;
-      std::optional<std::thread> other;
-      try {
-        other.emplace([&] {
-          try {
-            propose_share(half, count, requests, second);
-          } catch (...) {
-            error = std::current_exception();
-          }
-        });
-      } catch (const std::system_error&) {
-        // No thread to be had: this one does both halves.
-      }
-      try {
-        propose_share(0, half, requests, first);
-      } catch (...) {
-        if (other) other->join();
-        throw;
-      }
-      if (other) {
-        other->join();
-        if (error) std::rethrow_exception(error);
-      } else {
-        propose_share(half, count, requests, second);
-      }
+      in_two([&] { propose_share(0, half, requests, first); },
+             [&] { propose_share(half, count, requests, second); });
     } else {
       propose_share(0, count, requests, first);
     }
@@ -667,8 +702,14 @@ class Reconciler {
   PositionIndex<std::string_view, EmployeeKeyOf, std::hash<std::string_view>> employees_{
       EmployeeKeyOf{&in_.snapshot.employees}};
   std::vector<EmployeeStatus> status_;  // by position in the snapshot, of those indexed
-  std::vector<std::uint32_t> read_;     // every entry classified (positions), in the order read
-  Share direct_;                        // what the reconciler itself wants, absorbed at once
+  // By position in the snapshot, when a whole read was seen ahead (see()); else empty.
+  struct Seen {
+    EmployeeStatus status = EmployeeStatus::kActive;
+    bool moved = false;  // role_changed() against the stored history
+  };
+  std::vector<Seen> seen_;
+  std::vector<std::uint32_t> read_;  // every entry classified (positions), in the order read
+  Share direct_;                     // what the reconciler itself wants, absorbed at once
   // The grants held now (positions in the ledger), by (employee, mandate): for records of the
   // same grant, the one that lasts longest.
   struct GrantKeyOf {
