@@ -5,6 +5,7 @@
 // statements.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
@@ -53,9 +54,11 @@ struct EmployeeWriteStats {
 // Writes every employee of the snapshot whose stored row (by `history`'s digest) differs, with
 // its status from the plan (left, long leave, active) and the role-change mark for the plan's
 // movers; marks the plan's leavers that the read did not return as left and absent. Nobody
-// else is marked left. The identity code is not written here (identity_store).
+// else is marked left. The identity code is not written here (identity_store). A whole
+// snapshot of `two_threads_from` people or more is compared by two threads (the same rows).
 EmployeeWriteStats write_employees(pqxx::work& txn, long long run_id, const Snapshot& snapshot,
                                    const Plan& plan, const HistoryMap& history,
-                                   const std::unordered_set<std::string>* only = nullptr);
+                                   const std::unordered_set<std::string>* only = nullptr,
+                                   std::size_t two_threads_from = 8192);
 
 }  // namespace valtuus

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <set>
 #include <string>
 #include <utility>
@@ -270,6 +271,42 @@ TEST_F(SyncScaleTest, TheEmployeeWriteIsAFixedNumberOfStatementsWhateverTheStaff
   EXPECT_EQ(large_first, small_first);
   EXPECT_EQ(small_unchanged, 0);
   EXPECT_EQ(large_unchanged, 0);
+}
+
+// A whole snapshot of many people is compared by two threads: the same rows staged, in the
+// same order, the same counted unchanged and absent, as one pass gives.
+TEST_F(SyncScaleTest, TwoThreadsStageTheRowsOnePassStages) {
+  staff(400);
+  sync();
+  // Some changed, some new, one left the directory, one newly disabled, one refused.
+  for (std::size_t n = 3; n < snapshot_.employees.size(); n += 7) {
+    snapshot_.employees[n].title = "Controller";
+  }
+  snapshot_.employees[11].disabled = true;
+  for (int n = 400; n < 420; ++n) snapshot_.employees.push_back(person(n));
+  snapshot_.employees.erase(snapshot_.employees.begin() + 20);
+  snapshot_.refused.push_back(
+      {"CN=user30,OU=People,DC=kunta,DC=example", "key-30", "user30", "department", "bad"});
+  auto write = [&](std::size_t two_threads_from) {
+    pqxx::work txn(connection_);
+    const ReconcileState state = load_reconcile_state(txn);
+    const Plan plan = reconcile({snapshot_, policy_, state, rules_, kNow + std::chrono::hours{1}});
+    const long long run =
+        txn.exec1(
+               "SELECT sync_run_insert(now(), 'test', true, '', 0, 0, 0, NULL, '', true, "
+               "'{}')")[0]
+            .as<long long>();
+    return write_employees(txn, run, snapshot_, plan, state.history, nullptr, two_threads_from);
+  };  // rolled back
+  const EmployeeWriteStats one = write(std::numeric_limits<std::size_t>::max());
+  const EmployeeWriteStats two = write(0);
+  EXPECT_EQ(one.staged, 400 / 7 + 1 + 20);  // the changed, the disabled and the new
+  EXPECT_EQ(one.absent, 1);
+  EXPECT_EQ(two.keys, one.keys);
+  EXPECT_EQ(two.staged, one.staged);
+  EXPECT_EQ(two.unchanged, one.unchanged);
+  EXPECT_EQ(two.absent, one.absent);
+  EXPECT_EQ(two.written, one.written);
 }
 
 }  // namespace
