@@ -107,10 +107,13 @@ struct KeyHash {
 struct Need {
   const Employee* employee = nullptr;
   const MandateIssue* mandate = nullptr;
-  const AuthorisationMap* map = nullptr;   // the first map, or nullptr for a request
-  const MapGrant* grant = nullptr;         // its grant line
+  const AuthorisationMap* map = nullptr;  // the first map, or nullptr for a request
+  const MapGrant* grant = nullptr;        // its grant line
+  // The first map's match, with the values it matched: it points into the person's
+  // requirements, which live while the person's needs are proposed (an item copies the values).
+  const CompiledPolicy::Match* match = nullptr;
   const ManualRequest* request = nullptr;  // the first request when no map requires it
-  Fingerprinter sources;  // the values the first map matched are found again for an item
+  Fingerprinter sources;
 };
 
 bool role_changed(const EmployeeHistory& h, const Employee& e) {
@@ -342,7 +345,7 @@ class Reconciler {
     for (Need& need : needs) {
       if (need.mandate == &mandate) return need;  // an employee needs only a few
     }
-    needs.push_back(Need{&e, &mandate, nullptr, nullptr, nullptr, {}});
+    needs.push_back(Need{&e, &mandate, nullptr, nullptr, nullptr, nullptr, {}});
     return needs.back();
   }
 
@@ -422,6 +425,7 @@ class Reconciler {
         if (need.map == nullptr) {
           need.map = &map;
           need.grant = r.grant;
+          need.match = r.match;
         }
         need.sources.add(map.id);
         for (const auto& [attribute, value] : r.match->result.matched) {
@@ -432,16 +436,6 @@ class Reconciler {
     }
   }
 
-  // The values the need's first map matched, found again: only the few needs that become items
-  // want them, so no need keeps a copy (at 100,000 people that copy was tens of megabytes).
-  std::vector<std::pair<std::string, std::string>> matched_by_map(const Need& need) const {
-    const FoldedEmployee folded(*need.employee);
-    for (CompiledPolicy::Match& match : compiled_.matching_maps(folded)) {
-      if (&match.map->map() == need.map) return std::move(match.result.matched);
-    }
-    return {};
-  }
-
   ProposedItem item_from(const Need& need, ChangeKind kind, std::string_view extra = {}) const {
     ProposedItem item;
     item.kind = kind;
@@ -449,7 +443,7 @@ class Reconciler {
     item.mandate = need.mandate->id;
     if (need.map != nullptr) {
       item.reason = need.grant->why;
-      item.provenance = {need.map->id, need.grant->location, matched_by_map(need)};
+      item.provenance = {need.map->id, need.grant->location, need.match->result.matched};
     } else {
       item.reason = need.request->why;
       item.provenance.map_id = "request:" + std::to_string(need.request->id);
