@@ -172,15 +172,16 @@ class Reconciler {
     resolve_refused();
     const std::size_t count = in_.snapshot.employees.size();
     if (in_.only == nullptr && count >= 2 && count >= in_.parallel_from) {
-      // A whole read of many people: what each entry says of itself is seen by two threads,
-      // the other also indexing the state, which classifying does not touch.
+      // A whole read of many people: what each entry says of itself is seen on this thread
+      // while another indexes the state and the people read, which classifying then finds
+      // ready (the same index: every entry not refused, in the order read).
       seen_.resize(count);
-      const std::size_t split = count - count / 3;  // indexing costs about a sixth
-      in_two([&] { see(0, split); },
+      in_two([&] { see(0, count); },
              [&] {
                index_state();
-               see(split, count);
+               index_read();
              });
+      read_indexed_ = true;
     } else {
       index_state();
     }
@@ -274,7 +275,7 @@ class Reconciler {
         if (const std::optional<std::size_t> at = in_.index->find(all, key)) classify(*at);
       }
     } else {
-      employees_.reserve(in_.only ? in_.only->size() : all.size());
+      if (!read_indexed_) employees_.reserve(in_.only ? in_.only->size() : all.size());
       read_.reserve(in_.only ? in_.only->size() : all.size());
       for (std::size_t i = 0; i < all.size(); ++i) classify(i);
     }
@@ -296,6 +297,15 @@ class Reconciler {
     }
   }
 
+  // employees_ as classify() would build it over a whole read.
+  void index_read() {
+    const std::vector<Employee>& all = in_.snapshot.employees;
+    employees_.reserve(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (!refused_.count(all[i].key)) employees_.insert(static_cast<std::uint32_t>(i));
+    }
+  }
+
   void classify(std::size_t position) {
     const Employee& e = in_.snapshot.employees[position];
     if (refused_.count(e.key) || !in_scope(e.key)) return;  // as if not read
@@ -304,7 +314,7 @@ class Reconciler {
         seen ? seen_[position].status : status_of(e, in_.rules, ous_, in_.now);
     status_[position] = status;
     // A key read twice counts as first read, and both entries need what they need.
-    employees_.insert(static_cast<std::uint32_t>(position));
+    if (!read_indexed_) employees_.insert(static_cast<std::uint32_t>(position));
     read_.push_back(static_cast<std::uint32_t>(position));
     if (is_leaver(status)) plan_.leavers.push_back(e.key);
     if (status == EmployeeStatus::kLongLeave) plan_.on_long_leave.push_back(e.key);
@@ -672,6 +682,7 @@ class Reconciler {
     bool moved = false;  // role_changed() against the stored history
   };
   std::vector<Seen> seen_;
+  bool read_indexed_ = false;        // employees_ was built ahead (index_read())
   std::vector<std::uint32_t> read_;  // every entry classified (positions), in the order read
   Share direct_;                     // what the reconciler itself wants, absorbed at once
   // The grants held now (positions in the ledger), by (employee, mandate): for records of the
