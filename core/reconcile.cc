@@ -388,8 +388,15 @@ class Reconciler {
     } else {
       propose_share(0, count, requests, first);
     }
+    // The shares' items become the plan's without being held twice: the first's vector is the
+    // plan's, the second's is freed once appended (at 100,000 people each holds megabytes).
+    if (plan_.add.empty()) {
+      plan_.add = std::move(first.add);
+      first.add = {};
+    }
     absorb(first);
     absorb(second);
+    std::vector<ProposedItem>().swap(second.add);
     std::set<const MandateIssue*> org_applies = std::move(first.org_applies);
     org_applies.merge(second.org_applies);
     for (const MandateIssue* mandate : org_applies) {
