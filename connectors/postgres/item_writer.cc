@@ -1,5 +1,7 @@
 #include "connectors/postgres/item_writer.h"
 
+#include <functional>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -19,20 +21,22 @@ constexpr const char* kStageColumns =
     "employee_key text, request_id bigint";
 
 // COPY rows are typed tuples; a NULL is a std::nullptr_t element, so each combination of the
-// two nullable columns (employee_key, request_id) has its own tuple shape.
+// two nullable columns (employee_key, request_id) has its own tuple shape. The tuples refer to
+// the item's strings rather than copy them (twice, with tuple_cat): 25,000 items a first sync.
 void copy_item(pqxx::stream_to& stream, long long ord, const ProposedItem& item) {
-  auto common =
-      std::make_tuple(ord, to_string(item.kind), item.mandate, item.reason, item.provenance.map_id,
-                      item.provenance.rule.file, item.provenance.rule.line,
-                      matched_json(item.provenance), item.fingerprint, item.waits_for_org_apply);
+  const std::string kind = to_string(item.kind);
+  const std::string matched = matched_json(item.provenance);
+  const auto common = std::forward_as_tuple(
+      ord, kind, item.mandate, item.reason, item.provenance.map_id, item.provenance.rule.file,
+      item.provenance.rule.line, matched, item.fingerprint, item.waits_for_org_apply);
   if (item.employee_key.empty()) {  // org_apply: the organisation, no person
     stream << std::tuple_cat(common, std::make_tuple(nullptr, nullptr));
   } else if (item.provenance.map_id.rfind("request:", 0) == 0) {
     // An order form's grant keeps its request, so that four eyes apply to it.
-    stream << std::tuple_cat(
-        common, std::make_tuple(item.employee_key, std::stoll(item.provenance.map_id.substr(8))));
+    const long long request = std::stoll(item.provenance.map_id.substr(8));
+    stream << std::tuple_cat(common, std::forward_as_tuple(item.employee_key, request));
   } else {
-    stream << std::tuple_cat(common, std::make_tuple(item.employee_key, nullptr));
+    stream << std::tuple_cat(common, std::make_tuple(std::cref(item.employee_key), nullptr));
   }
 }
 
