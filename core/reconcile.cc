@@ -279,6 +279,8 @@ class Reconciler {
       read_.reserve(in_.only ? in_.only->size() : all.size());
       for (std::size_t i = 0; i < all.size(); ++i) classify(i);
     }
+    // Every entry classified was indexed under its own key unless a key was read twice.
+    keys_distinct_ = employees_.size() == read_.size();
     if (in_.snapshot.complete) add_absent_leavers();
     plan_.stats.employees_read = static_cast<int>(in_.snapshot.employees.size());
     plan_.stats.leavers = static_cast<int>(plan_.leavers.size());
@@ -423,7 +425,8 @@ class Reconciler {
     // nothing new and keep what they hold).
     for (std::size_t i = begin; i < end; ++i) {
       const Employee& e = in_.snapshot.employees[read_[i]];
-      const std::uint32_t first = employees_.find(e.key);  // the status is its key's
+      // The status is its key's (the first entry's, when a key was read twice).
+      const std::uint32_t first = keys_distinct_ ? read_[i] : employees_.find(e.key);
       share.needs.clear();
       const auto own = requests.find(e.key);
       const PersonRequirements required =
@@ -689,6 +692,7 @@ class Reconciler {
     bool moved = false;  // role_changed() against the stored history
   };
   std::vector<Seen> seen_;
+  bool keys_distinct_ = false;       // no key classified twice: an entry is its key's first
   bool read_indexed_ = false;        // employees_ was built ahead (index_read())
   std::vector<std::uint32_t> read_;  // every entry classified (positions), in the order read
   Share direct_;                     // what the reconciler itself wants, absorbed at once
