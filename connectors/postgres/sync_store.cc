@@ -117,6 +117,20 @@ ReconcileState SyncTransaction::load_state() {
   return translate_sync_errors([&] { return load_reconcile_state(work_->txn); });
 }
 
+SyncTransaction::ScopeState SyncTransaction::load_scope_state() {
+  return translate_sync_errors([&] {
+    ScopeState scope;
+    scope.grants_in_force = count_grants_in_force(work_->txn);
+    scope.state = valtuus::load_scope_state(work_->txn);
+    return scope;
+  });
+}
+
+void SyncTransaction::complete_state_of(ReconcileState& state,
+                                        const std::vector<std::string>& keys) {
+  translate_sync_errors([&] { load_state_of(work_->txn, keys, state); });
+}
+
 // The trail's tally (sql/019_audit_tally.sql): one row that the chain trigger keeps, where
 // count(*) and max(id) read the whole trail, which only grows.
 StateMark SyncTransaction::state_mark() {

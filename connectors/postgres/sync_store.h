@@ -102,6 +102,19 @@ class SyncTransaction {
 
   // What the reconcile needs: ledger, open items, exceptions, requests, history.
   ReconcileState load_state();
+  // Less, for a full read whose run may reconcile only the people the read may have changed
+  // (people_a_full_read_may_change): every stored employee's key, absence and row digest (the
+  // rest of each history left empty) and the exceptions, and how many grants are in force
+  // (the guard's base). complete_state_of adds the rest for the people found.
+  struct ScopeState {
+    ReconcileState state;
+    long long grants_in_force = 0;
+  };
+  ScopeState load_scope_state();
+  // Adds to a state from load_scope_state what load_state would have held about `keys`: their
+  // history rows, grants in force, open items and order forms, and what is everyone's (the
+  // organisation's applications and rights).
+  void complete_state_of(ReconcileState& state, const std::vector<std::string>& keys);
 
   // Where the audit trail stands, as this transaction sees it now (read before the state).
   StateMark state_mark();
