@@ -285,8 +285,9 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   };
   const bool partial = reuse && same_day(kept->whole_now);
   // A state loaded from the store: the run before may have left a mark that says nothing but
-  // the directory changed since a whole reconcile (sql/022_reconcile_mark.sql). Then only the
-  // people whose entries are not as stored (and those time may have changed) are reconciled.
+  // the directory changed since a whole reconcile (sql/022_reconcile_mark.sql, on the run's own
+  // row since sql/024_run_reconcile_mark.sql). Then only the people whose entries are not as
+  // stored (and those time may have changed) are reconciled.
   const std::string inputs =
       dry_run ? std::string() : reconcile_inputs_digest(input.policy, input.rules);
   if (!scope_loaded && !reuse && !dry_run && start.events >= 0 && input.snapshot.complete) {

@@ -159,10 +159,12 @@ std::optional<StateMark> SyncTransaction::mark_after_own_writes(const StateMark&
 
 std::optional<ReconcileMark> SyncTransaction::reconcile_mark() {
   return translate_sync_errors([&]() -> std::optional<ReconcileMark> {
+    // The newest run's, on its own row (sql/024_run_reconcile_mark.sql); a newest run without
+    // one (held, incomplete) leaves none, whatever older runs left.
     const pqxx::result rows = work_->txn.exec(
-        "SELECT m.audit_events, m.audit_newest, m.inputs, "
-        "extract(epoch FROM m.whole_at)::bigint, m.recheck FROM sync_reconcile_mark m "
-        "WHERE m.run_id = (SELECT max(id) FROM sync_run)");
+        "SELECT mark_audit_events, mark_audit_newest, mark_inputs, "
+        "extract(epoch FROM mark_whole_at)::bigint, mark_recheck FROM sync_run "
+        "WHERE mark_inputs IS NOT NULL AND id = (SELECT max(id) FROM sync_run)");
     if (rows.empty()) return std::nullopt;
     const pqxx::row row = rows[0];
     ReconcileMark mark;

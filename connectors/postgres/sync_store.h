@@ -44,10 +44,10 @@ struct StateMark {
   friend bool operator==(const StateMark&, const StateMark&) = default;
 };
 
-// What a committed run left for the next one (sql/022_reconcile_mark.sql): the audit trail's
-// tally after its own writes, a digest of the reconcile's inputs besides the directory and the
-// store (policy, leaver rules), when the last whole reconcile ran, and whom the next reconcile
-// must look at again whatever their entries say.
+// What a committed run left for the next one, on its own row (sql/022_reconcile_mark.sql,
+// sql/024_run_reconcile_mark.sql): the audit trail's tally after its own writes, a digest of the
+// reconcile's inputs besides the directory and the store (policy, leaver rules), when the last
+// whole reconcile ran, and whom the next reconcile must look at again whatever their entries say.
 struct ReconcileMark {
   StateMark mark;
   std::string inputs;

@@ -146,9 +146,32 @@ TEST_F(SyncFullReadMarkTest, AnUnchangedFullReadReconcilesNobodyAndWritesNoItem)
             0);
   EXPECT_NE(cycle_summary(second).find("0 people reconciled"), std::string::npos)
       << cycle_summary(second);
-  // The mark is the newest run's alone.
-  EXPECT_EQ(count("SELECT count(*) FROM sync_reconcile_mark"), 1);
-  EXPECT_EQ(count("SELECT run_id FROM sync_reconcile_mark"), second.record.run_id);
+  // Each run's mark is on its own row, and the newest is the second's.
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE mark_inputs IS NOT NULL"), 2);
+  EXPECT_EQ(count("SELECT max(id) FROM sync_run WHERE mark_inputs IS NOT NULL"),
+            second.record.run_id);
+  // Nothing was written but the run's row (inserted, its mark set), its audit event and the
+  // trail's tally: every row this transaction wrote carries its id as xmin.
+  const std::string xmin =
+      "(SELECT xmin FROM sync_run WHERE id = " + std::to_string(second.record.run_id) + ")";
+  {
+    pqxx::read_transaction txn(owner_);
+    long long written = 0;
+    for (const auto& table :
+         txn.exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                  "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1")) {
+      const std::string name = table[0].as<std::string>();
+      const long long rows =
+          txn.exec1("SELECT count(*) FROM " + txn.quote_name(name) + " WHERE xmin = " + xmin)[0]
+              .as<long long>();
+      written += rows;
+      if (rows > 0) {
+        EXPECT_TRUE(name == "sync_run" || name == "audit_event" || name == "audit_tally")
+            << name << ": " << rows;
+      }
+    }
+    EXPECT_EQ(written, 3);
+  }
 
   // And the next one too: a restricted run leaves a mark as good as a whole one's.
   EXPECT_EQ(once().record.people_reconciled, 0);
@@ -283,7 +306,9 @@ TEST_F(SyncFullReadMarkTest, AHeldRunMakesTheNextFullReadWhole) {
   ASSERT_TRUE(held.record.held) << held.record.held_reason;
   EXPECT_EQ(held.record.people_reconciled, 3);
   EXPECT_EQ(held.record.plan.stats.revokes, 3);
-  EXPECT_NE(count("SELECT coalesce(max(run_id), 0) FROM sync_reconcile_mark"), held.record.run_id);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_run WHERE mark_inputs IS NOT NULL AND id = " +
+                  std::to_string(held.record.run_id)),
+            0);
   const CycleResult after = once(false, guard);
   EXPECT_EQ(after.record.people_reconciled, -1);
 }
@@ -295,8 +320,42 @@ TEST_F(SyncFullReadMarkTest, ADryRunReconcilesEveryoneAndLeavesTheMarkAsItWas) {
   EXPECT_EQ(dry.record.run_id, 0);
   EXPECT_EQ(dry.record.people_reconciled, -1);
   EXPECT_EQ(dry.record.plan.stats.unchanged, kGrants);
-  EXPECT_EQ(count("SELECT run_id FROM sync_reconcile_mark"), first.record.run_id);
+  EXPECT_EQ(count("SELECT max(id) FROM sync_run WHERE mark_inputs IS NOT NULL"),
+            first.record.run_id);
   EXPECT_EQ(once().record.people_reconciled, 0);
+}
+
+// The mark is set once, by the run's own transaction, for the run's own row; the daemon writes
+// no other column of the row.
+TEST_F(SyncFullReadMarkTest, ARunsMarkIsSetOnceByItsOwnTransaction) {
+  ASSERT_TRUE(once().complete);
+  const long long marked = count("SELECT max(id) FROM sync_run WHERE mark_inputs IS NOT NULL");
+  pqxx::work txn(*daemon_);
+  const long long run =
+      txn.exec1("SELECT sync_run_insert(now(), 't', true, '', 0, 0, 0, NULL, '', true, '{}')")[0]
+          .as<long long>();
+  const pqxx::row tally = txn.exec1("SELECT events, newest FROM audit_tally");
+  const std::string write = "SELECT sync_reconcile_mark_write($1, $2, $3, 'inputs', now(), '{}')";
+  txn.exec_params(write, run, tally[0].as<long long>(), tally[1].as<long long>());
+  EXPECT_EQ(txn.exec1("SELECT mark_inputs FROM sync_run WHERE id = " + std::to_string(run))[0]
+                .as<std::string>(),
+            "inputs");
+  try {
+    txn.exec_params("SAVEPOINT again");
+    txn.exec_params(write, run, tally[0].as<long long>(), tally[1].as<long long>());
+    ADD_FAILURE() << "a second mark for the same run was accepted";
+  } catch (const pqxx::sql_error& e) {
+    EXPECT_NE(std::string(e.what()).find("already has its mark"), std::string::npos) << e.what();
+    txn.exec("ROLLBACK TO SAVEPOINT again");
+  }
+  // An older run's mark, from another transaction: refused.
+  EXPECT_THROW(txn.exec_params(write, marked, tally[0].as<long long>(), tally[1].as<long long>()),
+               pqxx::sql_error);
+  txn.abort();
+  EXPECT_NE(try_sql(db_.conninfo() + " user=" + daemon_login_,
+                    "UPDATE sync_run SET mark_inputs = 'x' WHERE id = $1", marked)
+                .find("permission denied"),
+            std::string::npos);
 }
 
 // A directory that refuses a deciding value of some entries (their title), as the LDAP source
