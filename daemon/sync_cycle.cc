@@ -200,10 +200,11 @@ namespace {
 
 // Whether a run opened with a state for the scope alone may plan from it: the read is complete,
 // the mark holds for the read's day, no refused entry must be found by its stored DN or account
-// (which that state does not hold), and the scope's people are known. Then it completes the
-// state for them, and keeps it only if nobody wrote an audit event since the run opened: then
-// everything it loaded is as of that moment, as one whole load would be. Nullopt otherwise:
-// the caller loads the whole state.
+// (which that state does not hold), and the scope's people are known and not too many (the
+// whole state loads faster than most of it by key). Then it completes the state for them, and
+// keeps it only if nobody wrote an audit event since the run opened: then everything it loaded
+// is as of that moment, as one whole load would be. Nullopt otherwise: the caller loads the
+// whole state.
 std::optional<FullReadScope> scope_of_opened_run(OpenedRun& run, const RunInput& input,
                                                  const KeyIndex* index,
                                                  std::unordered_set<std::string>& people) {
@@ -226,7 +227,8 @@ std::optional<FullReadScope> scope_of_opened_run(OpenedRun& run, const RunInput&
                                                                  : "active");
       },
       index);
-  if (!scope) return std::nullopt;
+  // Many people's rows fetched by key cost more than everyone's in one scan.
+  if (!scope || scope->people.size() > run.state.history.size() / 4 + 100) return std::nullopt;
   people = std::move(scope->people);
   if (input.changed) people.insert(input.changed->begin(), input.changed->end());
   std::vector<std::string> keys(people.begin(), people.end());
