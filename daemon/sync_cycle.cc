@@ -184,9 +184,7 @@ OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mar
     using std::chrono::days;
     if (stored && stored->mark == run.start && stored->inputs == scope_only->inputs &&
         std::chrono::floor<days>(stored->whole_now) == std::chrono::floor<days>(scope_only->now)) {
-      SyncTransaction::ScopeState scope = run.txn->load_scope_state();
-      run.state = std::move(scope.state);
-      run.grants_in_force = scope.grants_in_force;
+      run.state = run.txn->load_scope_state();
       run.stored = std::move(stored);
       run.scope_only = true;
       return run;
@@ -334,10 +332,17 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   if (scope_loaded) record.people_loaded = static_cast<int>(people.size());
   record.plan =
       reconcile({input.snapshot, input.policy, state, input.rules, input.now, only, index});
-  const GuardVerdict verdict =
-      check_guard(scope_loaded ? guard_input(record.plan, run.grants_in_force, input.snapshot)
-                               : guard_input(record.plan, state, input.snapshot),
-                  guard);
+  // A state loaded for a few people holds their grants alone: the guard's base, everyone's, is
+  // counted when it matters (a revocation to judge; the guard reads it for nothing else).
+  const bool revokes =
+      std::any_of(record.plan.add.begin(), record.plan.add.end(),
+                  [](const ProposedItem& item) { return item.kind == ChangeKind::kRevoke; });
+  const GuardVerdict verdict = check_guard(
+      scope_loaded
+          ? guard_input(record.plan, guard.enabled && revokes ? txn.count_grants_in_force() : 0,
+                        input.snapshot)
+          : guard_input(record.plan, state, input.snapshot),
+      guard);
   record.held = verdict.held;
   record.held_reason = verdict.reason;
   if (verdict.held) {

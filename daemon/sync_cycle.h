@@ -172,10 +172,9 @@ struct OpenedRun {
   bool loaded = false;
   ReconcileState state;  // with `loaded`
   // With `loaded`: `state` holds only what the scope needs, as of `stored`, the newest run's
-  // mark, and there are `grants_in_force` grants in the ledger.
+  // mark.
   bool scope_only = false;
   std::optional<ReconcileMark> stored;
-  long long grants_in_force = 0;
 };
 OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mark, bool load,
                    const ScopeOnlyLoad* scope_only = nullptr);

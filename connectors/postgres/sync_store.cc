@@ -117,13 +117,12 @@ ReconcileState SyncTransaction::load_state() {
   return translate_sync_errors([&] { return load_reconcile_state(work_->txn); });
 }
 
-SyncTransaction::ScopeState SyncTransaction::load_scope_state() {
-  return translate_sync_errors([&] {
-    ScopeState scope;
-    scope.grants_in_force = count_grants_in_force(work_->txn);
-    scope.state = valtuus::load_scope_state(work_->txn);
-    return scope;
-  });
+ReconcileState SyncTransaction::load_scope_state() {
+  return translate_sync_errors([&] { return valtuus::load_scope_state(work_->txn); });
+}
+
+long long SyncTransaction::count_grants_in_force() {
+  return translate_sync_errors([&] { return valtuus::count_grants_in_force(work_->txn); });
 }
 
 void SyncTransaction::complete_state_of(ReconcileState& state,

@@ -104,13 +104,11 @@ class SyncTransaction {
   ReconcileState load_state();
   // Less, for a full read whose run may reconcile only the people the read may have changed
   // (people_a_full_read_may_change): every stored employee's key, absence and row digest (the
-  // rest of each history left empty) and the exceptions, and how many grants are in force
-  // (the guard's base). complete_state_of adds the rest for the people found.
-  struct ScopeState {
-    ReconcileState state;
-    long long grants_in_force = 0;
-  };
-  ScopeState load_scope_state();
+  // rest of each history left empty) and the exceptions. complete_state_of adds the rest for
+  // the people found.
+  ReconcileState load_scope_state();
+  // How many grants are in force (the size of load_state's ledger): the guard's base.
+  long long count_grants_in_force();
   // Adds to a state from load_scope_state what load_state would have held about `keys`: their
   // history rows, grants in force, open items and order forms, and what is everyone's (the
   // organisation's applications and rights).

@@ -483,16 +483,20 @@ TEST_F(SyncFullReadMarkTest, TheStateLoadedForTheScopeGivesWhatTheWholeStateGive
   pqxx::connection whole_daemon(copy.conninfo() + " user=" + daemon_login_);
 
   // `valtuusd --once` on the one, a looping daemon's first full read (the whole state, kept)
-  // on the other: both restrict the reconcile by the same mark.
+  // on the other: both restrict the reconcile by the same mark. The guard holds one
+  // revocation among the ledger's grants by their share: its base must be every grant.
+  GuardOptions guard;
+  guard.min_revokes_for_percent = 1;
+  guard.max_revoke_percent = 4;
   DirectoryMemory once_memory;
   CycleOptions once_options;
   once_options.keep_state = false;
-  once_options.guard = unguarded();
+  once_options.guard = guard;
   const CycleResult part = run_sync_cycle(refusing, once_memory, policy_, rules_,
                                           *borrow_sync_store(*daemon_), once_options);
   DirectoryMemory loop_memory;
   CycleOptions loop_options;
-  loop_options.guard = unguarded();
+  loop_options.guard = guard;
   const CycleResult whole = run_sync_cycle(refusing, loop_memory, policy_, rules_,
                                            *borrow_sync_store(whole_daemon), loop_options);
   ASSERT_TRUE(part.complete);
@@ -515,7 +519,13 @@ TEST_F(SyncFullReadMarkTest, TheStateLoadedForTheScopeGivesWhatTheWholeStateGive
   EXPECT_EQ(summary_line(a.stats), summary_line(b.stats));
   EXPECT_EQ(a.stats.unchanged, b.stats.unchanged);
   EXPECT_EQ(a.stats.revokes_in_grace, b.stats.revokes_in_grace);
+  EXPECT_TRUE(part.record.held);
   EXPECT_EQ(part.record.held, whole.record.held);
+  EXPECT_EQ(part.record.held_reason, whole.record.held_reason);
+  EXPECT_NE(part.record.held_reason.find("of " + std::to_string(kGrants + 4) + " grants"),
+            std::string::npos)
+      << part.record.held_reason;
+  EXPECT_EQ(part.record.supersedes_deferred, whole.record.supersedes_deferred);
   // What each case gives: key-100's grant and key-1's revoke; key-7 and key-11 wait for their
   // grace period; key-9's item and grant stay as they were.
   EXPECT_EQ(a.stats.grants, 1);
