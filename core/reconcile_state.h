@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -35,10 +36,20 @@ struct EmployeeHistory {
   std::uint64_t stored_digest = 0;
 };
 
+// The history's hash: CountedText's, not declared noexcept on purpose. libstdc++ keeps a node's
+// hash code in the node only for a hash it does not take for a cheap one, and it takes any
+// noexcept hash but std::hash<std::string> for cheap; without the codes, every insert and
+// look-up hashes again and compares the keys of the nodes it passes (at 100,000 people about a
+// third of building the history).
+struct HistoryKeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return CountedText::Hash{}(text); }
+};
+
 // The stored history by employee key. The key is shared with the ledger's and the open items'
 // of the same person (the store loads them so), found by any text.
 using HistoryMap =
-    std::unordered_map<CountedText, EmployeeHistory, CountedText::Hash, std::equal_to<>>;
+    std::unordered_map<CountedText, EmployeeHistory, HistoryKeyHash, std::equal_to<>>;
 
 // A rejected item: the same change is not proposed again while the values it came from (its
 // fingerprint) stay the same and the exception has not expired.

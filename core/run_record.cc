@@ -6,8 +6,11 @@
 namespace valtuus {
 
 GuardInput guard_input(const Plan& plan, const ReconcileState& state, const Snapshot& snapshot) {
-  return {plan, static_cast<long long>(state.ledger.size()), snapshot.complete,
-          snapshot.incomplete_reason,
+  return guard_input(plan, static_cast<long long>(state.ledger.size()), snapshot);
+}
+
+GuardInput guard_input(const Plan& plan, long long grants_in_force, const Snapshot& snapshot) {
+  return {plan, grants_in_force, snapshot.complete, snapshot.incomplete_reason,
           static_cast<long long>(refused_entry_count(snapshot.refused))};
 }
 

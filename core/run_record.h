@@ -38,6 +38,10 @@ struct RunRecord {
   // (not loaded), and how many people it reconciled (-1: everyone, a whole reconcile).
   bool state_kept = false;
   int people_reconciled = -1;
+  // A full read whose people were known to be few before the read ended: the state was
+  // loaded for them alone (their history, grants, items and order forms), this many (-1: the
+  // whole state, or none was loaded).
+  int people_loaded = -1;
   // For printing a dry run's plan (empty for a stored run, to keep large runs cheap): the open
   // items the plan supersedes, and the people the plan names.
   std::vector<OpenItem> superseded;
@@ -47,6 +51,9 @@ struct RunRecord {
 // What the guard judges `plan` by: the grants in the ledger as loaded in the run's own
 // transaction (the base the share is of), and the read's completeness and refusals.
 GuardInput guard_input(const Plan& plan, const ReconcileState& state, const Snapshot& snapshot);
+// The same with the grants in force counted by the store (a state loaded for a few people holds
+// only theirs).
+GuardInput guard_input(const Plan& plan, long long grants_in_force, const Snapshot& snapshot);
 
 // A held run supersedes only the open items it replaces: their successors are in the run,
 // held, and the one-open-item index needs the old ones gone first. An item the run merely no

@@ -168,18 +168,75 @@ void keep_standing(StateMemory& kept, const Plan& plan,
 
 }  // namespace
 
-OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mark, bool load) {
+OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mark, bool load,
+                   const ScopeOnlyLoad* scope_only) {
   OpenedRun run;
   // Under the sync lock; rolls back unless committed.
   run.txn = std::make_unique<SyncTransaction>(database, identity);
   // The mark before the state: a change after it only costs a reload.
   if (mark) run.start = run.txn->state_mark();
-  if (load) {
-    run.state = run.txn->load_state();
-    run.loaded = true;
+  if (!load) return run;
+  run.loaded = true;
+  if (mark && scope_only && run.start.events >= 0) {
+    // What plan_and_write will ask of the mark, asked now where it can be (the day again
+    // there, of the read's time, with the exceptions).
+    std::optional<ReconcileMark> stored = run.txn->reconcile_mark();
+    using std::chrono::days;
+    if (stored && stored->mark == run.start && stored->inputs == scope_only->inputs &&
+        std::chrono::floor<days>(stored->whole_now) == std::chrono::floor<days>(scope_only->now)) {
+      run.state = run.txn->load_scope_state();
+      run.stored = std::move(stored);
+      run.scope_only = true;
+      return run;
+    }
   }
+  run.state = run.txn->load_state();
   return run;
 }
+
+namespace {
+
+// Whether a run opened with a state for the scope alone may plan from it: the read is complete,
+// the mark holds for the read's day, no refused entry must be found by its stored DN or account
+// (which that state does not hold), and the scope's people are known and not too many (the
+// whole state loads faster than most of it by key). Then it completes the state for them, and
+// keeps it only if nobody wrote an audit event since the run opened: then everything it loaded
+// is as of that moment, as one whole load would be. Nullopt otherwise: the caller loads the
+// whole state.
+std::optional<FullReadScope> scope_of_opened_run(OpenedRun& run, const RunInput& input,
+                                                 const KeyIndex* index,
+                                                 std::unordered_set<std::string>& people) {
+  const ReconcileMark& stored = *run.stored;
+  using std::chrono::days;
+  if (!input.snapshot.complete ||
+      std::chrono::floor<days>(stored.whole_now) != std::chrono::floor<days>(input.now) ||
+      application_exception_ended(run.state, stored.whole_now, input.now)) {
+    return std::nullopt;
+  }
+  for (const RefusedValue& r : input.snapshot.refused) {
+    if (refuses_person(r) && r.key.empty()) return std::nullopt;
+  }
+  EmployeeRowDigests digests;
+  std::optional<FullReadScope> scope = people_a_full_read_may_change(
+      input.snapshot, run.state, input.rules, stored.recheck, stored.whole_now, input.now,
+      [&digests](const Employee& e, EmployeeStatus status) {
+        return digests(e, is_leaver(status)                      ? "left"
+                          : status == EmployeeStatus::kLongLeave ? "long_leave"
+                                                                 : "active");
+      },
+      index);
+  // Many people's rows fetched by key cost more than everyone's in one scan.
+  if (!scope || scope->people.size() > run.state.history.size() / 4 + 100) return std::nullopt;
+  people = std::move(scope->people);
+  if (input.changed) people.insert(input.changed->begin(), input.changed->end());
+  std::vector<std::string> keys(people.begin(), people.end());
+  std::sort(keys.begin(), keys.end());
+  run.txn->complete_state_of(run.state, keys);
+  if (!(run.txn->state_mark() == run.start)) return std::nullopt;
+  return scope;
+}
+
+}  // namespace
 
 RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_run,
                          const GuardOptions& guard, const IdentityCrypto* identity) {
@@ -200,6 +257,22 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
     if (!reuse) kept->state = {};
   }
   ReconcileState& loaded = run.state;
+  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
+  // A state loaded for the scope alone (open_run): completed for the scope's people, or
+  // replaced by the whole state when it cannot serve.
+  std::unordered_set<std::string> people;
+  std::optional<ReconcileMark> stored;
+  std::optional<FullReadScope> scope;
+  if (run.scope_only) {
+    if (!kept && !dry_run) scope = scope_of_opened_run(run, input, index, people);
+    if (scope) {
+      stored = std::move(run.stored);
+    } else {
+      people.clear();
+      run.loaded = false;  // loaded whole below
+    }
+  }
+  const bool scope_loaded = scope.has_value();
   if (!reuse && !run.loaded) loaded = txn.load_state();
   const ReconcileState& state = reuse ? kept->state : loaded;
   // Whether a whole reconcile at `whole_now` still decides what one now would about everyone
@@ -212,14 +285,12 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   };
   const bool partial = reuse && same_day(kept->whole_now);
   // A state loaded from the store: the run before may have left a mark that says nothing but
-  // the directory changed since a whole reconcile (sql/022_reconcile_mark.sql). Then only the
-  // people whose entries are not as stored (and those time may have changed) are reconciled.
+  // the directory changed since a whole reconcile (sql/022_reconcile_mark.sql, on the run's own
+  // row since sql/024_run_reconcile_mark.sql). Then only the people whose entries are not as
+  // stored (and those time may have changed) are reconciled.
   const std::string inputs =
       dry_run ? std::string() : reconcile_inputs_digest(input.policy, input.rules);
-  std::optional<ReconcileMark> stored;
-  std::optional<FullReadScope> scope;
-  const KeyIndex* index = input.index && input.index->usable() ? input.index : nullptr;
-  if (!reuse && !dry_run && start.events >= 0 && input.snapshot.complete) {
+  if (!scope_loaded && !reuse && !dry_run && start.events >= 0 && input.snapshot.complete) {
     stored = txn.reconcile_mark();
     if (stored && stored->mark == start && stored->inputs == inputs &&
         same_day(stored->whole_now)) {
@@ -234,7 +305,6 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
           index);
     }
   }
-  std::unordered_set<std::string> people;
   if (partial) {
     if (index) {
       // The changed people's expiry as read now (a date moved away stays: one more reconciled).
@@ -251,7 +321,7 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
           people_time_may_change(input.snapshot, state, kept->in_grace, kept->whole_now, input.now);
     }
     people.insert(input.changed->begin(), input.changed->end());
-  } else if (scope) {
+  } else if (scope && !scope_loaded) {
     people = std::move(scope->people);
     if (input.changed) people.insert(input.changed->begin(), input.changed->end());
   }
@@ -259,9 +329,20 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   RunRecord record;
   record.state_kept = reuse;
   if (only) record.people_reconciled = static_cast<int>(only->size());
+  if (scope_loaded) record.people_loaded = static_cast<int>(people.size());
   record.plan =
       reconcile({input.snapshot, input.policy, state, input.rules, input.now, only, index});
-  const GuardVerdict verdict = check_guard(guard_input(record.plan, state, input.snapshot), guard);
+  // A state loaded for a few people holds their grants alone: the guard's base, everyone's, is
+  // counted when it matters (a revocation to judge; the guard reads it for nothing else).
+  const bool revokes =
+      std::any_of(record.plan.add.begin(), record.plan.add.end(),
+                  [](const ProposedItem& item) { return item.kind == ChangeKind::kRevoke; });
+  const GuardVerdict verdict = check_guard(
+      scope_loaded
+          ? guard_input(record.plan, guard.enabled && revokes ? txn.count_grants_in_force() : 0,
+                        input.snapshot)
+          : guard_input(record.plan, state, input.snapshot),
+      guard);
   record.held = verdict.held;
   record.held_reason = verdict.reason;
   if (verdict.held) {
@@ -380,6 +461,14 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
   const std::function<ReadHints()> read_hints = [&] {
     return hints ? *hints : hints_from(database);
   };
+  // A process that keeps no state and writes may load, while the read runs, only what
+  // finding whom the read may have changed needs, when the newest run's mark already says
+  // that nothing else changed (open_run). A looping daemon keeps the whole state for the
+  // incremental cycles to come: it loads it whole.
+  std::optional<ScopeOnlyLoad> scope_only;
+  if (overlap && !kept && !options.dry_run) {
+    scope_only = ScopeOnlyLoad{reconcile_inputs_digest(policy, rules), started_at};
+  }
   const Snapshot* read = nullptr;
   std::optional<std::unordered_set<std::string>> changed;  // incremental reads
   std::optional<OpenedRun> opened;
@@ -397,7 +486,8 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
       });
       std::exception_ptr database_error;
       try {
-        opened.emplace(open_run(database, identity, !options.dry_run, true));
+        opened.emplace(open_run(database, identity, !options.dry_run, true,
+                                scope_only ? &*scope_only : nullptr));
       } catch (...) {
         database_error = std::current_exception();
       }
@@ -484,6 +574,7 @@ std::string cycle_summary(const CycleResult& result) {
   } else if (result.record.people_reconciled >= 0) {
     read += fmt::format(", {} people reconciled (the others as the last whole reconcile left them)",
                         result.record.people_reconciled);
+    if (result.record.people_loaded >= 0) read += ", the state loaded for them alone";
   } else if (result.record.state_kept) {
     read += ", everyone reconciled over the kept state";
   }

@@ -154,13 +154,30 @@ RunRecord plan_and_write(SyncStore& database, const RunInput& input, bool dry_ru
 // sync lock), the audit trail's mark read before anything else (`mark`), then the state loaded
 // (`load`). run_sync_cycle takes them while the directory is read, when the state must be
 // loaded anyway.
+//
+// With `scope_only` (a run that keeps no state and writes: `valtuusd --once`), when the newest
+// run's mark already says that nothing but the directory changed since a whole reconcile (the
+// trail's tally read now, the same inputs, the same day as `scope_only->now`), only what
+// finding the people the read may change needs is loaded (`scope_only`: SyncTransaction::
+// load_scope_state); plan_and_write loads the rest for those people alone once the read is
+// there, or everything when the mark no longer holds by then. A looping daemon keeps the whole
+// state for its incremental cycles, so it loads the whole state as before.
+struct ScopeOnlyLoad {
+  std::string inputs;  // reconcile_inputs_digest of the run's policy and rules
+  TimePoint now;       // the run's start: the mark's day must be its day
+};
 struct OpenedRun {
   std::unique_ptr<SyncTransaction> txn;
   StateMark start;  // read only with `mark`
   bool loaded = false;
   ReconcileState state;  // with `loaded`
+  // With `loaded`: `state` holds only what the scope needs, as of `stored`, the newest run's
+  // mark.
+  bool scope_only = false;
+  std::optional<ReconcileMark> stored;
 };
-OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mark, bool load);
+OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mark, bool load,
+                   const ScopeOnlyLoad* scope_only = nullptr);
 
 // plan_and_write from a run already opened: a state loaded with it is used as it is (never the
 // kept one); otherwise as above. `run` must have its mark when `input.kept` is set and this is

@@ -64,7 +64,7 @@ def main():
         ("  open items it proposed", "", lambda s: num(s, "first_items")),
         ("full sync that changes nothing (x ldapsearch)", "1.1x",
          lambda s: secs(s, "unchanged_s", "ldapsearch_s")),
-        ("  rows it wrote: employee / change_item / all tables", "0 / 0 / run row",
+        ("  rows it wrote: employee / change_item / all tables [2]", "0 / 0 / run row",
          lambda s: f"{num(s, 'unchanged_employee_writes')} / {num(s, 'unchanged_item_writes')}"
                    f" / {num(s, 'unchanged_all_writes')}"),
         ("  the same two syncs as valtuusd logs them (no start-up)", "",
@@ -90,6 +90,10 @@ def main():
         lines.append("")
         lines.append("[1] as the schema owner: `import grants --apply` was refused to the "
                      "valtuus_admin login (permission denied), as the run printed.")
+    lines.append("")
+    lines.append("[2] row versions PostgreSQL counts (inserted, updated, deleted): the run's row "
+                 "inserted and then its reconcile mark set (2), its audit event and the audit "
+                 "trail's tally (1 each).")
     table = "\n".join(lines) + "\n"
     with open(f"{outdir}/results.md", "w", encoding="utf-8") as out:
         out.write(table)

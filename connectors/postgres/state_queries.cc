@@ -99,6 +99,91 @@ EmployeeHistory history_of(SharedTextCache& texts, long long left_at, long long 
 
 }  // namespace
 
+namespace {
+
+// The ledger in force (of `keys` alone, when given). In the order sort_ledger_by_employee gives
+// (std::string's <, which is bytewise, as is COLLATE "C"; the index grant_ledger_by_employee_c
+// delivers the whole ledger without a sort), so that the kept state need not sort it, and a
+// person's rows come together: they share one look-up of the history's key.
+void load_ledger(pqxx::transaction_base& txn, ReconcileState& state, SharedTextCache& texts,
+                 const std::vector<std::string>* keys) {
+  CountedText key;  // the previous row's, the history's copy
+  const auto take = [&](const std::string& employee, const std::string& mandate,
+                        const std::string& until) {
+    if (!(key == employee)) key = shared_key(state.history, employee);
+    LedgerGrant grant;
+    grant.employee_key = key;
+    grant.mandate = texts.get(mandate);
+    if (!until.empty()) grant.valid_until = parse_pg_date(until, "grant_ledger.valid_until");
+    state.ledger.push_back(std::move(grant));
+  };
+  const std::string columns =
+      "SELECT employee_key, mandate_id, coalesce(valid_until::text, '') FROM grant_ledger "
+      "WHERE revoked_at IS NULL";
+  const std::string order = " ORDER BY employee_key COLLATE \"C\"";
+  if (keys) {
+    // A few people's: a result set.
+    const pqxx::result rows =
+        txn.exec_params(columns + " AND employee_key = ANY($1)" + order, text_array_literal(*keys));
+    state.ledger.reserve(state.ledger.size() + rows.size());
+    for (const auto& row : rows) {
+      take(row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>());
+    }
+  } else {
+    // Everyone's: streamed into a vector of the right size (one or two rows a person).
+    state.ledger.reserve(txn.exec1("SELECT count(*) FROM grant_ledger WHERE revoked_at IS NULL")[0]
+                             .as<std::size_t>());
+    pqxx::stream_from ledger(txn, "(" + columns + order + ")");
+    std::tuple<std::string, std::string, std::string> row;
+    while (ledger >> row) take(std::get<0>(row), std::get<1>(row), std::get<2>(row));
+    ledger.complete();
+  }
+  state.ledger_by_employee = true;
+}
+
+// Rejected items stand as exceptions until their date, or until their values change.
+void load_exceptions(pqxx::transaction_base& txn, ReconcileState& state) {
+  for (const auto& row : txn.exec(
+           "SELECT kind, coalesce(employee_key, ''), mandate_id, fingerprint, "
+           "  extract(epoch FROM exception_until)::bigint FROM change_item "
+           "WHERE state = 'rejected' AND (exception_until IS NULL OR exception_until > now())")) {
+    ExceptionRecord exception;
+    exception.kind = *change_kind_from_string(row[0].as<std::string>());
+    exception.employee_key = row[1].as<std::string>();
+    exception.mandate = row[2].as<std::string>();
+    exception.fingerprint = row[3].as<std::string>();
+    if (!row[4].is_null()) exception.until = from_epoch(row[4]);
+    state.exceptions.push_back(std::move(exception));
+  }
+}
+
+// The order forms in force (of `keys` alone, when given), and the organisation's rights.
+void load_requests_and_rights(pqxx::transaction_base& txn, ReconcileState& state,
+                              const std::vector<std::string>* keys) {
+  const std::string sql =
+      "SELECT id, employee_key, mandate_id, why, valid_until::text FROM manual_request "
+      "WHERE state IN ('pending', 'approved') "
+      "  AND (valid_until IS NULL OR valid_until >= current_date)";
+  const pqxx::result requests =
+      keys ? txn.exec_params(sql + " AND employee_key = ANY($1)", text_array_literal(*keys))
+           : txn.exec(sql);
+  for (const auto& row : requests) {
+    ManualRequest request;
+    request.id = row[0].as<long long>();
+    request.employee_key = row[1].as<std::string>();
+    request.mandate = row[2].as<std::string>();
+    request.why = row[3].as<std::string>();
+    if (!row[4].is_null())
+      request.until = parse_pg_date(row[4].c_str(), "manual_request.valid_until");
+    state.requests.push_back(std::move(request));
+  }
+  for (const auto& row : txn.exec("SELECT mandate_id FROM organisation_holding")) {
+    state.organisation_rights.insert(row[0].as<std::string>());
+  }
+}
+
+}  // namespace
+
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
   ReconcileState state;
   SharedTextCache texts;
@@ -119,65 +204,47 @@ ReconcileState load_reconcile_state(pqxx::transaction_base& txn) {
     }
     stream.complete();
   }
-  // Streamed into a vector of the right size as well: the ledger is one or two rows a person.
-  // In the order sort_ledger_by_employee gives (std::string's <, which is bytewise, as is
-  // COLLATE "C"; the index grant_ledger_by_employee_c delivers it without a sort), so that the
-  // kept state need not sort it, and a person's rows come together: they share one look-up of
-  // the history's key.
-  state.ledger.reserve(
-      txn.exec1("SELECT count(*) FROM grant_ledger WHERE revoked_at IS NULL")[0].as<std::size_t>());
-  {
-    pqxx::stream_from ledger(txn,
-                             "(SELECT employee_key, mandate_id, coalesce(valid_until::text, '') "
-                             "FROM grant_ledger WHERE revoked_at IS NULL "
-                             "ORDER BY employee_key COLLATE \"C\")");
-    std::tuple<std::string, std::string, std::string> row;
-    CountedText key;  // the previous row's, the history's copy
-    while (ledger >> row) {
-      const auto& [employee, mandate, until] = row;
-      if (!(key == employee)) key = shared_key(state.history, employee);
-      LedgerGrant grant;
-      grant.employee_key = key;
-      grant.mandate = texts.get(mandate);
-      if (!until.empty()) grant.valid_until = parse_pg_date(until, "grant_ledger.valid_until");
-      state.ledger.push_back(std::move(grant));
-    }
-    ledger.complete();
-  }
-  state.ledger_by_employee = true;
+  load_ledger(txn, state, texts, nullptr);
   // Held items are open: the next run must not propose them again while a person decides
   // whether to release their run.
   state.open_items = load_open_items(txn, state.history, "");
-  // Rejected items stand as exceptions until their date, or until their values change.
-  for (const auto& row : txn.exec(
-           "SELECT kind, coalesce(employee_key, ''), mandate_id, fingerprint, "
-           "  extract(epoch FROM exception_until)::bigint FROM change_item "
-           "WHERE state = 'rejected' AND (exception_until IS NULL OR exception_until > now())")) {
-    ExceptionRecord exception;
-    exception.kind = *change_kind_from_string(row[0].as<std::string>());
-    exception.employee_key = row[1].as<std::string>();
-    exception.mandate = row[2].as<std::string>();
-    exception.fingerprint = row[3].as<std::string>();
-    if (!row[4].is_null()) exception.until = from_epoch(row[4]);
-    state.exceptions.push_back(std::move(exception));
-  }
-  for (const auto& row :
-       txn.exec("SELECT id, employee_key, mandate_id, why, valid_until::text FROM manual_request "
-                "WHERE state IN ('pending', 'approved') "
-                "  AND (valid_until IS NULL OR valid_until >= current_date)")) {
-    ManualRequest request;
-    request.id = row[0].as<long long>();
-    request.employee_key = row[1].as<std::string>();
-    request.mandate = row[2].as<std::string>();
-    request.why = row[3].as<std::string>();
-    if (!row[4].is_null())
-      request.until = parse_pg_date(row[4].c_str(), "manual_request.valid_until");
-    state.requests.push_back(std::move(request));
-  }
-  for (const auto& row : txn.exec("SELECT mandate_id FROM organisation_holding")) {
-    state.organisation_rights.insert(row[0].as<std::string>());
-  }
+  load_exceptions(txn, state);
+  load_requests_and_rights(txn, state, nullptr);
   return state;
+}
+
+ReconcileState load_scope_state(pqxx::transaction_base& txn) {
+  ReconcileState state;
+  state.history.reserve(txn.exec1("SELECT count(*) FROM employee")[0].as<std::size_t>());
+  {
+    pqxx::stream_from stream(
+        txn, "(SELECT key, absent_since_run IS NOT NULL, coalesce(row_digest, 0) FROM employee)");
+    std::tuple<std::string, bool, long long> person;
+    while (stream >> person) {
+      auto& [key, absent, digest] = person;
+      EmployeeHistory history;
+      history.absent = absent;
+      history.stored_digest = static_cast<std::uint64_t>(digest);
+      state.history.emplace(std::move(key), std::move(history));
+    }
+    stream.complete();
+  }
+  load_exceptions(txn, state);
+  return state;
+}
+
+long long count_grants_in_force(pqxx::transaction_base& txn) {
+  return txn.exec1("SELECT count(*) FROM grant_ledger WHERE revoked_at IS NULL")[0].as<long long>();
+}
+
+void load_state_of(pqxx::transaction_base& txn, const std::vector<std::string>& keys,
+                   ReconcileState& state) {
+  reload_history_of(txn, keys, state.history);
+  SharedTextCache texts;
+  if (!keys.empty()) load_ledger(txn, state, texts, &keys);
+  state.ledger_by_employee = true;  // sorted, however few
+  state.open_items = load_open_items_of(txn, state.history, keys, true);
+  load_requests_and_rights(txn, state, &keys);
 }
 
 void reload_history_of(pqxx::transaction_base& txn, const std::vector<std::string>& keys,

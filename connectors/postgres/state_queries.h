@@ -16,6 +16,20 @@ namespace valtuus {
 
 ReconcileState load_reconcile_state(pqxx::transaction_base& txn);
 
+// What finding the people a full read may change needs (people_a_full_read_may_change), and
+// no more: every stored employee's key, absence and row digest (the rest of each history
+// empty), and the exceptions as load_reconcile_state loads them. No ledger, open items,
+// requests or rights: load_state_of adds them for the people found.
+ReconcileState load_scope_state(pqxx::transaction_base& txn);
+// How many grants are in force: the size of load_reconcile_state's ledger.
+long long count_grants_in_force(pqxx::transaction_base& txn);
+// Completes a state from load_scope_state for `keys` alone, as load_reconcile_state would have
+// loaded it for them: their history rows, their grants in force (in the same order), their
+// open items and the organisation's applications, their order forms, and the organisation's
+// rights.
+void load_state_of(pqxx::transaction_base& txn, const std::vector<std::string>& keys,
+                   ReconcileState& state);
+
 // The history of `keys` as stored now, replacing what `history` held of them (after a run's own
 // writes, for the state the daemon keeps between runs).
 void reload_history_of(pqxx::transaction_base& txn, const std::vector<std::string>& keys,

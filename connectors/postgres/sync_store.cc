@@ -117,6 +117,19 @@ ReconcileState SyncTransaction::load_state() {
   return translate_sync_errors([&] { return load_reconcile_state(work_->txn); });
 }
 
+ReconcileState SyncTransaction::load_scope_state() {
+  return translate_sync_errors([&] { return valtuus::load_scope_state(work_->txn); });
+}
+
+long long SyncTransaction::count_grants_in_force() {
+  return translate_sync_errors([&] { return valtuus::count_grants_in_force(work_->txn); });
+}
+
+void SyncTransaction::complete_state_of(ReconcileState& state,
+                                        const std::vector<std::string>& keys) {
+  translate_sync_errors([&] { load_state_of(work_->txn, keys, state); });
+}
+
 // The trail's tally (sql/019_audit_tally.sql): one row that the chain trigger keeps, where
 // count(*) and max(id) read the whole trail, which only grows.
 StateMark SyncTransaction::state_mark() {
@@ -145,10 +158,12 @@ std::optional<StateMark> SyncTransaction::mark_after_own_writes(const StateMark&
 
 std::optional<ReconcileMark> SyncTransaction::reconcile_mark() {
   return translate_sync_errors([&]() -> std::optional<ReconcileMark> {
+    // The newest run's, on its own row (sql/024_run_reconcile_mark.sql); a newest run without
+    // one (held, incomplete) leaves none, whatever older runs left.
     const pqxx::result rows = work_->txn.exec(
-        "SELECT m.audit_events, m.audit_newest, m.inputs, "
-        "extract(epoch FROM m.whole_at)::bigint, m.recheck FROM sync_reconcile_mark m "
-        "WHERE m.run_id = (SELECT max(id) FROM sync_run)");
+        "SELECT mark_audit_events, mark_audit_newest, mark_inputs, "
+        "extract(epoch FROM mark_whole_at)::bigint, mark_recheck FROM sync_run "
+        "WHERE mark_inputs IS NOT NULL AND id = (SELECT max(id) FROM sync_run)");
     if (rows.empty()) return std::nullopt;
     const pqxx::row row = rows[0];
     ReconcileMark mark;

@@ -44,10 +44,10 @@ struct StateMark {
   friend bool operator==(const StateMark&, const StateMark&) = default;
 };
 
-// What a committed run left for the next one (sql/022_reconcile_mark.sql): the audit trail's
-// tally after its own writes, a digest of the reconcile's inputs besides the directory and the
-// store (policy, leaver rules), when the last whole reconcile ran, and whom the next reconcile
-// must look at again whatever their entries say.
+// What a committed run left for the next one, on its own row (sql/022_reconcile_mark.sql,
+// sql/024_run_reconcile_mark.sql): the audit trail's tally after its own writes, a digest of the
+// reconcile's inputs besides the directory and the store (policy, leaver rules), when the last
+// whole reconcile ran, and whom the next reconcile must look at again whatever their entries say.
 struct ReconcileMark {
   StateMark mark;
   std::string inputs;
@@ -102,6 +102,17 @@ class SyncTransaction {
 
   // What the reconcile needs: ledger, open items, exceptions, requests, history.
   ReconcileState load_state();
+  // Less, for a full read whose run may reconcile only the people the read may have changed
+  // (people_a_full_read_may_change): every stored employee's key, absence and row digest (the
+  // rest of each history left empty) and the exceptions. complete_state_of adds the rest for
+  // the people found.
+  ReconcileState load_scope_state();
+  // How many grants are in force (the size of load_state's ledger): the guard's base.
+  long long count_grants_in_force();
+  // Adds to a state from load_scope_state what load_state would have held about `keys`: their
+  // history rows, grants in force, open items and order forms, and what is everyone's (the
+  // organisation's applications and rights).
+  void complete_state_of(ReconcileState& state, const std::vector<std::string>& keys);
 
   // Where the audit trail stands, as this transaction sees it now (read before the state).
   StateMark state_mark();

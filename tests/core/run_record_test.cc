@@ -78,6 +78,19 @@ TEST(RunRecord, TheGuardJudgesByTheLedgerAsLoadedAndTheReadsRefusals) {
   EXPECT_EQ(input.refused_entries, 2);
 }
 
+// A state loaded for a few people holds only their grants: the store's count is the base.
+TEST(RunRecord, TheGuardJudgesByTheGrantsCountedWhenTheStateHoldsAFew) {
+  Plan plan;
+  Snapshot snapshot;
+  snapshot.complete = true;
+  snapshot.refused = {{"CN=a", "a", "a", "title", "bad"}};
+  const GuardInput input = guard_input(plan, 153446, snapshot);
+  EXPECT_EQ(&input.plan, &plan);
+  EXPECT_EQ(input.current_grants, 153446);
+  EXPECT_TRUE(input.snapshot_complete);
+  EXPECT_EQ(input.refused_entries, 1);
+}
+
 TEST(RunRecord, APrintedPlanNamesPeopleFromTheReadAndAsksTheStoreForTheRest) {
   RunRecord record;
   record.plan.add = {proposed(ChangeKind::kGrant, "anna", "kela"),
