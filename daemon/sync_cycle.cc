@@ -113,6 +113,41 @@ bool application_exception_ended(const ReconcileState& state, TimePoint whole_no
       });
 }
 
+// Whether a whole reconcile at `whole_now` still decides what one at `now` would about everyone
+// whom neither their entry nor time changed: end dates, renewal notices and order forms end by
+// the day, and so may an exception about the organisation's application.
+bool same_day(TimePoint whole_now, TimePoint now) {
+  using std::chrono::days;
+  return std::chrono::floor<days>(whole_now) == std::chrono::floor<days>(now);
+}
+bool whole_reconcile_stands(const ReconcileState& state, TimePoint whole_now, TimePoint now) {
+  return same_day(whole_now, now) && !application_exception_ended(state, whole_now, now);
+}
+
+// Whether the mark a run left says that nothing but the directory changed since the trail was
+// at `start`, with the same policy, rules and build (`inputs`).
+bool mark_holds(const std::optional<ReconcileMark>& stored, const StateMark& start,
+                const std::string& inputs) {
+  return stored && stored->mark == start && stored->inputs == inputs;
+}
+
+// The people a full read may have changed since the whole reconcile `stored` stands for: those
+// whose entry's row digest (with their status now) differs from the stored one, and the others
+// people_a_full_read_may_change names.
+std::optional<FullReadScope> scope_of_full_read(const RunInput& input, const ReconcileState& state,
+                                                const ReconcileMark& stored,
+                                                const KeyIndex* index) {
+  EmployeeRowDigests digests;
+  return people_a_full_read_may_change(
+      input.snapshot, state, input.rules, stored.recheck, stored.whole_now, input.now,
+      [&digests](const Employee& e, EmployeeStatus status) {
+        return digests(e, is_leaver(status)                      ? "left"
+                          : status == EmployeeStatus::kLongLeave ? "long_leave"
+                                                                 : "active");
+      },
+      index);
+}
+
 // The snapshot's part about `people` (their employees, found by key; its refusals), what the
 // writes of a run restricted to them look at.
 Snapshot part_about(const Snapshot& snapshot, const KeyIndex& index,
@@ -181,9 +216,8 @@ OpenedRun open_run(SyncStore& database, const IdentityCrypto* identity, bool mar
     // What plan_and_write will ask of the mark, asked now where it can be (the day again
     // there, of the read's time, with the exceptions).
     std::optional<ReconcileMark> stored = run.txn->reconcile_mark();
-    using std::chrono::days;
-    if (stored && stored->mark == run.start && stored->inputs == scope_only->inputs &&
-        std::chrono::floor<days>(stored->whole_now) == std::chrono::floor<days>(scope_only->now)) {
+    if (mark_holds(stored, run.start, scope_only->inputs) &&
+        same_day(stored->whole_now, scope_only->now)) {
       run.state = run.txn->load_scope_state();
       run.stored = std::move(stored);
       run.scope_only = true;
@@ -207,24 +241,13 @@ std::optional<FullReadScope> scope_of_opened_run(OpenedRun& run, const RunInput&
                                                  const KeyIndex* index,
                                                  std::unordered_set<std::string>& people) {
   const ReconcileMark& stored = *run.stored;
-  using std::chrono::days;
-  if (!input.snapshot.complete ||
-      std::chrono::floor<days>(stored.whole_now) != std::chrono::floor<days>(input.now) ||
-      application_exception_ended(run.state, stored.whole_now, input.now)) {
+  if (!input.snapshot.complete || !whole_reconcile_stands(run.state, stored.whole_now, input.now)) {
     return std::nullopt;
   }
   for (const RefusedValue& r : input.snapshot.refused) {
     if (refuses_person(r) && r.key.empty()) return std::nullopt;
   }
-  EmployeeRowDigests digests;
-  std::optional<FullReadScope> scope = people_a_full_read_may_change(
-      input.snapshot, run.state, input.rules, stored.recheck, stored.whole_now, input.now,
-      [&digests](const Employee& e, EmployeeStatus status) {
-        return digests(e, is_leaver(status)                      ? "left"
-                          : status == EmployeeStatus::kLongLeave ? "long_leave"
-                                                                 : "active");
-      },
-      index);
+  std::optional<FullReadScope> scope = scope_of_full_read(input, run.state, stored, index);
   // Many people's rows fetched by key cost more than everyone's in one scan.
   if (!scope || scope->people.size() > run.state.history.size() / 4 + 100) return std::nullopt;
   people = std::move(scope->people);
@@ -275,15 +298,7 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
   const bool scope_loaded = scope.has_value();
   if (!reuse && !run.loaded) loaded = txn.load_state();
   const ReconcileState& state = reuse ? kept->state : loaded;
-  // Whether a whole reconcile at `whole_now` still decides what one now would about everyone
-  // whom neither their entry nor time changed: end dates, renewal notices and order forms end
-  // by the day, and so may an exception about the organisation's application.
-  const auto same_day = [&](TimePoint whole_now) {
-    using std::chrono::days;
-    return std::chrono::floor<days>(whole_now) == std::chrono::floor<days>(input.now) &&
-           !application_exception_ended(state, whole_now, input.now);
-  };
-  const bool partial = reuse && same_day(kept->whole_now);
+  const bool partial = reuse && whole_reconcile_stands(state, kept->whole_now, input.now);
   // A state loaded from the store: the run before may have left a mark that says nothing but
   // the directory changed since a whole reconcile (sql/022_reconcile_mark.sql, on the run's own
   // row since sql/024_run_reconcile_mark.sql). Then only the people whose entries are not as
@@ -292,17 +307,9 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
       dry_run ? std::string() : reconcile_inputs_digest(input.policy, input.rules);
   if (!scope_loaded && !reuse && !dry_run && start.events >= 0 && input.snapshot.complete) {
     stored = txn.reconcile_mark();
-    if (stored && stored->mark == start && stored->inputs == inputs &&
-        same_day(stored->whole_now)) {
-      EmployeeRowDigests digests;
-      scope = people_a_full_read_may_change(
-          input.snapshot, state, input.rules, stored->recheck, stored->whole_now, input.now,
-          [&digests](const Employee& e, EmployeeStatus status) {
-            return digests(e, is_leaver(status)                      ? "left"
-                              : status == EmployeeStatus::kLongLeave ? "long_leave"
-                                                                     : "active");
-          },
-          index);
+    if (mark_holds(stored, start, inputs) &&
+        whole_reconcile_stands(state, stored->whole_now, input.now)) {
+      scope = scope_of_full_read(input, state, *stored, index);
     }
   }
   if (partial) {
