@@ -38,6 +38,20 @@ try {
   await page.waitForURL(base + '/');
   let queue = await visit(page, '03-queue');
   expect(queue.includes('href="/items/1"'), 'item 1 in the queue');
+  // The queue's filters read as one form: every label above its own field, and the dropdowns
+  // as tall as the text fields beside them.
+  const filters = await page.$$eval('.console-filters > div', (fields) => fields.map((f) => {
+    const label = f.querySelector('label').getBoundingClientRect();
+    const control = f.querySelector('select, input').getBoundingClientRect();
+    return { id: f.querySelector('select, input').id, above: label.bottom <= control.top + 1,
+             height: Math.round(control.height) };
+  }));
+  expect(filters.length === 6, `six filters (${filters.length})`);
+  for (const f of filters) {
+    expect(f.above, `the label of filter ${f.id} is above its field`);
+    expect(f.height === filters[0].height,
+           `filter ${f.id} is ${f.height} px tall, ${filters[0].id} ${filters[0].height} px`);
+  }
 
   // Approve item 1, then record it done: it leaves the queue.
   await follow(page, 'a[href="/items/1"]');
