@@ -246,17 +246,24 @@ TEST_F(StaffPagesTest, MyMandatesShowEndDatesExpectedDatesAndMyOrders) {
   ASSERT_EQ(log_in("anna").status, 303);
   const HttpReply page = get("/me/mandates");
   ASSERT_EQ(page.status, 200) << page.body;
-  EXPECT_NE(page.body.find("<td>Kela matters</td><td>Kela</td><td>2025-01-02</td><td>2030-01-01"),
-            std::string::npos)
+  EXPECT_NE(
+      page.body.find("<td>Kela matters</td><td>Kela</td><td class=\"console-date\">2025-01-02</td>"
+                     "<td class=\"console-date\">2030-01-01"),
+      std::string::npos)
       << page.body;
-  EXPECT_NE(page.body.find("<td>Tax matters</td><td>Verohallinto</td><td>2025-01-02</td><td>no "
-                           "end date"),
-            std::string::npos);
+  EXPECT_NE(
+      page.body.find(
+          "<td>Tax matters</td><td>Verohallinto</td><td class=\"console-date\">2025-01-02</td>"
+          "<td class=\"console-date\">no end date"),
+      std::string::npos);
   // The grant waits for the organisation's application to DVV: path 2, 42 days from its start.
   EXPECT_NE(page.body.find("<tr data-item=\"1\" data-path=\"2\">"), std::string::npos);
-  EXPECT_NE(page.body.find("<td>2026-04-13</td>"), std::string::npos) << page.body;
-  EXPECT_NE(page.body.find("<tr data-order=\"1\"><td>2026-01-05</td><td>Tax matters</td>"),
-            std::string::npos);
+  EXPECT_NE(page.body.find("<td class=\"console-date\">2026-04-13</td>"), std::string::npos)
+      << page.body;
+  EXPECT_NE(
+      page.body.find(
+          "<tr data-order=\"1\"><td class=\"console-date\">2026-01-05</td><td>Tax matters</td>"),
+      std::string::npos);
   EXPECT_NE(page.body.find("Rejected"), std::string::npos);
 }
 
