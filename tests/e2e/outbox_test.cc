@@ -86,9 +86,26 @@ class OutboxCommandsTest : public E2eTest {
 };
 
 TEST_F(OutboxCommandsTest, ARunAndADecisionEnqueueTheirMessagesAndShowRendersThem) {
-  // The run announced its grants; their notices are written by the notifier.
+  // Right after the run, its grants' notices are not written yet: `outbox list` (as a reviewer)
+  // says how many wait for the notifier, and stops saying it once they are written.
+  const long long proposed = count(
+      "SELECT count(*) FROM change_item WHERE state = 'proposed' AND kind IN ('grant', 'renew') "
+      "AND employee_key IS NOT NULL");
+  ASSERT_GT(proposed, 0);
+  const std::string reviewer = config_as(logins_.make("maija", "valtuus_reviewer"));
+  const std::string waiting = std::to_string(proposed) +
+                              " proposed grant(s) wait for valtuus-notify to write their "
+                              "\"grant proposed\" notices";
+  ProcessResult listed = valtuusctl({"--config", reviewer, "outbox", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(waiting), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("run_items"), std::string::npos) << listed.out;
   EXPECT_TRUE(of(outbox(), "grant_proposed").empty());
   EXPECT_GT(announce(), 0);
+  listed = valtuusctl({"--config", reviewer, "outbox", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find("wait for valtuus-notify"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("grant_proposed"), std::string::npos) << listed.out;
 
   const json rows = outbox();
   ASSERT_EQ(of(rows, "run_items").size(), 1u) << rows.dump(2);
