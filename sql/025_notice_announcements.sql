@@ -33,7 +33,7 @@ REVOKE ALL ON outbox_announcement FROM PUBLIC, valtuus_daemon, valtuus_reviewer,
 REVOKE ALL ON SEQUENCE outbox_announcement_id_seq FROM PUBLIC, valtuus_daemon,
   valtuus_reviewer, valtuus_security, valtuus_admin, valtuus_notifier, valtuus_console;
 
--- The statement trigger (change_item_outbox_insert, sql/009): the items today's notices were
+-- The statement trigger (change_item_outbox_insert, sql/009): the items sql/021 wrote notices
 -- for (proposed grants and renewals of a person), one row for the statement; none when there
 -- are none (an unchanged sync, a held run), so such a statement writes nothing here.
 CREATE OR REPLACE FUNCTION outbox_items_proposed() RETURNS trigger
