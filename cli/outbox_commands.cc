@@ -95,11 +95,24 @@ int outbox_list(CommandContext& ctx) {
     ctx.out << array.dump(2) << '\n';
   } else if (format == "csv") {
     print_csv(ctx.out, row_table(rows));
-  } else if (rows.empty()) {
-    ctx.out << (filter.dead ? "No dead notifications.\n" : "No notifications.\n");
   } else {
-    print_text(ctx.out, row_table(rows));
-    ctx.out << rows.size() << " row(s). A message: valtuusctl outbox show ID\n";
+    if (rows.empty()) {
+      ctx.out << (filter.dead ? "No dead notifications.\n" : "No notifications.\n");
+    } else {
+      print_text(ctx.out, row_table(rows));
+      ctx.out << rows.size() << " row(s). A message: valtuusctl outbox show ID\n";
+    }
+    // A sync only announces its proposed grants; their notices appear once valtuus-notify has
+    // written them. Said, so that a list right after a sync does not look like nobody is told.
+    if (!filter.dead || filter.pending) {
+      const long long waiting = count_unannounced_items(*store);
+      if (waiting > 0) {
+        ctx.out << fmt::format(
+            "{} proposed grant(s) wait for valtuus-notify to write their \"grant proposed\" "
+            "notices (at the start of its next pass).\n",
+            waiting);
+      }
+    }
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "connectors/postgres/outbox.h"
+#include "core/errors.h"
 
 namespace valtuus {
 
@@ -75,6 +76,19 @@ std::chrono::seconds OutboxSender::retry_delay(int attempts) {
 
 DrainStats OutboxSender::drain(const std::function<bool()>& stop) {
   DrainStats stats;
+  // The syncs only announce their proposed grants (in their own transactions); the notices are
+  // written here. A refusal (a missing grant, a schema older than this program) must not stop
+  // the messages already waiting; a lost connection ends the pass as anywhere else.
+  try {
+    stats.announced = announce_proposed_grants(store_);
+    if (stats.announced > 0) {
+      log_info(fmt::format("wrote {} \"grant proposed\" notice(s) for newly proposed grants",
+                           stats.announced));
+    }
+  } catch (const Refused& e) {
+    log_error("announcing newly proposed grants: " + e.detail() +
+              "; sending what the outbox already holds");
+  }
   stats.skipped = skip_stale_outbox_rows(store_);
   if (stats.skipped > 0)
     log_info(fmt::format("skipped {} notice(s) whose item is no longer open", stats.skipped));

@@ -22,9 +22,10 @@ namespace valtuus {
 
 struct DrainStats {
   int sent = 0;
-  int retry = 0;    // failed, to be tried again later
-  int dead = 0;     // failed for good (or after notify.max_attempts)
-  int skipped = 0;  // "grant proposed" notices whose item closed before they were sent
+  int retry = 0;      // failed, to be tried again later
+  int dead = 0;       // failed for good (or after notify.max_attempts)
+  int skipped = 0;    // "grant proposed" notices whose item closed before they were sent
+  int announced = 0;  // "grant proposed" notices written for items syncs proposed
 };
 
 class OutboxSender {
@@ -33,8 +34,10 @@ class OutboxSender {
   OutboxSender(StoreSession& store, const NotifyOptions& options, TemplateSet templates,
                Backoff::Uniform uniform = system_uniform());
 
-  // Sends every row that is due now, one transaction each, until none is due, a row tried in
-  // this drain is due again (a short backoff), or `stop()` says so between rows.
+  // First writes the "grant proposed" notices of the items syncs proposed since the last pass
+  // (a transaction of its own; a refusal is logged and the pass goes on with what the outbox
+  // holds), then sends every row that is due now, one transaction each, until none is due, a
+  // row tried in this drain is due again (a short backoff), or `stop()` says so between rows.
   DrainStats drain(const std::function<bool()>& stop = [] { return false; });
 
   // Once per UTC day, from notify.daily_hour: enqueues the overdue-items message and the

@@ -32,6 +32,22 @@ OutboxRetry retry_outbox_row(StoreSession& session, long long id) {
   });
 }
 
+int announce_proposed_grants(StoreSession& session) {
+  return store_call(session, [&] {
+    pqxx::work txn(session.connection());
+    const int written = outbox::announce_pending(txn);
+    txn.commit();
+    return written;
+  });
+}
+
+long long count_unannounced_items(StoreSession& session) {
+  return store_call(session, [&] {
+    pqxx::read_transaction txn(session.connection());
+    return outbox::unannounced_items(txn);
+  });
+}
+
 int skip_stale_outbox_rows(StoreSession& session) {
   return store_call(session, [&] {
     pqxx::work txn(session.connection());

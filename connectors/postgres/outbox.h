@@ -1,7 +1,9 @@
 // The notification outbox as its users see it. People (valtuusctl outbox) list rows, read one
-// and send a dead one again; the sender (valtuus-notify) skips notices whose item closed,
-// claims due rows one at a time, marks each sent or failed, and enqueues the daily messages.
-// Rows are enqueued by the database in the transaction of their cause.
+// and send a dead one again; the sender (valtuus-notify) writes the notices of newly proposed
+// grants, skips notices whose item closed, claims due rows one at a time, marks each sent or
+// failed, and enqueues the daily messages. Rows are enqueued by the database in the transaction
+// of their cause; a statement's newly proposed grants are announced there, and their notices
+// written by the sender's next pass.
 #pragma once
 
 #include <chrono>
@@ -26,6 +28,13 @@ struct OutboxRetry {
 };
 // Makes a dead row pending again (administrators).
 OutboxRetry retry_outbox_row(StoreSession& session, long long id);
+
+// Writes the "grant proposed" notices of the items syncs announced since the last call, in a
+// transaction of its own; returns how many (the notifier, at the start of each pass).
+int announce_proposed_grants(StoreSession& session);
+
+// How many proposed items still wait for the notifier to write their "grant proposed" notices.
+long long count_unannounced_items(StoreSession& session);
 
 // Marks skipped the "grant proposed" notices whose item closed before they were sent; returns
 // how many.

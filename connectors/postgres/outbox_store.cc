@@ -54,6 +54,14 @@ std::optional<OutboxRow> claim_next(pqxx::work& txn) {
   return to_row(result[0]);
 }
 
+int announce_pending(pqxx::work& txn) {
+  return txn.exec1("SELECT outbox_announce_pending()")[0].as<int>();
+}
+
+long long unannounced_items(pqxx::transaction_base& txn) {
+  return txn.exec1("SELECT outbox_unannounced_items()")[0].as<long long>();
+}
+
 int skip_stale(pqxx::work& txn) {
   return txn.exec1("SELECT outbox_skip_stale()")[0].as<int>();
 }

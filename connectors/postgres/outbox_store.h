@@ -19,10 +19,20 @@ namespace valtuus::outbox {
 // until the transaction ends; nullopt when none is due or all due rows are locked by others.
 std::optional<OutboxRow> claim_next(pqxx::work& txn);
 
-// Marks a claimed row sent (sent_at = now()).
+// Writes the "grant proposed" notices of the items a sync announced since the last call
+// (outbox_announce_pending: only items still proposed; each announcement taken once, FOR
+// UPDATE SKIP LOCKED, however many notifiers call it); returns how many notices it wrote.
+int announce_pending(pqxx::work& txn);
+
+// How many proposed items wait for the notifier to announce them: their "grant proposed"
+// notices are not in the outbox yet.
+long long unannounced_items(pqxx::transaction_base& txn);
+
 // Marks "grant proposed" notices whose item is no longer open as skipped (they would say
 // something untrue); returns how many.
 int skip_stale(pqxx::work& txn);
+
+// Marks a claimed row sent (sent_at = now()).
 void mark_sent(pqxx::work& txn, long long id);
 
 // Records a failed attempt of a claimed row: attempts + 1 and last_error (cut to 2000 bytes);

@@ -295,6 +295,77 @@ TEST_F(NotifyE2e, ConfiguredLanguageReplacesTheDatabaseDefaultButNotAPersonsOwn)
   }
 }
 
+// A sync's proposed grant is only announced in the sync's transaction; a pass of the
+// notifier writes its notice first, then sends it, in the same run of the program.
+TEST_F(NotifyE2e, APassWritesTheNoticesOfNewlyProposedGrantsThenSendsThem) {
+  long long item = 0;
+  {
+    pqxx::connection c(db_->conninfo());
+    pqxx::work txn(c);
+    txn.exec(
+        "INSERT INTO mandate_issue (id, name_fi, name_sv, service, organisation_holds, "
+        "  max_validity_days, renewal_notice_days) "
+        "VALUES ('kela', 'Etuustiedot', 'Förmånsuppgifter', 'Kela', true, 730, 30)");
+    txn.exec_params(
+        "INSERT INTO employee (key, account, display_name, mail, preferred_language) "
+        "VALUES ('k-asa', 'aastrom', 'Åsa Åström', $1, 'sv')",
+        "aastrom@" + domain_);
+    const long long run =
+        txn.exec1(
+               "INSERT INTO sync_run (started_at, directory_source, snapshot_complete, "
+               "  entries_read, items_added, items_superseded) "
+               "VALUES (now(), 'ldaps://dc1', true, 1, 1, 0) RETURNING id")[0]
+            .as<long long>();
+    item = txn.exec_params1(
+                  "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, "
+                  "  fingerprint) VALUES ($1, 'grant', 'k-asa', 'kela', 'Elinkeinoasiat', 'f') "
+                  "RETURNING id",
+                  run)[0]
+               .as<long long>();
+    txn.commit();
+  }
+  ASSERT_EQ(count("SELECT count(*) FROM outbox WHERE event = 'grant_proposed'"), 0);
+  const ProcessResult result = once(config_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("wrote 1 \"grant proposed\" notice(s)"), std::string::npos)
+      << result.err;
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE event = 'grant_proposed' AND state = 'sent' "
+                  "AND item_id = " +
+                  std::to_string(item)),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox_announcement"), 0);
+  bool saw_employee = false;
+  for (const auto& m : Receivers::get().mails(domain_)) {
+    const std::string id = m["message_id"];
+    if (id.find(".grant_proposed." + std::to_string(item) + ".employee@valtuus>") ==
+        std::string::npos) {
+      continue;
+    }
+    saw_employee = true;
+    EXPECT_EQ(m["rcpt_tos"], (nlohmann::json{"aastrom@" + domain_}));
+    const std::string data = m["data"];
+    EXPECT_NE(data.find("Hej "), std::string::npos) << data;
+    EXPECT_NE(data.find("cirka 3 dagar"), std::string::npos) << data;
+  }
+  EXPECT_TRUE(saw_employee);
+  // The next pass has nothing more to write.
+  const ProcessResult again = once(config_);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err.find("grant proposed\" notice(s)"), std::string::npos) << again.err;
+}
+
+// Writing the new notices refused (here: the grant taken away) is logged, and the pass still
+// sends what the outbox holds.
+TEST_F(NotifyE2e, ARefusedAnnouncementIsLoggedAndThePassGoesOn) {
+  exec("REVOKE EXECUTE ON FUNCTION outbox_announce_pending() FROM valtuus_notifier");
+  put("run_items", "reviewers", "", "", run_items_payload(45), "run_items.45");
+  const ProcessResult result = once(config_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("announcing newly proposed grants"), std::string::npos) << result.err;
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE state = 'sent'"), 1);
+  EXPECT_EQ(Receivers::get().mails(domain_).size(), 1u);
+}
+
 TEST_F(NotifyE2e, NothingIsSentForARolledBackTransaction) {
   {
     pqxx::connection c(db_->conninfo());

@@ -1,4 +1,5 @@
-// Notifications end to end: valtuusd --once enqueues them in its run's transaction, people's
+// Notifications end to end: valtuusd --once enqueues them in its run's transaction (its
+// proposed grants announced there, their notices written by the notifier's login), people's
 // decisions through valtuusctl enqueue theirs, and valtuusctl outbox lists, previews and
 // retries them. Mail addresses, managers and languages come from the directory.
 #include <nlohmann/json.hpp>
@@ -63,15 +64,49 @@ class OutboxCommandsTest : public E2eTest {
         .as<long long>();
   }
 
+  // What valtuus-notify does at the start of each pass, as a login of the notifier's role: the
+  // "grant proposed" notices of the items the runs announced. Returns how many.
+  int announce() {
+    if (notifier_.empty()) notifier_ = logins_.make("notify", "valtuus_notifier");
+    pqxx::connection c(db_->conninfo() + " user=" + notifier_);
+    pqxx::work txn(c);
+    const int written = txn.exec1("SELECT outbox_announce_pending()")[0].as<int>();
+    txn.commit();
+    return written;
+  }
+
   void exec(const std::string& sql) {
     pqxx::connection c(db_->conninfo());
     pqxx::work txn(c);
     txn.exec(sql);
     txn.commit();
   }
+
+  std::string notifier_;  // a login of the notifier's role, made on first use
 };
 
 TEST_F(OutboxCommandsTest, ARunAndADecisionEnqueueTheirMessagesAndShowRendersThem) {
+  // Right after the run, its grants' notices are not written yet: `outbox list` (as a reviewer)
+  // says how many wait for the notifier, and stops saying it once they are written.
+  const long long proposed = count(
+      "SELECT count(*) FROM change_item WHERE state = 'proposed' AND kind IN ('grant', 'renew') "
+      "AND employee_key IS NOT NULL");
+  ASSERT_GT(proposed, 0);
+  const std::string reviewer = config_as(logins_.make("maija", "valtuus_reviewer"));
+  const std::string waiting = std::to_string(proposed) +
+                              " proposed grant(s) wait for valtuus-notify to write their "
+                              "\"grant proposed\" notices";
+  ProcessResult listed = valtuusctl({"--config", reviewer, "outbox", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(waiting), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("run_items"), std::string::npos) << listed.out;
+  EXPECT_TRUE(of(outbox(), "grant_proposed").empty());
+  EXPECT_GT(announce(), 0);
+  listed = valtuusctl({"--config", reviewer, "outbox", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find("wait for valtuus-notify"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("grant_proposed"), std::string::npos) << listed.out;
+
   const json rows = outbox();
   ASSERT_EQ(of(rows, "run_items").size(), 1u) << rows.dump(2);
   EXPECT_EQ(of(rows, "run_items")[0]["audience"], "reviewers");
@@ -91,8 +126,9 @@ TEST_F(OutboxCommandsTest, ARunAndADecisionEnqueueTheirMessagesAndShowRendersThe
   }
   EXPECT_TRUE(to_matti && to_jorgen) << rows.dump(2);
 
-  // A second run over the same directory enqueues nothing.
+  // A second run over the same directory enqueues nothing, nor announces anything.
   ASSERT_EQ(valtuusd({"--config", config_, "--once"}).exit_code, 0);
+  EXPECT_EQ(announce(), 0);
   EXPECT_EQ(outbox().size(), rows.size());
 
   const std::string id = std::to_string(item("mmakinen", "te-tyonhakija"));

@@ -1,10 +1,10 @@
-// Who gets the "grant proposed" notices of a run's new items (outbox_items_proposed, the
-// statement trigger of change_item), pinned row by row: the person and their manager, the
-// manager found by DN without regard to case among several rows (someone still in the
-// directory before a leaver, then the most recently updated; an address required), each in
-// their own language or the default, on the channels configured for the audience, in item
-// order with the person before the manager. Any rewrite of the trigger's joins must keep
-// these rows exactly.
+// Who gets the "grant proposed" notices of a run's new items (announced by the statement
+// trigger of change_item, written by outbox_announce_pending as the notifier), pinned row by row:
+// the person and their manager, the manager found by DN without regard to case among several rows
+// (someone still in the directory before a leaver, then the most recently updated; an address
+// required), each in their own language or the default, on the channels configured for the
+// audience, in item order with the person before the manager. Any rewrite of the notices' joins
+// must keep these rows exactly.
 #include <gtest/gtest.h>
 
 #include <ostream>
@@ -48,6 +48,7 @@ class NoticeRecipientsTest : public ::testing::Test {
     migrate(admin_);
     daemon_ = logins_.make("daemon", "valtuus_daemon");
     admin_login_ = logins_.make("root", "valtuus_admin");
+    notifier_ = logins_.make("notifier", "valtuus_notifier");
     // Test data as the superuser: the theme and the people as the directory left them,
     // several of them under one manager DN. Updated times are set so that the newest row is
     // not always the one to choose.
@@ -98,14 +99,15 @@ class NoticeRecipientsTest : public ::testing::Test {
   }
 
   // The run's items through the daemon's own function, as a sync writes them: one per
-  // (kind, person, theme, path), in this order.
+  // (kind, person, theme, path), in this order. Then the notifier's login announces them, as
+  // valtuus-notify does at the start of a pass; returns how many notices that wrote.
   struct Item {
     std::string kind;
     std::string person;
     std::string theme;
     bool waits_for_org_apply;
   };
-  void add_items(const std::vector<Item>& items) {
+  int add_items(const std::vector<Item>& items) {
     pqxx::connection daemon(db_.conninfo() + " user=" + daemon_);
     pqxx::work txn(daemon);
     const long long run =
@@ -127,6 +129,11 @@ class NoticeRecipientsTest : public ::testing::Test {
     }
     txn.exec_params("SELECT sync_add_items($1, 'proposed')", run);
     txn.commit();
+    pqxx::connection notifier(db_.conninfo() + " user=" + notifier_);
+    pqxx::work announce(notifier);
+    const int written = announce.exec1("SELECT outbox_announce_pending()")[0].as<int>();
+    announce.commit();
+    return written;
   }
 
   // Every "grant proposed" notice in the order the sender would take them (oldest id first),
@@ -173,20 +180,21 @@ class NoticeRecipientsTest : public ::testing::Test {
   TestLogins logins_;  // declared first, so dropped after the database that refers to them
   TestDatabase db_;
   pqxx::connection admin_;
-  std::string daemon_, admin_login_;
+  std::string daemon_, admin_login_, notifier_;
   std::vector<std::string> names_;  // employee_name of each notice, in the order of notices()
 };
 
 TEST_F(NoticeRecipientsTest, EachItemTellsItsPersonAndTheRightManagerInTheirLanguage) {
-  add_items({{"grant", "p-anna", "th01", false},
-             {"grant", "p-ben", "th01", true},
-             {"revoke", "p-anna", "th02", false},  // a revoke tells no one when proposed
-             {"grant", "p-cai", "th02", false},
-             {"grant", "p-dan", "th01", false},
-             {"renew", "p-eve", "th02", true},
-             {"grant", "p-fay", "th01", false},
-             {"grant", "p-gus", "th01", false},
-             {"grant", "p-hal", "th02", false}});
+  EXPECT_EQ(add_items({{"grant", "p-anna", "th01", false},
+                       {"grant", "p-ben", "th01", true},
+                       {"revoke", "p-anna", "th02", false},  // a revoke tells no one when proposed
+                       {"grant", "p-cai", "th02", false},
+                       {"grant", "p-dan", "th01", false},
+                       {"renew", "p-eve", "th02", true},
+                       {"grant", "p-fay", "th01", false},
+                       {"grant", "p-gus", "th01", false},
+                       {"grant", "p-hal", "th02", false}}),
+            11);
   const std::vector<Notice> expected = {
       // Anna (sv) and her boss: the row still in the directory, in English, though a
       // leaver's row of the same DN was updated later.

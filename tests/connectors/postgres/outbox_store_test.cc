@@ -1,5 +1,7 @@
 // The transactional outbox (sql/006_outbox.sql) on the suite's PostgreSQL: rows enqueued by
-// triggers in the transaction of their cause, nothing for a rolled-back one; claiming with SKIP
+// triggers in the transaction of their cause, nothing for a rolled-back one; proposed grants
+// announced in the items' transaction and their notices written by the notifier's login
+// (outbox_announce_pending, sql/025), once, for items still proposed; claiming with SKIP
 // LOCKED; failures, dead rows and retry; the notifier role's least privilege; no identity code
 // in any payload.
 #include <gtest/gtest.h>
@@ -83,6 +85,16 @@ class OutboxTest : public ::testing::Test {
                           false, GuardOptions{}, crypto_.get());
   }
 
+  // What valtuus-notify does at the start of each pass, as its login: the "grant proposed"
+  // notices of the items announced since; returns how many it wrote.
+  int announce() {
+    pqxx::connection notifier(as(notifier_));
+    pqxx::work txn(notifier);
+    const int written = outbox::announce_pending(txn);
+    txn.commit();
+    return written;
+  }
+
   long long count(const std::string& sql) {
     pqxx::read_transaction txn(admin_);
     return txn.exec1(sql)[0].as<long long>();
@@ -142,6 +154,7 @@ const OutboxRow* find_row(const std::vector<OutboxRow>& rows, const std::string&
 
 TEST_F(OutboxTest, ARunWithItemsEnqueuesOneRunItemsRowAndTellsThePeople) {
   const RunRecord run = sync();
+  EXPECT_EQ(announce(), 4);
   const auto run_rows = rows("run_items");
   ASSERT_EQ(run_rows.size(), 1u);
   const OutboxRow& r = run_rows[0];
@@ -182,16 +195,21 @@ TEST_F(OutboxTest, ARunWithItemsEnqueuesOneRunItemsRowAndTellsThePeople) {
   EXPECT_EQ(to_boss->payload["recipient_name"], "Bertta Esimies");
   EXPECT_NE(to_anna->idempotency_key, to_boss->idempotency_key);
 
-  // A second run over the same directory proposes nothing and enqueues nothing.
+  // A second announce writes nothing more. A second run over the same directory proposes
+  // nothing and enqueues nothing.
+  EXPECT_EQ(announce(), 0);
   const long long before = count("SELECT count(*) FROM outbox");
   sync();
+  EXPECT_EQ(announce(), 0);
   EXPECT_EQ(count("SELECT count(*) FROM outbox"), before);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox_announcement"), 0);
 }
 
 // Every field of a "grant proposed" message, with its JSON type (numbers stay numbers): what the
 // notifier's templates read, whatever builds the payload in the database.
 TEST_F(OutboxTest, AGrantProposedMessageCarriesEveryFieldInTheRecipientsLanguage) {
   sync();
+  announce();
   const auto proposed = rows("grant_proposed");
   const long long path1 = item("grant", "kela-etuustiedot");
   const long long path2 = item("grant", "okm-avustukset");
@@ -236,12 +254,14 @@ TEST_F(OutboxTest, AGrantProposedMessageCarriesEveryFieldInTheRecipientsLanguage
 }
 
 // A new item's message key holds the item's new id, so it cannot be taken; should it be all the
-// same, the run fails and rolls back: no message is dropped in silence.
-TEST_F(OutboxTest, AMessageKeyAlreadyTakenFailsTheRunInsteadOfDroppingTheMessage) {
+// same, the message is already in the outbox: the announcement writes the others, skips that
+// one (the row already there stays as it was) and is consumed, so it never blocks the notices
+// of later runs. The run itself no longer depends on it.
+TEST_F(OutboxTest, AMessageKeyAlreadyTakenIsSkippedWithoutBlockingTheOtherNotices) {
+  std::string instance;
   {
     pqxx::work txn(admin_);
-    const std::string instance =
-        txn.exec1("SELECT instance FROM outbox_setting")[0].as<std::string>();
+    instance = txn.exec1("SELECT instance FROM outbox_setting")[0].as<std::string>();
     const long long next = txn.exec1("SELECT nextval('change_item_id_seq')")[0].as<long long>();
     for (long long id = next + 1; id <= next + 5; ++id) {  // the ids this run's items get
       txn.exec_params(
@@ -251,9 +271,75 @@ TEST_F(OutboxTest, AMessageKeyAlreadyTakenFailsTheRunInsteadOfDroppingTheMessage
     }
     txn.commit();
   }
-  EXPECT_THROW(sync(), std::exception);
-  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 0);
-  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE item_id IS NOT NULL"), 0);
+  sync();
+  EXPECT_EQ(count("SELECT count(*) FROM change_item"), 3);
+  EXPECT_EQ(announce(), 2);  // to the manager; Anna's keys were taken
+  for (const OutboxRow& r : rows("grant_proposed")) {
+    if (r.item_id) {
+      EXPECT_EQ(r.audience, "manager");
+    } else {
+      EXPECT_EQ(r.recipient, "x@y");  // the rows already there, unchanged
+      EXPECT_EQ(r.payload, nlohmann::json::object());
+    }
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE item_id IS NOT NULL"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox_announcement"), 0);
+  EXPECT_EQ(announce(), 0);
+}
+
+// The notices are written when the notifier next runs, for the items still proposed then: a
+// grant rejected (or approved, or superseded) before that gets no "proposed" notice. Reviewers
+// see how many wait.
+TEST_F(OutboxTest, AnItemDecidedBeforeTheNotifierAnnouncesItGetsNoProposedNotice) {
+  sync();
+  const long long rejected = item("grant", "kela-etuustiedot");
+  const long long still_open = item("grant", "okm-avustukset");
+  const auto waiting = [&] {
+    pqxx::connection alice(as(alice_));
+    pqxx::read_transaction txn(alice);
+    return outbox::unannounced_items(txn);
+  };
+  EXPECT_EQ(waiting(), 2);  // the two grants; the org_apply is about no person
+  {
+    pqxx::connection alice(as(alice_));
+    pqxx::work txn(alice);
+    txn.exec_params("SELECT reject_item($1, NULL, 'not needed', NULL)", rejected);
+    txn.commit();
+  }
+  EXPECT_EQ(waiting(), 1);
+  EXPECT_EQ(announce(), 2);  // to Anna and to her manager, of the grant still open
+  EXPECT_EQ(waiting(), 0);
+  const auto proposed = rows("grant_proposed");
+  ASSERT_EQ(proposed.size(), 2u);
+  for (const OutboxRow& r : proposed) EXPECT_EQ(r.item_id, still_open) << r.idempotency_key;
+  EXPECT_EQ(announce(), 0);  // the announcement is gone: the rejected grant is never announced
+  EXPECT_EQ(rows("grant_proposed").size(), 2u);
+}
+
+// Two notifiers at once: the second skips the announcement the first holds (it would wait for
+// it without SKIP LOCKED: the statement timeout makes that a failure), and finds it gone once
+// the first commits. Each notice is written once.
+TEST_F(OutboxTest, TwoNotifiersAnnouncingAtOnceWriteEachNoticeOnce) {
+  sync();
+  snapshot_.employees[0].department = "Johto";  // Anna moves: a second run, its own announcement
+  snapshot_.employees[1].department = "Elinkeinoasiat";
+  sync();
+  ASSERT_EQ(count("SELECT count(*) FROM outbox_announcement"), 2);
+  pqxx::connection a(as(notifier_));
+  pqxx::connection b(as(notifier_));
+  pqxx::work ta(a);
+  pqxx::work tb(b);
+  tb.exec("SET LOCAL statement_timeout = '10s'");
+  const int first = outbox::announce_pending(ta);
+  EXPECT_GT(first, 0);
+  EXPECT_EQ(outbox::announce_pending(tb), 0);
+  ta.commit();
+  EXPECT_EQ(outbox::announce_pending(tb), 0);
+  tb.commit();
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE event = 'grant_proposed'"), first);
+  EXPECT_EQ(count("SELECT count(DISTINCT idempotency_key) FROM outbox"),
+            count("SELECT count(*) FROM outbox"));
+  EXPECT_EQ(count("SELECT count(*) FROM outbox_announcement"), 0);
 }
 
 TEST_F(OutboxTest, ARolledBackRunOrDecisionEnqueuesNothing) {
@@ -274,11 +360,16 @@ TEST_F(OutboxTest, ARolledBackRunOrDecisionEnqueuesNothing) {
         "INSERT INTO change_item (run_id, kind, employee_key, mandate_id, reason, fingerprint) "
         "VALUES ($1, 'grant', 'k', 't', 'r', 'f')",
         run);
+    // The insert announced its grant in its own transaction; announced there too, the
+    // transaction sees its own notice.
+    EXPECT_EQ(txn.exec1("SELECT count(*) FROM outbox_announcement")[0].as<int>(), 1);
+    EXPECT_EQ(outbox::announce_pending(txn), 1);
     EXPECT_EQ(txn.exec1("SELECT count(*) FROM outbox WHERE event = 'grant_proposed'")[0].as<int>(),
               1);  // the transaction sees its own
     txn.abort();
   }
   EXPECT_EQ(count("SELECT count(*) FROM outbox"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox_announcement"), 0);
 
   sync();
   const long long before = count("SELECT count(*) FROM outbox");
@@ -358,7 +449,9 @@ TEST_F(OutboxTest, AHeldRunTellsReviewersAtOnceAndItsReleaseProposesTheGrants) {
   EXPECT_EQ(held[0].audience, "reviewers");
   EXPECT_EQ(held[0].payload["held_reason"], "9 revocations exceed 5");
   EXPECT_EQ(held[0].payload["items"], 1);
-  EXPECT_TRUE(rows("run_items").empty());       // nothing to decide yet
+  EXPECT_TRUE(rows("run_items").empty());                           // nothing to decide yet
+  EXPECT_EQ(count("SELECT count(*) FROM outbox_announcement"), 0);  // held items: none
+  EXPECT_EQ(announce(), 0);
   EXPECT_TRUE(rows("grant_proposed").empty());  // nor to tell the person
 
   {
@@ -368,11 +461,15 @@ TEST_F(OutboxTest, AHeldRunTellsReviewersAtOnceAndItsReleaseProposesTheGrants) {
     txn.commit();
   }
   EXPECT_EQ(rows("run_items").size(), 1u);
+  // The release writes the notice itself (outbox_item_trigger), at once; the notifier has
+  // nothing to add.
   const auto proposed = rows("grant_proposed");
   ASSERT_EQ(proposed.size(), 1u);
   EXPECT_EQ(proposed[0].recipient, "a@x");
   EXPECT_EQ(proposed[0].language, "en");
   EXPECT_EQ(rows("run_held").size(), 1u);
+  EXPECT_EQ(announce(), 0);
+  EXPECT_EQ(rows("grant_proposed").size(), 1u);
 }
 
 TEST_F(OutboxTest, RunsHeldAgainForTheSameReasonAreToldOnceUntilTheFirstIsResolved) {
@@ -425,11 +522,13 @@ TEST_F(OutboxTest, ReviewersCanAlsoBeToldByWebhookButPeopleOnlyByMail) {
   EXPECT_EQ(run_rows[1].channel, "webhook");
   EXPECT_EQ(run_rows[1].idempotency_key, run_rows[0].idempotency_key + ".webhook");
   EXPECT_EQ(run_rows[0].payload, run_rows[1].payload);
+  EXPECT_EQ(announce(), 4);
   for (const auto& r : rows("grant_proposed")) EXPECT_EQ(r.channel, "mail");
 }
 
 TEST_F(OutboxTest, TwoSendersClaimDifferentRowsWithSkipLocked) {
   sync();  // several rows pending
+  announce();
   pqxx::connection a(as(notifier_));
   pqxx::connection b(as(notifier_));
   pqxx::work ta(a);
@@ -449,6 +548,7 @@ TEST_F(OutboxTest, TwoSendersClaimDifferentRowsWithSkipLocked) {
 
 TEST_F(OutboxTest, FailuresBackOffThenDieAndAnAdministratorRetries) {
   sync();
+  announce();
   pqxx::connection sender(as(notifier_));
   long long id = 0;
   {
@@ -515,8 +615,11 @@ TEST_F(OutboxTest, TheNotifierRoleSeesOnlyTheOutbox) {
   sync();
   EXPECT_EQ(try_as(notifier_, "SELECT count(*) FROM outbox"), "");
   EXPECT_EQ(try_as(notifier_, "SELECT outbox_enqueue_leavers_digest(current_date)"), "");
+  EXPECT_EQ(try_as(notifier_, "SELECT outbox_announce_pending()"), "");
   for (const char* sql :
        {"SELECT count(*) FROM employee", "SELECT count(*) FROM change_item",
+        "SELECT count(*) FROM outbox_announcement", "DELETE FROM outbox_announcement",
+        "INSERT INTO outbox_announcement (item_ids) VALUES ('{1}')",
         "SELECT masked FROM identity_code", "SELECT count(*) FROM audit_event",
         "UPDATE outbox SET payload = '{}'", "UPDATE outbox SET recipient = 'x@evil.example'",
         "INSERT INTO outbox (event, channel, audience, payload, idempotency_key) "
@@ -524,6 +627,17 @@ TEST_F(OutboxTest, TheNotifierRoleSeesOnlyTheOutbox) {
         "DELETE FROM outbox", "SELECT approve_item(1, NULL)"}) {
     EXPECT_NE(try_as(notifier_, sql).find("permission denied"), std::string::npos) << sql;
   }
+  // Only the notifier and administrators write the announced notices; nobody reads the
+  // announcements themselves.
+  for (const std::string& login : {daemon_, alice_}) {
+    EXPECT_NE(try_as(login, "SELECT outbox_announce_pending()").find("permission denied"),
+              std::string::npos)
+        << login;
+    EXPECT_NE(try_as(login, "SELECT count(*) FROM outbox_announcement").find("permission denied"),
+              std::string::npos)
+        << login;
+  }
+  EXPECT_EQ(try_as(boss_admin_, "SELECT outbox_announce_pending()"), "");
   // The daemon enqueues only through its run's triggers, never directly.
   EXPECT_NE(try_as(daemon_,
                    "INSERT INTO outbox (event, channel, audience, payload, idempotency_key) "
@@ -534,6 +648,7 @@ TEST_F(OutboxTest, TheNotifierRoleSeesOnlyTheOutbox) {
 
 TEST_F(OutboxTest, ANoticeWhoseItemClosedBeforeSendingIsSkippedNotSent) {
   sync();
+  announce();  // the notices are written, then the item closes
   const long long rejected = item("grant", "kela-etuustiedot");
   const long long still_open = item("grant", "okm-avustukset");
   {
@@ -608,6 +723,7 @@ TEST_F(OutboxTest, DailyMessagesAreEnqueuedOncePerDay) {
 
 TEST_F(OutboxTest, NoPayloadHoldsAnIdentityCode) {
   sync();
+  announce();
   ASSERT_EQ(count("SELECT count(*) FROM identity_code WHERE employee_key = 'key-anna'"), 1);
   done(item("grant", "kela-etuustiedot"));
   auto daily = [&](const std::string& sql) {
