@@ -70,6 +70,21 @@ int open_tls(LDAP* ld, const std::string& uri) {
   return is_ldaps(uri) ? ldap_connect(ld) : ldap_start_tls_s(ld, nullptr, nullptr);
 }
 
+// A buffer between TLS and the socket. Without it GnuTLS reads each TLS record with two read()
+// calls (its header, then its body) and libldap polls the socket before each message, since
+// nothing is buffered: a directory sends an entry a record, so a read of 100,000 people made
+// 300,000 system calls, most of the reading thread's system time. With it one read() takes
+// whatever the kernel holds, up to the buffer's size, and libldap asks the buffer, not the
+// socket, whether a message is waiting. Put under the TLS layer once the handshake is done
+// (nothing of the byte stream is above it yet, so nothing is read out of order); libldap frees
+// it with the connection. Only a speed-up: should it fail, the connection works as before.
+void read_ahead(LDAP* ld) {
+  Sockbuf* sb = nullptr;
+  if (ldap_get_option(ld, LDAP_OPT_SOCKBUF, &sb) != LDAP_OPT_SUCCESS || sb == nullptr) return;
+  int size = 64 * 1024;
+  ber_sockbuf_add_io(sb, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, &size);
+}
+
 // Debian's libldap uses GnuTLS, which reports every failed handshake as "(unknown error
 // code)": a certificate that does not verify looks like a server that is down. To tell them
 // apart, shake hands once more without verifying (and without binding: nothing is sent but
@@ -161,6 +176,7 @@ LdapPtr connect_and_bind(const LdapOptions& options, const BindFunction& bind) {
   if (tls != LDAP_SUCCESS) {
     throw_tls_failure(ld.get(), tls, options, std::chrono::steady_clock::now() - started);
   }
+  read_ahead(ld.get());
   bind(ld.get());
   return ld;
 }
