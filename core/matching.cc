@@ -80,9 +80,14 @@ MatchResult CompiledMap::match(const FoldedEmployee& employee) const {
   return result;
 }
 
-CompiledPolicy::CompiledPolicy(const Policy& policy) {
+CompiledPolicy::CompiledPolicy(const Policy& policy) : policy_(&policy) {
   maps_.reserve(policy.maps.size());
-  for (const AuthorisationMap& map : policy.maps) maps_.emplace_back(map);
+  grant_mandates_.reserve(policy.maps.size());
+  for (const AuthorisationMap& map : policy.maps) {
+    maps_.emplace_back(map);
+    std::vector<const MandateIssue*>& mandates = grant_mandates_.emplace_back();
+    for (const MapGrant& grant : map.grants) mandates.push_back(policy.find_mandate(grant.mandate));
+  }
   for (std::size_t i = 0; i < maps_.size(); ++i) {
     if (maps_[i].departments().empty()) {
       without_department_.push_back(i);
@@ -110,6 +115,12 @@ std::vector<CompiledPolicy::Match> CompiledPolicy::matching_maps(const FoldedEmp
 
 MatchResult match_map(const AuthorisationMap& map, const Employee& employee) {
   return CompiledMap(map).match(FoldedEmployee(employee));
+}
+
+const MandateIssue* CompiledPolicy::grant_mandate(const CompiledMap& map, std::size_t grant,
+                                                  const Policy& policy) const {
+  if (&policy != policy_) return policy.find_mandate(map.map().grants[grant].mandate);
+  return grant_mandates_[static_cast<std::size_t>(&map - maps_.data())][grant];
 }
 
 }  // namespace valtuus

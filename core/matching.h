@@ -69,7 +69,16 @@ class CompiledPolicy {
   // The maps that apply to the employee, in policy order.
   std::vector<Match> matching_maps(const FoldedEmployee& employee) const;
 
+  // The theme of the `grant`-th grant of `map` (one of this policy's maps) in `policy`'s
+  // catalog, as policy.find_mandate() finds it (null: none). For the policy compiled it was
+  // looked up once here: the reconcile asks it for every grant of every person's maps, and a
+  // look-up compares the theme's id with the catalog's one by one.
+  const MandateIssue* grant_mandate(const CompiledMap& map, std::size_t grant,
+                                    const Policy& policy) const;
+
  private:
+  const Policy* policy_;
+  std::vector<std::vector<const MandateIssue*>> grant_mandates_;  // by map, by grant
   std::vector<CompiledMap> maps_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_department_;
   std::vector<std::size_t> without_department_;

@@ -43,10 +43,11 @@ PersonRequirements requirements_of(const CompiledPolicy& compiled, const Policy&
   for (const CompiledPolicy::Match& match : out.matches) lines += match.map->map().grants.size();
   out.requirements.reserve(lines);  // the reconcile asks this of every person read
   for (const CompiledPolicy::Match& match : out.matches) {
-    for (const MapGrant& grant : match.map->map().grants) {
-      const MandateIssue* mandate = policy.find_mandate(grant.mandate);
+    const std::vector<MapGrant>& grants = match.map->map().grants;
+    for (std::size_t g = 0; g < grants.size(); ++g) {
+      const MandateIssue* mandate = compiled.grant_mandate(*match.map, g, policy);
       if (mandate == nullptr) continue;  // the loader refuses unknown themes
-      out.requirements.push_back({mandate, &match, &grant, nullptr});
+      out.requirements.push_back({mandate, &match, &grants[g], nullptr});
     }
   }
   for (const ManualRequest* request : requests) {

@@ -87,6 +87,25 @@ TEST_F(RequirementsTest, MapsThenOrderFormsInForceForAnActivePerson) {
             (std::set<std::string>{"kela"}));
 }
 
+// The compiled policy resolves its maps' themes once; asked with another policy (here one whose
+// catalog lost the map's theme, another whose catalog was rebuilt), it gives that policy's.
+TEST_F(RequirementsTest, AMapsThemeIsTheCatalogsOfThePolicyAskedAbout) {
+  const CompiledPolicy compiled(policy_);
+  const PersonRequirements own =
+      requirements_of(compiled, policy_, person_, Standing::kActive, {}, kToday);
+  ASSERT_EQ(own.requirements.size(), 1u);
+  EXPECT_EQ(own.requirements[0].mandate, &policy_.catalog[0]);
+  Policy without = policy_;
+  without.catalog.erase(without.catalog.begin());  // "kela" gone
+  EXPECT_TRUE(requirements_of(compiled, without, person_, Standing::kActive, {}, kToday)
+                  .requirements.empty());
+  const Policy copy = policy_;
+  const PersonRequirements other =
+      requirements_of(compiled, copy, person_, Standing::kActive, {}, kToday);
+  ASSERT_EQ(other.requirements.size(), 1u);
+  EXPECT_EQ(other.requirements[0].mandate, &copy.catalog[0]);
+}
+
 TEST_F(RequirementsTest, LeaversAndPeopleOnLongLeaveNeedNothing) {
   EXPECT_TRUE(needed(Standing::kLeft, kToday, {&request_}).empty());
   EXPECT_TRUE(needed(Standing::kLongLeave, kToday, {&request_}).empty());
