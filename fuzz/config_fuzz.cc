@@ -45,10 +45,16 @@ const valtuus::ConfigurationSources& sources() {
   return s;
 }
 
-// The reader takes a path, as the programs do: one file per process, rewritten each time.
+// The reader takes a path, as the programs do: one file per process, rewritten each time, and
+// removed when the run ends normally (a crash leaves it: it is then the input that crashed).
+struct ConfigFile {
+  std::string path = "/tmp/valtuus-config-fuzz-" + std::to_string(::getpid());
+  ~ConfigFile() { ::unlink(path.c_str()); }
+};
+
 const std::string& config_path() {
-  static const std::string path = "/tmp/valtuus-config-fuzz-" + std::to_string(::getpid());
-  return path;
+  static const ConfigFile file;
+  return file.path;
 }
 
 // Runs `step`; true when it succeeded, false when it threw ConfigError with a message. Any
