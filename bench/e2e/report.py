@@ -69,6 +69,8 @@ def main():
                    f" / {num(s, 'unchanged_all_writes')}"),
         ("  the same two syncs as valtuusd logs them (no start-up)", "",
          lambda s: f"{secs(s, 'first_log_s')} / {secs(s, 'unchanged_log_s')}"),
+        ("the notifier's next pass: the first sync's \"grant proposed\" notices written (rows)", "",
+         lambda s: f"{secs(s, 'announce_s')} ({num(s, 'announce_notices')})"),
         ("looping valtuusd: its first cycle (incremental from the stored base, state loaded)", "", lambda s: secs(s, "loop_full_s")),
         ("  incremental cycle, nothing changed", "", lambda s: secs(s, "idle_incr_s")),
         ("  incremental cycle after 100 people changed (items)", "< 0.1 s",
