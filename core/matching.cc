@@ -117,9 +117,7 @@ MatchResult match_map(const AuthorisationMap& map, const Employee& employee) {
   return CompiledMap(map).match(FoldedEmployee(employee));
 }
 
-const MandateIssue* CompiledPolicy::grant_mandate(const CompiledMap& map, std::size_t grant,
-                                                  const Policy& policy) const {
-  if (&policy != policy_) return policy.find_mandate(map.map().grants[grant].mandate);
+const MandateIssue* CompiledPolicy::grant_mandate(const CompiledMap& map, std::size_t grant) const {
   return grant_mandates_[static_cast<std::size_t>(&map - maps_.data())][grant];
 }
 

@@ -69,12 +69,14 @@ class CompiledPolicy {
   // The maps that apply to the employee, in policy order.
   std::vector<Match> matching_maps(const FoldedEmployee& employee) const;
 
-  // The theme of the `grant`-th grant of `map` (one of this policy's maps) in `policy`'s
-  // catalog, as policy.find_mandate() finds it (null: none). For the policy compiled it was
-  // looked up once here: the reconcile asks it for every grant of every person's maps, and a
-  // look-up compares the theme's id with the catalog's one by one.
-  const MandateIssue* grant_mandate(const CompiledMap& map, std::size_t grant,
-                                    const Policy& policy) const;
+  // The policy compiled.
+  const Policy& policy() const { return *policy_; }
+
+  // The theme of the `grant`-th grant of `map` (one of this policy's maps) in the catalog, as
+  // policy().find_mandate() finds it (null: none). Looked up once, when compiled: the reconcile
+  // asks it for every grant of every person's maps, and a look-up compares the theme's id with
+  // the catalog's one by one.
+  const MandateIssue* grant_mandate(const CompiledMap& map, std::size_t grant) const;
 
  private:
   const Policy* policy_;

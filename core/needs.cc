@@ -31,8 +31,8 @@ bool in_force(const std::optional<std::chrono::sys_days>& until, std::chrono::sy
   return !until || *until >= today;
 }
 
-PersonRequirements requirements_of(const CompiledPolicy& compiled, const Policy& policy,
-                                   const Employee& person, Standing standing,
+PersonRequirements requirements_of(const CompiledPolicy& compiled, const Employee& person,
+                                   Standing standing,
                                    const std::vector<const ManualRequest*>& requests,
                                    std::chrono::sys_days today) {
   PersonRequirements out;
@@ -45,14 +45,14 @@ PersonRequirements requirements_of(const CompiledPolicy& compiled, const Policy&
   for (const CompiledPolicy::Match& match : out.matches) {
     const std::vector<MapGrant>& grants = match.map->map().grants;
     for (std::size_t g = 0; g < grants.size(); ++g) {
-      const MandateIssue* mandate = compiled.grant_mandate(*match.map, g, policy);
+      const MandateIssue* mandate = compiled.grant_mandate(*match.map, g);
       if (mandate == nullptr) continue;  // the loader refuses unknown themes
       out.requirements.push_back({mandate, &match, &grants[g], nullptr});
     }
   }
   for (const ManualRequest* request : requests) {
     if (!in_force(request->until, today)) continue;
-    const MandateIssue* mandate = policy.find_mandate(request->mandate);
+    const MandateIssue* mandate = compiled.policy().find_mandate(request->mandate);
     if (mandate == nullptr) continue;  // a theme dropped from the catalog
     out.requirements.push_back({mandate, nullptr, nullptr, request});
   }

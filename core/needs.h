@@ -49,12 +49,12 @@ struct PersonRequirements {
 // what they hold but get nothing new. Themes not in the catalog require nothing (an order form
 // may outlive its theme). `requests` are the person's order forms; those ended before `today`
 // do not count.
-PersonRequirements requirements_of(const CompiledPolicy& compiled, const Policy& policy,
-                                   const Employee& person, Standing standing,
+PersonRequirements requirements_of(const CompiledPolicy& compiled, const Employee& person,
+                                   Standing standing,
                                    const std::vector<const ManualRequest*>& requests,
                                    std::chrono::sys_days today);
 // The result keeps a reference to the person.
-PersonRequirements requirements_of(const CompiledPolicy&, const Policy&, Employee&&, Standing,
+PersonRequirements requirements_of(const CompiledPolicy&, Employee&&, Standing,
                                    const std::vector<const ManualRequest*>&,
                                    std::chrono::sys_days) = delete;
 

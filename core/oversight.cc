@@ -81,7 +81,7 @@ std::unordered_map<std::string, std::set<std::string>> required_themes(const Ove
     const Employee employee = employee_of(person);
     const auto own = requests.find(key);
     std::set<std::string> themes =
-        needed_themes(requirements_of(compiled, policy, employee, person.standing,
+        needed_themes(requirements_of(compiled, employee, person.standing,
                                       own == requests.end() ? none : own->second, view.today()));
     if (!themes.empty()) required.emplace(key, std::move(themes));
   }

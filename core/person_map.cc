@@ -22,8 +22,7 @@ PersonMap person_map(const Policy& policy, const Employee& person, Standing stan
   const CompiledPolicy compiled(policy);
   std::vector<const ManualRequest*> own;
   for (const ManualRequest& request : requests) own.push_back(&request);
-  const PersonRequirements requirements =
-      requirements_of(compiled, policy, person, standing, own, today);
+  const PersonRequirements requirements = requirements_of(compiled, person, standing, own, today);
 
   std::map<std::string, const HeldMandate*> held_by_theme;
   for (const HeldMandate& grant : held) {

@@ -430,7 +430,7 @@ class Reconciler {
       share.needs.clear();
       const auto own = requests.find(e.key);
       const PersonRequirements required =
-          requirements_of(compiled_, in_.policy, e, standing_of(status_[first]),
+          requirements_of(compiled_, e, standing_of(status_[first]),
                           own == requests.end() ? none : own->second, today_);
       if (!required.folded) continue;  // needs nothing
       const FoldedEmployee& folded = *required.folded;

@@ -65,7 +65,7 @@ class RequirementsTest : public ::testing::Test {
   std::set<std::string> needed(Standing standing, sys_days today,
                                const std::vector<const ManualRequest*>& requests) {
     const CompiledPolicy compiled(policy_);
-    return needed_themes(requirements_of(compiled, policy_, person_, standing, requests, today));
+    return needed_themes(requirements_of(compiled, person_, standing, requests, today));
   }
 
   Policy policy_;
@@ -76,7 +76,7 @@ class RequirementsTest : public ::testing::Test {
 TEST_F(RequirementsTest, MapsThenOrderFormsInForceForAnActivePerson) {
   const CompiledPolicy compiled(policy_);
   const PersonRequirements r =
-      requirements_of(compiled, policy_, person_, Standing::kActive, {&request_, &gone_}, kToday);
+      requirements_of(compiled, person_, Standing::kActive, {&request_, &gone_}, kToday);
   ASSERT_EQ(r.requirements.size(), 2u);  // the dropped theme requires nothing
   EXPECT_EQ(r.requirements[0].mandate->id, "kela");
   EXPECT_EQ(r.requirements[0].match->map->map().id, "talous");
@@ -87,21 +87,22 @@ TEST_F(RequirementsTest, MapsThenOrderFormsInForceForAnActivePerson) {
             (std::set<std::string>{"kela"}));
 }
 
-// The compiled policy resolves its maps' themes once; asked with another policy (here one whose
-// catalog lost the map's theme, another whose catalog was rebuilt), it gives that policy's.
-TEST_F(RequirementsTest, AMapsThemeIsTheCatalogsOfThePolicyAskedAbout) {
+// A compiled policy resolves its maps' themes once, in the catalog of the policy it compiled:
+// its own, one whose catalog lost the map's theme, one copied (another catalog in memory).
+TEST_F(RequirementsTest, AMapsThemeIsTheCatalogsOfThePolicyCompiled) {
   const CompiledPolicy compiled(policy_);
-  const PersonRequirements own =
-      requirements_of(compiled, policy_, person_, Standing::kActive, {}, kToday);
+  const PersonRequirements own = requirements_of(compiled, person_, Standing::kActive, {}, kToday);
   ASSERT_EQ(own.requirements.size(), 1u);
   EXPECT_EQ(own.requirements[0].mandate, &policy_.catalog[0]);
   Policy without = policy_;
   without.catalog.erase(without.catalog.begin());  // "kela" gone
-  EXPECT_TRUE(requirements_of(compiled, without, person_, Standing::kActive, {}, kToday)
+  const CompiledPolicy compiled_without(without);
+  EXPECT_TRUE(requirements_of(compiled_without, person_, Standing::kActive, {}, kToday)
                   .requirements.empty());
   const Policy copy = policy_;
+  const CompiledPolicy compiled_copy(copy);
   const PersonRequirements other =
-      requirements_of(compiled, copy, person_, Standing::kActive, {}, kToday);
+      requirements_of(compiled_copy, person_, Standing::kActive, {}, kToday);
   ASSERT_EQ(other.requirements.size(), 1u);
   EXPECT_EQ(other.requirements[0].mandate, &copy.catalog[0]);
 }
