@@ -101,10 +101,12 @@ EmployeeHistory history_of(SharedTextCache& texts, long long left_at, long long 
 
 namespace {
 
-// The ledger in force (of `keys` alone, when given). In the order sort_ledger_by_employee gives
-// (std::string's <, which is bytewise, as is COLLATE "C"; the index grant_ledger_by_employee_c
-// delivers the whole ledger without a sort), so that the kept state need not sort it, and a
-// person's rows come together: they share one look-up of the history's key.
+// The ledger in force (of `keys` alone, when given). A few people's come in the order
+// sort_ledger_by_employee gives (std::string's <, which is bytewise, as is COLLATE "C"), so
+// that a restricted reconcile finds each person's rows by search. Everyone's come as the table
+// holds them: sorting 150,000 rows cost the server a sort on disk while the directory was read
+// (right after an import its statistics are stale), and only a state kept for the cycles to
+// come needs the order; its keeper sorts it (run_sync_cycle).
 void load_ledger(pqxx::transaction_base& txn, ReconcileState& state, SharedTextCache& texts,
                  const std::vector<std::string>* keys) {
   CountedText key;  // the previous row's, the history's copy
@@ -120,11 +122,11 @@ void load_ledger(pqxx::transaction_base& txn, ReconcileState& state, SharedTextC
   const std::string columns =
       "SELECT employee_key, mandate_id, coalesce(valid_until::text, '') FROM grant_ledger "
       "WHERE revoked_at IS NULL";
-  const std::string order = " ORDER BY employee_key COLLATE \"C\"";
   if (keys) {
     // A few people's: a result set.
     const pqxx::result rows =
-        txn.exec_params(columns + " AND employee_key = ANY($1)" + order, text_array_literal(*keys));
+        txn.exec_params(columns + " AND employee_key = ANY($1) ORDER BY employee_key COLLATE \"C\"",
+                        text_array_literal(*keys));
     state.ledger.reserve(state.ledger.size() + rows.size());
     for (const auto& row : rows) {
       take(row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>());
@@ -133,12 +135,12 @@ void load_ledger(pqxx::transaction_base& txn, ReconcileState& state, SharedTextC
     // Everyone's: streamed into a vector of the right size (one or two rows a person).
     state.ledger.reserve(txn.exec1("SELECT count(*) FROM grant_ledger WHERE revoked_at IS NULL")[0]
                              .as<std::size_t>());
-    pqxx::stream_from ledger(txn, "(" + columns + order + ")");
+    pqxx::stream_from ledger(txn, "(" + columns + ")");
     std::tuple<std::string, std::string, std::string> row;
     while (ledger >> row) take(std::get<0>(row), std::get<1>(row), std::get<2>(row));
     ledger.complete();
   }
-  state.ledger_by_employee = true;
+  state.ledger_by_employee = keys != nullptr;
 }
 
 // Rejected items stand as exceptions until their date, or until their values change.
