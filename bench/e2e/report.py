@@ -52,6 +52,22 @@ def main():
         v = [x for x in v if x is not None]
         return f"{max(v):.0f} MB" if v else "n/a"
 
+    def cpu(size, key, parts):
+        v = [med(size, f"{key}_cpu_{p}") for p in parts]
+        if any(x is None for x in v):
+            return "n/a"
+        return " + ".join(f"{x:.2f}" for x in v) + f" = {sum(v):.2f} s"
+
+    def cpu_floor(size, key, parts):
+        # The wall no schedule can beat: the step's CPU spread evenly over the machine's cores.
+        v = [med(size, f"{key}_cpu_{p}") for p in parts]
+        cores, base = med(size, "cores"), med(size, "ldapsearch_s")
+        if any(x is None for x in v) or not cores or not base:
+            return "n/a"
+        floor = sum(v) / cores
+        return f"{floor:.2f} s ({floor / base:.2f}x)"
+
+    sync_parts = ("valtuusd", "slapd", "postgres")
     rows = [
         ("grant rows imported (expected open items after the first sync)", "",
          lambda s: f"{num(s, 'ledger_rows')} ({num(s, 'expected_items')})"),
@@ -67,6 +83,14 @@ def main():
         ("  rows it wrote: employee / change_item / all tables [2]", "0 / 0 / run row",
          lambda s: f"{num(s, 'unchanged_employee_writes')} / {num(s, 'unchanged_item_writes')}"
                    f" / {num(s, 'unchanged_all_writes')}"),
+        ("CPU of the yardstick: `ldapsearch` + slapd [3]", "",
+         lambda s: cpu(s, "ldapsearch", ("client", "slapd"))),
+        ("CPU of the first sync: valtuusd + slapd + PostgreSQL [3]", "",
+         lambda s: cpu(s, "first", sync_parts)),
+        ("  spread evenly over the cores, the least wall it can take (x ldapsearch)", "",
+         lambda s: cpu_floor(s, "first", sync_parts)),
+        ("CPU of the unchanged sync: valtuusd + slapd + PostgreSQL [3]", "",
+         lambda s: cpu(s, "unchanged", sync_parts)),
         ("  the same two syncs as valtuusd logs them (no start-up)", "",
          lambda s: f"{secs(s, 'first_log_s')} / {secs(s, 'unchanged_log_s')}"),
         ("the notifier's next pass: the first sync's \"grant proposed\" notices written (rows)", "",
@@ -96,6 +120,12 @@ def main():
     lines.append("[2] row versions PostgreSQL counts (inserted, updated, deleted): the run's row "
                  "inserted and then its reconcile mark set (2), its audit event and the audit "
                  "trail's tally (1 each).")
+    cores = {med(s, "cores") for s in sizes} - {None}
+    lines.append("")
+    lines.append("[3] CPU seconds, user + system: valtuusd's and ldapsearch's from `/usr/bin/time`, "
+                 "slapd's from its `/proc` counters, PostgreSQL's as the postmaster's reaped "
+                 "children's (the sync's session, and any autovacuum worker that ended meanwhile)"
+                 + (f"; {', '.join(f'{c:.0f}' for c in sorted(cores))} cores." if cores else "."))
     table = "\n".join(lines) + "\n"
     with open(f"{outdir}/results.md", "w", encoding="utf-8") as out:
         out.write(table)
