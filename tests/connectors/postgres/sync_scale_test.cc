@@ -18,6 +18,7 @@
 #include "core/reconcile.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_logins.h"
 
 namespace valtuus {
 namespace {
@@ -271,6 +272,42 @@ TEST_F(SyncScaleTest, TheEmployeeWriteIsAFixedNumberOfStatementsWhateverTheStaff
   EXPECT_EQ(large_first, small_first);
   EXPECT_EQ(small_unchanged, 0);
   EXPECT_EQ(large_unchanged, 0);
+}
+
+// The notifier's pass after a first sync reads each new item, each person and the announcement
+// a bounded number of times however many items there are: counted from PostgreSQL's own
+// counters of the pass's transaction (pg_stat_xact_user_tables), so a fast machine cannot hide
+// a plan that reads a table again for every item (without employee_dn_idx, the managers'
+// look-up alone reads 6,000,000 employee rows here). The people have mail and managers, so that
+// both recipients' look-ups run. A function evaluated again for every item reads no table:
+// bench/e2e's row for the pass shows that kind of plan.
+TEST_F(SyncScaleTest, TheNotifiersPassReadsEachNewItemAndPersonABoundedNumberOfTimes) {
+  staff(5000);
+  for (std::size_t n = 0; n < snapshot_.employees.size(); ++n) {
+    Employee& e = snapshot_.employees[n];
+    e.mail = e.account + "@kunta.example";
+    e.manager = person(static_cast<int>(n / 10 * 10 + 1)).dn;  // ten people a manager
+  }
+  const RunRecord first = sync();
+  const auto items = static_cast<long long>(first.plan.add.size());
+  ASSERT_GT(items, 1000);
+  testing::TestLogins logins;
+  pqxx::connection notifier(db_.conninfo() + " user=" + logins.make("noora", "valtuus_notifier"));
+  pqxx::work pass(notifier);
+  const long long written = pass.exec1("SELECT outbox_announce_pending()")[0].as<long long>();
+  EXPECT_GT(written, items);  // the person's notices and their managers'
+  const auto rows_read = [&](const std::string& table) {
+    return pass
+        .exec_params1(
+            "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
+            "FROM pg_stat_xact_user_tables WHERE schemaname = 'public' AND relname = $1",
+            table)[0]
+        .as<long long>();
+  };
+  EXPECT_LE(rows_read("change_item"), 3 * items);
+  EXPECT_LE(rows_read("employee"), 3 * (5000 + items));
+  EXPECT_LE(rows_read("outbox_announcement"), 10);  // taken, its ids read, deleted
+  pass.commit();
 }
 
 // A whole snapshot of many people is compared by two threads: the same rows staged, in the
