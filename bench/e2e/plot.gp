@@ -1,6 +1,8 @@
 # The plot of bench/e2e/run, from e2e.dat (written by report.py); run in the folder holding it.
 # Left: seconds against people, both axes logarithmic, so that linear growth is a line of slope 1
-# (the dotted line: ldapsearch's first figure grown in proportion). Right: peak memory.
+# (the dotted line: ldapsearch's first figure grown in proportion), with the first sync's
+# target (1.3 times ldapsearch) and the least wall its CPU allows on the machine's cores (its
+# CPU divided by the cores). Right: peak memory.
 set terminal pngcairo size 1200,500 font ",10"
 set output "e2e.png"
 set datafile missing "NaN"
@@ -16,6 +18,8 @@ x0 = STATS_min_x
 y0 = STATS_min_y
 plot "e2e.dat" using 1:2 with linespoints lw 2 title "ldapsearch -E pr=1000", \
      "" using 1:3 with linespoints lw 2 title "first full sync", \
+     "" using 1:(1.3 * $2) with lines dt 3 lw 1.5 lc "red" title "first sync's target, 1.3 x ldapsearch", \
+     "" using 1:14 with linespoints dt 4 lc "gray40" title "first sync's CPU / cores (least wall)", \
      "" using 1:4 with linespoints lw 2 title "unchanged full sync", \
      "" using 1:5 with linespoints title "import grants", \
      "" using 1:7 with linespoints title "incremental cycle, 100 changed", \
