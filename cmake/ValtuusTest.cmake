@@ -63,7 +63,10 @@ function(valtuus_add_test name)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED servers
       ENVIRONMENT "VALTUUS_TEST_ENV=${VALTUUS_TEST_SERVERS_DIR}/env;VALTUUS_BUILD_DIR=${CMAKE_BINARY_DIR};VALTUUS_SOURCE_DIR=${CMAKE_SOURCE_DIR};VALTUUS_ALLOW_ROOT=1")
   else()
-    set_tests_properties(${name} PROPERTIES LABELS unit)
+    # The build tree too: a unit test's scratch folders (tests/support/test_env.h) go under it,
+    # and leave with it, instead of piling up in /tmp's valtuus-scratch run after run.
+    set_tests_properties(${name} PROPERTIES LABELS unit
+      ENVIRONMENT "VALTUUS_BUILD_DIR=${CMAKE_BINARY_DIR};VALTUUS_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
   endif()
 endfunction()
 
