@@ -845,6 +845,7 @@ Plan reconcile(const ReconcileInput& input) {
 }
 
 void sort_ledger_by_employee(ReconcileState& state) {
+  if (state.ledger_by_employee) return;
   std::sort(
       state.ledger.begin(), state.ledger.end(),
       [](const LedgerGrant& a, const LedgerGrant& b) { return a.employee_key < b.employee_key; });

@@ -48,7 +48,8 @@ struct ReconcileInput {
 Plan reconcile(const ReconcileInput& input);
 
 // Sorts the ledger by employee key and says so (ReconcileState::ledger_by_employee), for a
-// state that many restricted reconciles read. The plan does not depend on the ledger's order.
+// state that many restricted reconciles read; a ledger already sorted is left as it is. The
+// plan does not depend on the ledger's order.
 void sort_ledger_by_employee(ReconcileState& state);
 
 // Whom time alone may have given another plan between a reconcile at `since` and `now` on the

@@ -421,7 +421,7 @@ RunRecord plan_and_write(OpenedRun run, const RunInput& input, bool dry_run,
     // Sorted once for the restricted reconciles to come (the ledger changes only by a writer
     // whose audit event makes the next run load it again): already while the read ran, when
     // the state loaded then (run_sync_cycle); here when it loaded after the read.
-    if (!kept->state.ledger_by_employee) sort_ledger_by_employee(kept->state);
+    sort_ledger_by_employee(kept->state);
   }
   const bool keep = end && txn.refresh_state(kept->state, record.plan);
   txn.commit();
@@ -498,7 +498,7 @@ CycleResult run_sync_cycle(DirectorySource& directory, DirectoryMemory& memory,
                                 scope_only ? &*scope_only : nullptr));
         // A state kept for the cycles to come is sorted for their restricted reconciles while
         // the directory is still being read (the store loads everyone's ledger unsorted).
-        if (keep && !opened->state.ledger_by_employee) sort_ledger_by_employee(opened->state);
+        if (keep) sort_ledger_by_employee(opened->state);
       } catch (...) {
         database_error = std::current_exception();
       }

@@ -58,14 +58,15 @@ def main():
             return "n/a"
         return " + ".join(f"{x:.2f}" for x in v) + f" = {sum(v):.2f} s"
 
-    def cpu_floor(size, key, parts):
+    def least_wall(size, key, parts):
         # The wall no schedule can beat: the step's CPU spread evenly over the machine's cores.
         v = [med(size, f"{key}_cpu_{p}") for p in parts]
-        cores, base = med(size, "cores"), med(size, "ldapsearch_s")
-        if any(x is None for x in v) or not cores or not base:
-            return "n/a"
-        floor = sum(v) / cores
-        return f"{floor:.2f} s ({floor / base:.2f}x)"
+        cores = med(size, "cores")
+        return None if any(x is None for x in v) or not cores else sum(v) / cores
+
+    def cpu_floor(size, key, parts):
+        floor, base = least_wall(size, key, parts), med(size, "ldapsearch_s")
+        return "n/a" if floor is None or not base else f"{floor:.2f} s ({floor / base:.2f}x)"
 
     sync_parts = ("valtuusd", "slapd", "postgres")
     rows = [
@@ -133,16 +134,10 @@ def main():
     columns = ["ldapsearch_s", "first_s", "unchanged_s", "import_s", "loop_full_s", "incr_s",
                "leaver_latency_s", "list_s", "leavers_s", "first_rss_mb", "loop_rss_mb",
                "import_rss_mb"]
-    def floor_s(size):
-        # The first sync's CPU over the cores: the least wall any schedule of its work can take.
-        v = [med(size, f"first_cpu_{p}") for p in sync_parts]
-        cores = med(size, "cores")
-        return None if any(x is None for x in v) or not cores else sum(v) / cores
-
     with open(f"{outdir}/e2e.dat", "w", encoding="utf-8") as out:
         out.write("# people " + " ".join(columns) + " first_floor_s\n")
         for s in sizes:
-            cells = [med(s, c) for c in columns] + [floor_s(s)]
+            cells = [med(s, c) for c in columns] + [least_wall(s, "first", sync_parts)]
             out.write(f"{s} " + " ".join("NaN" if c is None else f"{c:.4f}" for c in cells) + "\n")
 
     if readme:
