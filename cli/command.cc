@@ -1,5 +1,6 @@
 #include "cli/command.h"
 
+#include "common/option_error_text.h"
 #include "connectors/postgres/postgres_options.h"
 
 namespace po = boost::program_options;
@@ -16,8 +17,8 @@ po::variables_map parse_command_options(const CommandContext& ctx,
     if (positional) parser.positional(*positional);
     po::store(parser.run(), values);
     po::notify(values);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
+  } catch (po::error& e) {
+    throw UsageError(option_error_text(e));
   }
   return values;
 }

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/option_error_text.h"
 #include "core/errors.h"
 
 namespace po = boost::program_options;
@@ -61,8 +62,8 @@ Configuration read_configuration(int argc, const char* const argv[],
     config.unrecognised = po::collect_unrecognized(parsed.options, po::include_positional);
     po::store(parsed, config.values);
     po::store(po::parse_environment(sources.shared, env_mapper(sources.shared)), config.values);
-  } catch (const po::error& e) {
-    throw ConfigError(std::string("command line: ") + e.what());
+  } catch (po::error& e) {
+    throw ConfigError("command line: " + option_error_text(e));
   }
 
   const bool explicit_file = config.values.count("config") > 0;
@@ -78,15 +79,15 @@ Configuration read_configuration(int argc, const char* const argv[],
     } else {
       try {
         po::store(po::parse_config_file(in, sources.shared), config.values);
-      } catch (const po::error& e) {
-        throw ConfigError(config.config_file + ": " + e.what());
+      } catch (po::error& e) {
+        throw ConfigError(config.config_file + ": " + option_error_text(e));
       }
     }
   }
   try {
     po::notify(config.values);
-  } catch (const po::error& e) {
-    throw ConfigError(e.what());
+  } catch (po::error& e) {
+    throw ConfigError(option_error_text(e));
   }
   return config;
 }
