@@ -18,8 +18,13 @@ std::string theme_line(const ItemDetail& d) {
   return line;
 }
 
+// A name the directory does not hold is said to be missing, not left blank.
+std::string name_or_missing(const std::string& name) {
+  return name.empty() ? "(not in the directory: ask the person or HR)" : name;
+}
+
 std::string person_line(const ItemDetail& d) {
-  return "surname " + d.surname + ", first name " + d.given_name +
+  return "surname " + name_or_missing(d.surname) + ", first name " + name_or_missing(d.given_name) +
          ", personal identity code (valtuusctl reveal " + std::to_string(d.row.id) + ")";
 }
 

@@ -57,9 +57,14 @@ std::string fill_message(const std::string& text, const kainjow::mustache::data&
 
 std::vector<std::string> execution_steps_text(const ItemDetail& item, Language language,
                                               std::chrono::sys_days today) {
+  // A name the directory does not hold is said to be missing: "surname , first name ," would
+  // leave the administrator guessing what to type in Suomi.fi.
+  const auto name_or_missing = [&](const std::string& name) {
+    return name.empty() ? message(language, "name_not_in_directory") : name;
+  };
   kainjow::mustache::data person;
-  person.set("surname", item.surname);
-  person.set("given_name", item.given_name);
+  person.set("surname", name_or_missing(item.surname));
+  person.set("given_name", name_or_missing(item.given_name));
   person.set("id", std::to_string(item.row.id));
   kainjow::mustache::data values;
   std::string theme = "\"" + theme_name(item, language) + "\"";

@@ -5,6 +5,7 @@
 
 #include "pages/i18n.h"
 #include "tests/web/identity_code_check.h"
+#include "web/execution_steps_text.h"
 #include "web/http_forms.h"
 #include "web/item_audit_view.h"
 #include "web/login_limiter.h"
@@ -224,6 +225,31 @@ TEST(ReasonText, TheDaemonsSentencesAreSaidInThePagesLanguage) {
   // What it does not recognise is shown as stored, never lost.
   EXPECT_EQ(reason_text(item_with("revoke", "manual cleanup"), Language::kFi), "manual cleanup");
   EXPECT_EQ(reason_text(item_with("grant", "map"), Language::kFi), "map");
+}
+
+// The steps name the person as Suomi.fi asks for them; a name the directory lacks is said to
+// be missing instead of leaving "etunimi ," for the administrator to puzzle over.
+TEST(ExecutionStepsText, APersonsMissingNameIsSaidToBeMissing) {
+  ItemDetail item = item_with("grant", "map", "kela-map");
+  item.surname = "Mäkinen";
+  const auto today = std::chrono::sys_days{std::chrono::year{2026} / 12 / 7};
+  const auto person_step = [&](Language language) {
+    for (const std::string& step : execution_steps_text(item, language, today)) {
+      if (step.find("Mäkinen") != std::string::npos) return step;
+    }
+    return std::string("(no step names the person)");
+  };
+  EXPECT_NE(person_step(Language::kFi)
+                .find("sukunimi Mäkinen, etunimi (puuttuu hakemistosta: kysy henkilöltä tai "
+                      "henkilöstöhallinnosta), henkilötunnus"),
+            std::string::npos)
+      << person_step(Language::kFi);
+  EXPECT_NE(person_step(Language::kSv).find("förnamn (saknas i katalogen"), std::string::npos)
+      << person_step(Language::kSv);
+  item.given_name = "Matti";
+  EXPECT_NE(person_step(Language::kEn).find("surname Mäkinen, first name Matti, personal"),
+            std::string::npos)
+      << person_step(Language::kEn);
 }
 
 TEST(ItemAuditView, ActionsAndWaysAreInThePagesLanguage) {
