@@ -1,5 +1,6 @@
 #include "common/option_error_text.h"
 
+#include <boost/algorithm/string/replace.hpp>
 #include <map>
 
 namespace valtuus {
@@ -19,24 +20,13 @@ class QuotedTexts : public po::error_with_option_name {
   }
 };
 
-std::string percent_encoded(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '%') {
-      out += "%25";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string option_error_text(po::error& error) {
   if (auto* named = dynamic_cast<po::error_with_option_name*>(&error)) {
-    for (auto& [placeholder, text] : QuotedTexts::of(*named)) text = percent_encoded(text);
+    for (auto& [placeholder, text] : QuotedTexts::of(*named)) {
+      boost::algorithm::replace_all(text, "%", "%25");
+    }
   }
   return error.what();
 }
