@@ -52,17 +52,19 @@ def main():
         v = [x for x in v if x is not None]
         return f"{max(v):.0f} MB" if v else "n/a"
 
-    def cpu(size, key, parts):
+    def cpu_of_parts(size, key, parts):
+        # Each process's CPU for the step, or None when one of them was not measured.
         v = [med(size, f"{key}_cpu_{p}") for p in parts]
-        if any(x is None for x in v):
-            return "n/a"
-        return " + ".join(f"{x:.2f}" for x in v) + f" = {sum(v):.2f} s"
+        return None if any(x is None for x in v) else v
+
+    def cpu(size, key, parts):
+        v = cpu_of_parts(size, key, parts)
+        return "n/a" if v is None else " + ".join(f"{x:.2f}" for x in v) + f" = {sum(v):.2f} s"
 
     def least_wall(size, key, parts):
         # The wall no schedule can beat: the step's CPU spread evenly over the machine's cores.
-        v = [med(size, f"{key}_cpu_{p}") for p in parts]
-        cores = med(size, "cores")
-        return None if any(x is None for x in v) or not cores else sum(v) / cores
+        v, cores = cpu_of_parts(size, key, parts), med(size, "cores")
+        return None if v is None or not cores else sum(v) / cores
 
     def cpu_floor(size, key, parts):
         floor, base = least_wall(size, key, parts), med(size, "ldapsearch_s")
