@@ -39,6 +39,25 @@ std::map<std::string, Employee> find_employees(pqxx::transaction_base& txn,
   return found;
 }
 
+// Tallies one planned row into the plan's counts.
+void count_action(ImportPlan& plan, ImportAction action) {
+  if (action == ImportAction::kAlreadyHeld) {
+    ++plan.already_held;
+    return;
+  }
+  ++plan.added;
+  if (action == ImportAction::kAddNewStub) ++plan.new_stubs;
+}
+
+// An integer[] of line numbers as libpq returns it ({2,5,9}).
+std::vector<std::size_t> parse_line_array(const pqxx::field& field) {
+  std::vector<std::size_t> lines;
+  for (const std::string& text : parse_text_array(field.as<std::string>())) {
+    lines.push_back(std::stoul(text));
+  }
+  return lines;
+}
+
 ImportPlan make_plan(pqxx::transaction_base& txn, const std::vector<GrantRecord>& records) {
   const auto employees = find_employees(txn, records);
   std::vector<std::string> keys;
@@ -56,20 +75,16 @@ ImportPlan make_plan(pqxx::transaction_base& txn, const std::vector<GrantRecord>
   ImportPlan plan;
   for (const GrantRecord& record : records) {
     const Employee& employee = employees.at(record.account);
-    PlannedGrant row{&record, ImportAction::kAdd, employee.key};
+    ImportAction action = ImportAction::kAdd;
     if (active.count({employee.key, record.mandate})) {
-      row.action = ImportAction::kAlreadyHeld;
-      ++plan.already_held;
-    } else {
-      if (!employee.found) {
-        row.action = stubs.insert(employee.key).second ? ImportAction::kAddNewStub
-                                                       : ImportAction::kAddForAbsent;
-      }
-      ++plan.added;
+      action = ImportAction::kAlreadyHeld;
+    } else if (!employee.found) {
+      action = stubs.insert(employee.key).second ? ImportAction::kAddNewStub
+                                                 : ImportAction::kAddForAbsent;
     }
-    plan.rows.push_back(std::move(row));
+    count_action(plan, action);
+    plan.rows.push_back({&record, action});
   }
-  plan.new_stubs = stubs.size();
   return plan;
 }
 
@@ -121,7 +136,7 @@ ImportPlan plan_grant_import(pqxx::connection& connection,
 ImportPlan apply_grant_import(pqxx::connection& connection, const std::vector<GrantRecord>& records,
                               const std::string& file_name) {
   // The rows go by COPY into a staging table of this session, then one call of the SECURITY
-  // DEFINER function import_grants_staged() (sql/012_scale_writes.sql) checks and writes them
+  // DEFINER function import_grants_staged() (sql/028_grant_import_plan.sql) checks and writes them
   // set-based: the administrator's login writes no table itself, and a file of any size costs
   // the same few statements.
   pqxx::work txn(connection);
@@ -138,38 +153,40 @@ ImportPlan apply_grant_import(pqxx::connection& connection, const std::vector<Gr
     stream.complete();
   }
   analyse_stage(txn, "grant_import_stage");
-  const auto result = txn.exec_params(
-      "SELECT line, action, employee_key, audit_event FROM import_grants_staged($1)", file_name);
+  const auto result = txn.exec_params1(
+      "SELECT audit_event, already_held, new_stub, add_for_absent FROM import_grants_staged($1)",
+      file_name);
   txn.commit();
-  // One row per record, in line order, which is the order of the records.
-  if (result.size() != records.size()) {
-    throw std::runtime_error("import_grants_staged returned " + std::to_string(result.size()) +
-                             " rows for " + std::to_string(records.size()));
-  }
+  // The lines not simply added, each list ascending as the records are; every other line was
+  // added for an employee in the directory.
+  struct Exceptions {
+    ImportAction action;
+    std::vector<std::size_t> lines;
+    std::size_t next = 0;
+  };
+  Exceptions exceptions[] = {{ImportAction::kAlreadyHeld, parse_line_array(result[1])},
+                             {ImportAction::kAddNewStub, parse_line_array(result[2])},
+                             {ImportAction::kAddForAbsent, parse_line_array(result[3])}};
   ImportPlan plan;
+  plan.audit_event = result[0].as<long long>();
   plan.rows.reserve(records.size());
-  std::size_t i = 0;
-  for (const auto& row : result) {
-    const GrantRecord& record = records[i++];
-    if (row[0].as<std::size_t>() != record.line) {
-      throw std::runtime_error("import_grants_staged returned its rows out of order");
-    }
-    PlannedGrant planned{&record, ImportAction::kAdd, row[2].as<std::string>()};
-    const std::string_view action = row[1].c_str();
-    if (action == "already held") {
-      planned.action = ImportAction::kAlreadyHeld;
-      ++plan.already_held;
-    } else {
-      if (action == "new stub") {
-        planned.action = ImportAction::kAddNewStub;
-        ++plan.new_stubs;
-      } else if (action == "add for absent") {
-        planned.action = ImportAction::kAddForAbsent;
+  for (const GrantRecord& record : records) {
+    ImportAction action = ImportAction::kAdd;
+    for (Exceptions& listed : exceptions) {
+      if (listed.next < listed.lines.size() && listed.lines[listed.next] == record.line) {
+        action = listed.action;
+        ++listed.next;
       }
-      ++plan.added;
     }
-    plan.audit_event = row[3].as<long long>();
-    plan.rows.push_back(std::move(planned));
+    count_action(plan, action);
+    plan.rows.push_back({&record, action});
+  }
+  for (const Exceptions& listed : exceptions) {
+    if (listed.next != listed.lines.size()) {
+      throw std::runtime_error(std::string("import_grants_staged listed line ") +
+                               std::to_string(listed.lines[listed.next]) + " as '" +
+                               to_string(listed.action) + "' out of the file's order");
+    }
   }
   return plan;
 }

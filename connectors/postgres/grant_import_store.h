@@ -23,7 +23,6 @@ const char* to_string(ImportAction action);
 struct PlannedGrant {
   const GrantRecord* record = nullptr;  // points into the records passed in
   ImportAction action = ImportAction::kAdd;
-  std::string employee_key;
 };
 
 struct ImportPlan {

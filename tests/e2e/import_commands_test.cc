@@ -160,6 +160,46 @@ TEST_F(ImportCommandsTest, BadRowsAreAllReportedAndNothingIsWrittenEvenWithApply
   }
 }
 
+// The rows of the plan table valtuusctl prints, without the counts and the closing sentences.
+std::string plan_table(const std::string& out, const std::string& file) {
+  return out.substr(0, out.find(file + ": "));
+}
+
+TEST_F(ImportCommandsTest, TheAppliedPlanIsTheDryRunsPlanRowForRow) {
+  // Eight grants held already; of the twenty rows, the absent account's first creates its stub
+  // and its five others are added for it.
+  ASSERT_EQ(ctl({"import", "grants", csv_file("first.csv", porvoo_csv(8)), "--apply"}).exit_code,
+            0);
+  const std::string file = csv_file("grants.csv", porvoo_csv(20));
+  const ProcessResult dry = ctl({"import", "grants", file});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  const ProcessResult applied = ctl({"import", "grants", file, "--apply"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_EQ(plan_table(applied.out, file), plan_table(dry.out, file));
+  const std::string table = plan_table(applied.out, file);
+  // The action is the last column.
+  const auto rows_saying = [&](const std::string& action) {
+    std::size_t n = 0;
+    for (std::size_t at = table.find(action + "\n"); at != std::string::npos;
+         at = table.find(action + "\n", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(rows_saying("already held"), 8u) << table;
+  EXPECT_EQ(rows_saying("new stub for absent account"), 1u) << table;
+  EXPECT_EQ(rows_saying("add for absent account"), 5u) << table;
+  EXPECT_NE(applied.out.find(file + ": 20 row(s): 12 added, 8 already held (skipped), 1 new "
+                                    "stub(s)"),
+            std::string::npos)
+      << applied.out;
+  EXPECT_EQ(count("SELECT count(*) FROM grant_import_row r JOIN audit_event a ON "
+                  "(a.details->>'import')::bigint = r.import_id WHERE a.action = "
+                  "'grants_imported' AND (a.details->>'already_held')::int = 8 AND "
+                  "r.action = 'already held'"),
+            8);
+}
+
 TEST_F(ImportCommandsTest, AnAbsentAccountIsKeptAndTheNextSyncProposesItsRevocation) {
   const std::string file = csv_file("grants.csv", porvoo_csv(20));
   ASSERT_EQ(ctl({"import", "grants", file, "--apply"}).exit_code, 0);
