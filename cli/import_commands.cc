@@ -108,7 +108,7 @@ int import_grants(CommandContext& ctx) {
     return kExitOk;
   }
   const ImportPlan plan = apply ? apply_grant_import(*connection, checked.records, file)
-                                : plan_grant_import(*connection, checked.records);
+                                : plan_grant_import(*connection, checked.records, file);
   print_plan(ctx.out, plan);
   print_counts(ctx.out, file, checked.records.size(), plan, apply);
   if (!checked.warnings.empty()) {

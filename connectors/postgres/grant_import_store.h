@@ -44,8 +44,10 @@ bool has_complete_sync_run(pqxx::connection& connection);
 // where `valtuusd --once --bootstrap` may run); otherwise what it has.
 std::string why_not_new_installation(pqxx::connection& connection);
 
-// What applying would do, without writing anything.
-ImportPlan plan_grant_import(pqxx::connection& connection, const std::vector<GrantRecord>& records);
+// What applying would do, planned by the database as the import plans it, without writing
+// anything. `file_name` names the file in the database's messages.
+ImportPlan plan_grant_import(pqxx::connection& connection, const std::vector<GrantRecord>& records,
+                             const std::string& file_name);
 
 // Applies the plan in one transaction and records one audit event 'grants_imported'.
 // `file_name` goes into the audit event. Throws (and writes nothing) on any database error.

@@ -78,6 +78,12 @@ TEST_F(ImportCommandsTest, DryRunWritesNothingAndReportsWhatWouldHappen) {
   const std::string file = csv_file("grants.csv", porvoo_csv(20));
   const long long employees = count("SELECT count(*) FROM employee");
   const long long events = count("SELECT count(*) FROM audit_event");
+  // The dry run plans in the database as the import does, and takes no id either.
+  const auto sequences = [&] {
+    return std::make_pair(count("SELECT last_value + is_called::int FROM grant_ledger_id_seq"),
+                          count("SELECT last_value + is_called::int FROM grant_import_seq"));
+  };
+  const auto before = sequences();
   ProcessResult dry = ctl({"import", "grants", file});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find(file + ": 20 row(s): 20 to add, 0 already held (skipped), 1 new stub(s) "
@@ -89,6 +95,7 @@ TEST_F(ImportCommandsTest, DryRunWritesNothingAndReportsWhatWouldHappen) {
   EXPECT_EQ(ledger(), 0);
   EXPECT_EQ(count("SELECT count(*) FROM employee"), employees);
   EXPECT_EQ(count("SELECT count(*) FROM audit_event"), events);
+  EXPECT_EQ(sequences(), before);
 }
 
 TEST_F(ImportCommandsTest, ApplyWritesEveryRowOnceAndAReimportDuplicatesNothing) {
