@@ -275,6 +275,54 @@ TEST_F(BulkReferencesTest, RowsReferredToAreNeverRemovedOrRenumberedEvenByASuper
   EXPECT_EQ(try_sql(db_.conninfo(), "UPDATE employee SET mail = 'k1@example.org'"), "");
 }
 
+// An import is planned and written only through the two functions an administrator may call;
+// the plan's parts are not callable on their own, and no other role plans an import.
+TEST_F(BulkReferencesTest, OnlyAnAdministratorPlansOrImportsGrants) {
+  const std::string anna = logins_.make("anna", "valtuus_admin");
+  const std::string maija = logins_.make("maija", "valtuus_reviewer");
+  const std::string daemon = logins_.make("daemon", "valtuus_daemon");
+  for (const std::string& login : {maija, daemon}) {
+    for (const char* call :
+         {"import_grants_planned('f')", "import_grants_staged('f')",
+          "grant_import_make_plan('f', false)", "grant_import_plan_exceptions()"}) {
+      EXPECT_NE(try_sql(as(login), std::string("SELECT * FROM ") + call).find("permission denied"),
+                std::string::npos)
+          << login << ": " << call;
+    }
+  }
+  for (const char* call : {"grant_import_make_plan('f', true)", "grant_import_plan_exceptions()"}) {
+    EXPECT_NE(try_sql(as(anna), std::string("SELECT * FROM ") + call).find("permission denied"),
+              std::string::npos)
+        << call;
+  }
+  // The administrator's dry run plans from the stage and writes nothing.
+  {
+    pqxx::work seed(admin_);
+    seed.exec(
+        "INSERT INTO mandate_issue (id, name_fi, service, organisation_holds, max_validity_days, "
+        "renewal_notice_days) VALUES ('th02', 'Toinen', 'Kela', false, 730, 30)");
+    seed.commit();
+  }
+  pqxx::connection c(as(anna));
+  pqxx::work txn(c);
+  txn.exec(
+      "CREATE TEMPORARY TABLE grant_import_stage (line integer, account text, mandate text, "
+      "valid_from date, valid_until date, granted_by text, note text) ON COMMIT DROP; "
+      "GRANT SELECT ON grant_import_stage TO PUBLIC; "
+      "INSERT INTO grant_import_stage VALUES "
+      "(2, 'A1', 'th01', current_date, current_date + 365, '', ''), "
+      "(3, 'gone', 'th01', current_date, current_date + 365, '', ''), "
+      "(4, 'gone', 'th02', current_date, current_date + 365, '', '')");
+  const auto row = txn.exec1(
+      "SELECT already_held, new_stub, add_for_absent FROM import_grants_planned('grants.csv')");
+  EXPECT_EQ(row[0].as<std::string>(), "{2}");  // k1 holds th01 (the seed)
+  EXPECT_EQ(row[1].as<std::string>(), "{3}");
+  EXPECT_EQ(row[2].as<std::string>(), "{4}");
+  txn.commit();
+  EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key = 'import:gone'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM grant_import_row"), 0);
+}
+
 TEST_F(BulkReferencesTest, AnImportsRowsAreAppendOnlyAndTheAuditTrailCoversThem) {
   const std::string anna = logins_.make("anna", "valtuus_admin");
   const std::string sami = logins_.make("sami", "valtuus_security");
