@@ -18,35 +18,6 @@
 --   Before, the client resolved the accounts and the held grants itself, by the same rules
 --   written a second time in C++, with an array of every account sent as one parameter.
 
--- An import's digest, written once for the import that records it and for
--- grant_import_digest(), which audit_verify() calls to check it: the SHA-256 (hex) of the rows
--- in line order, joined by line breaks, each row in PostgreSQL's text form of a row value
--- ("(2,add,key,17,account,th01,\"Päivi P\",\"\")": values quoted where they need it, so no
--- value can pass for two). The same text as sql/017_bulk_references.sql gave, so the digests
--- of earlier imports still match.
-CREATE FUNCTION grant_import_row_text(p_line integer, p_action text, p_key text,
-                                      p_ledger_id bigint, p_account text, p_mandate text,
-                                      p_granted_by text, p_note text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT (p_line, p_action, p_key, p_ledger_id, p_account, p_mandate, p_granted_by, p_note)::text
-$$;
-CREATE FUNCTION grant_import_sha256(p_rows text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT encode(sha256(convert_to(coalesce(p_rows, ''), 'UTF8')), 'hex')
-$$;
-CREATE OR REPLACE FUNCTION grant_import_digest(p_import bigint) RETURNS text
-LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
-  SELECT grant_import_sha256(string_agg(
-           grant_import_row_text(r.line, r.action, r.employee_key, r.ledger_id, r.account,
-                                 r.mandate, r.granted_by, r.note), E'\n' ORDER BY r.line))
-  FROM grant_import_row r WHERE r.import_id = p_import
-$$;
-REVOKE EXECUTE ON FUNCTION grant_import_row_text(integer, text, text, bigint, text, text, text,
-                                                 text), grant_import_sha256(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION grant_import_row_text(integer, text, text, bigint, text, text, text,
-                                                text), grant_import_sha256(text)
-  TO valtuus_daemon, valtuus_reviewer, valtuus_security, valtuus_admin;
-
 -- Checks pg_temp.grant_import_stage (line, account, mandate, valid_from, valid_until,
 -- granted_by, note) and writes pg_temp.grant_import_plan (the stage's columns, key, action,
 -- ledger_id), dropped at commit; returns its rows. Runs as the caller, which is one of the two
@@ -195,14 +166,16 @@ BEGIN
            coalesce(p.granted_by, ''), coalesce(p.note, '')
     FROM pg_temp.grant_import_plan p;
 
-  -- The digest of the rows just written, taken from the plan they were written from.
+  -- The digest as grant_import_digest(v_import) computes it from the rows just written: the
+  -- same formula, written out (a shared SQL function for one row's text was tried; the import
+  -- took 3.5 s instead of 2.5 in one run).
   SELECT count(*) FILTER (WHERE p.action <> 'already held'),
          count(*) FILTER (WHERE p.action = 'already held'),
          count(*) FILTER (WHERE p.action = 'new stub'),
-         grant_import_sha256(string_agg(
-           grant_import_row_text(p.line, p.action, p.key, p.ledger_id, p.account, p.mandate,
-                                 coalesce(p.granted_by, ''), coalesce(p.note, '')),
-           E'\n' ORDER BY p.line))
+         encode(sha256(convert_to(coalesce(string_agg(
+           (p.line, p.action, p.key, p.ledger_id, p.account, p.mandate,
+            coalesce(p.granted_by, ''), coalesce(p.note, ''))::text, E'\n' ORDER BY p.line),
+           ''), 'UTF8')), 'hex')
     INTO added, held, stubs, v_digest FROM pg_temp.grant_import_plan p;
   INSERT INTO audit_event (action, details)
     VALUES ('grants_imported',
