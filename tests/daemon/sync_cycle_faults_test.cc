@@ -10,6 +10,7 @@
 #include "core/errors.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/fake_directory.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 
 namespace valtuus {
@@ -69,7 +70,7 @@ class SyncCycleFaultsTest : public ::testing::Test {
     return txn.exec1(sql)[0].as<long long>();
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection connection_;
   Policy policy_;
   LeaverRules rules_;

@@ -13,6 +13,7 @@
 #include "connectors/postgres/sync_store_native.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/fake_directory.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
@@ -113,7 +114,7 @@ class SyncFullReadMarkTest : public ::testing::Test {
     return txn.exec1(sql)[0].as<long long>();
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection owner_;
   TestLogins logins_;
   std::string daemon_login_;

@@ -11,6 +11,7 @@
 #include "daemon/daemon_cycle.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/fake_directory.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -76,7 +77,7 @@ class SyncKeptStateTest : public ::testing::Test {
     txn.commit();
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection owner_;
   TestLogins logins_;
   std::unique_ptr<pqxx::connection> daemon_;

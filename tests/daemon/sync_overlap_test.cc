@@ -16,6 +16,7 @@
 #include "core/errors.h"
 #include "daemon/sync_cycle.h"
 #include "tests/support/fake_directory.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 
 namespace valtuus {
@@ -113,7 +114,7 @@ class SyncOverlapTest : public ::testing::Test {
     pqxx::nontransaction(connection_).exec("RESET lock_timeout");
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection connection_;
   pqxx::connection watcher_;
   pqxx::connection locker_{db_.conninfo()};

@@ -7,6 +7,7 @@
 #include "connectors/postgres/state_queries.h"
 #include "connectors/postgres/sync_store_native.h"
 #include "daemon/sync_cycle.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 
 namespace valtuus {
@@ -92,7 +93,7 @@ class SyncWatermarkTest : public ::testing::Test {
     return txn.exec1(sql)[0].as<std::string>();
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection connection_;
   Policy policy_;
   LeaverRules rules_;

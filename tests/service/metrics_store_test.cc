@@ -10,6 +10,7 @@
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/sync_store_native.h"
 #include "daemon/metrics.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 
 namespace valtuus {
@@ -72,7 +73,7 @@ class MetricsStoreTest : public ::testing::Test {
     return total;
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection connection_;
 };
 

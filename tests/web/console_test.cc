@@ -13,6 +13,7 @@
 #include "common/identity_crypto.h"
 #include "connectors/postgres/migrations.h"
 #include "core/calendar.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
@@ -143,7 +144,7 @@ class ConsoleTest : public ::testing::Test {
   }
 
   testing::TestLogins logins_;
-  testing::TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   FixedDirectory directory_;
   std::unique_ptr<WebStore> store_;

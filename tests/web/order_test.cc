@@ -13,6 +13,7 @@
 
 #include "common/identity_crypto.h"
 #include "connectors/postgres/migrations.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 #include "tests/web/http_test_client.h"
@@ -140,7 +141,7 @@ class OrderTest : public ::testing::Test {
   }
 
   testing::TestLogins logins_;
-  testing::TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   Directory directory_;
   std::unique_ptr<WebStore> store_;

@@ -9,6 +9,7 @@
 
 #include "connectors/postgres/migrations.h"
 #include "core/calendar.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
@@ -146,7 +147,7 @@ class StaffPagesTest : public ::testing::Test {
   }
 
   testing::TestLogins logins_;
-  testing::TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::string policy_dir_;
   FixedDirectory directory_;

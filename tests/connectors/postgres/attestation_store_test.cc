@@ -6,6 +6,7 @@
 #include "connectors/postgres/attestation_store.h"
 #include "connectors/postgres/migrations.h"
 #include "tests/connectors/postgres/report_seed.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -52,7 +53,7 @@ class AttestationTest : public ::testing::Test {
   }
 
   testing::TestLogins logins_;
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::string alice_, bob_, security_;
 };

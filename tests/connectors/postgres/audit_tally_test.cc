@@ -11,6 +11,7 @@
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/sync_store_native.h"
 #include "daemon/sync_cycle.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -109,7 +110,7 @@ class AuditTallyTest : public ::testing::Test {
   }
 
   TestLogins logins_;
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection owner_;
   std::string reviewer_, admin_, daemon_;
   Policy policy_;

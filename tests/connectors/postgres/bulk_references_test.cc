@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "connectors/postgres/migrations.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -70,7 +71,7 @@ class BulkReferencesTest : public ::testing::Test {
   }
 
   TestLogins logins_;  // declared first, so dropped after the database that refers to them
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
 };
 

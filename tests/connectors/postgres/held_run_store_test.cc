@@ -8,6 +8,7 @@
 #include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
 #include "daemon/sync_cycle.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -73,7 +74,7 @@ class HeldRunStoreTest : public ::testing::Test {
 
   std::string as(const std::string& login) const { return db_.conninfo() + " user=" + login; }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection connection_;
   Policy policy_;
   Snapshot snapshot_;

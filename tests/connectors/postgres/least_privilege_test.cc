@@ -9,6 +9,7 @@
 
 #include "connectors/postgres/migrations.h"
 #include "core/errors.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -43,7 +44,7 @@ class LeastPrivilegeTest : public ::testing::Test {
   }
 
   TestLogins logins_;  // declared first, so dropped after the database that refers to them
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
 };
 
 bool refused(const std::string& error) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connectors/postgres/migrations.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -178,7 +179,7 @@ class NoticeRecipientsTest : public ::testing::Test {
   }
 
   TestLogins logins_;  // declared first, so dropped after the database that refers to them
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::string daemon_, admin_login_, notifier_;
   std::vector<std::string> names_;  // employee_name of each notice, in the order of notices()

@@ -14,6 +14,7 @@
 #include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
 #include "daemon/sync_cycle.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -135,7 +136,7 @@ class OutboxTest : public ::testing::Test {
   }
 
   testing::TestLogins logins_;
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::unique_ptr<IdentityCrypto> crypto_;
   std::string alice_, daemon_, notifier_, boss_admin_;

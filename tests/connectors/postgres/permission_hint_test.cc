@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "connectors/postgres/migrations.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -58,7 +59,7 @@ class PermissionHintTest : public ::testing::Test {
     return explain_permission_denied(message, &c);
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   TestLogins logins_;
 };
 

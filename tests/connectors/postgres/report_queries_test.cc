@@ -8,6 +8,7 @@
 #include "connectors/postgres/report_policy.h"
 #include "connectors/postgres/report_queries.h"
 #include "tests/connectors/postgres/report_seed.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -68,7 +69,7 @@ class ReportQueriesTest : public ::testing::Test {
     return in_snapshot([&](auto& txn) { return load_oversight_view(txn, now()); });
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   Policy policy_;
 };

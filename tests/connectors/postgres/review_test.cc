@@ -10,6 +10,7 @@
 #include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
 #include "daemon/sync_cycle.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_logins.h"
@@ -95,7 +96,7 @@ class ReviewTest : public ::testing::Test {
   }
 
   Logins logins_;
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::string alice_, bob_, daemon_, security_;
   Policy policy_;

@@ -17,6 +17,7 @@
 #include "connectors/postgres/sync_store_native.h"
 #include "core/reconcile.h"
 #include "daemon/sync_cycle.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -122,7 +123,7 @@ class SyncScaleTest : public ::testing::Test {
     return statements;
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection connection_;
   Policy policy_;
   Snapshot snapshot_;

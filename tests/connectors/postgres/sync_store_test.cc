@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/reconcile.h"
 #include "daemon/sync_cycle.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 
 namespace valtuus {
@@ -57,7 +58,7 @@ class SyncStoreTest : public ::testing::Test {
     return txn.exec1(sql)[0].as<long long>();
   }
 
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection connection_;
   Policy policy_;
   Snapshot snapshot_;

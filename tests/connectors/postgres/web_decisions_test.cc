@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "connectors/postgres/migrations.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -80,7 +81,7 @@ class WebDecisionsTest : public ::testing::Test {
   }
 
   TestLogins logins_;
-  TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::string console_login_, reviewer_login_;
   std::unique_ptr<pqxx::connection> console_;

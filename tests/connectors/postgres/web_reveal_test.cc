@@ -8,6 +8,7 @@
 #include "common/identity_crypto.h"
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/web_decisions.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -91,7 +92,7 @@ class WebRevealTest : public ::testing::Test {
   }
 
   testing::TestLogins logins_;
-  testing::TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::unique_ptr<IdentityCrypto> crypto_;
   std::string console_login_;

@@ -6,6 +6,7 @@
 
 #include "connectors/postgres/migrations.h"
 #include "connectors/postgres/web_decisions.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_logins.h"
 
@@ -72,7 +73,7 @@ class WebRunsTest : public ::testing::Test {
   }
 
   testing::TestLogins logins_;
-  testing::TestDatabase db_;
+  testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::string console_login_;
   std::unique_ptr<pqxx::connection> console_;
