@@ -11,6 +11,10 @@ if(VALTUUS_PCH)
     <vector>)
 endif()
 
+if(VALTUUS_UNITY)
+  include(${CMAKE_CURRENT_LIST_DIR}/ValtuusUnity.cmake)
+endif()
+
 # The main of every test executable: runs the tests of the CTest test's own source files
 # (tests/support/test_main.cc says how), so that one executable can serve several CTest tests.
 add_library(valtuus_test_main OBJECT ${CMAKE_SOURCE_DIR}/tests/support/test_main.cc)
@@ -32,6 +36,13 @@ target_link_libraries(valtuus_test_main PRIVATE GTest::gtest valtuus_build_flags
 # A source listed by several tests of a folder is compiled once, with the first that lists it.
 # Every NAME of a folder shares the folder's executable, so a test file's GoogleTest names must
 # not repeat another test file's of the same folder (test_main reports it).
+#
+# Under VALTUUS_UNITY (the sanitizer tree of scripts/test) the folder's test files are compiled
+# in batches instead (valtuus_unity_tests in cmake/ValtuusUnity.cmake): the files of all its
+# NAMEs with the same target_compile_definitions and options share a few translation units, which
+# parse gtest's, Beast's and our headers once per batch. So the test files of a folder must not
+# define the same name twice, not even in an anonymous namespace (a file that must is listed in
+# VALTUUS_UNITY_ALONE), and a using-directive at namespace scope reaches the files after it.
 function(valtuus_add_test name)
   cmake_parse_arguments(ARG "SERVERS" "" "SOURCES;LIBS" ${ARGN})
   _valtuus_test_executable_name(_exe)
@@ -49,6 +60,7 @@ function(valtuus_add_test name)
   endforeach()
   add_library(${name} OBJECT ${_own})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest valtuus_build_flags)
+  set_property(TARGET ${name} PROPERTY VALTUUS_TEST_LIBS ${ARG_LIBS})
   if(VALTUUS_PCH)
     target_precompile_headers(${name} REUSE_FROM valtuus_test_pch)
   endif()
@@ -78,10 +90,15 @@ function(_valtuus_test_executable_name result)
 endfunction()
 
 # The folder's executable: the objects of every valtuus_add_test of the folder (and, through
-# them, their libraries). Called when the folder's CMakeLists.txt ends.
+# them, their libraries), and under VALTUUS_UNITY the batches of their test files. Called when the
+# folder's CMakeLists.txt ends, once the tests' own definitions and options are set.
 function(_valtuus_add_test_executable)
   _valtuus_test_executable_name(exe)
   get_directory_property(_names VALTUUS_TEST_NAMES)
+  set(_batches)
+  if(VALTUUS_UNITY)
+    valtuus_unity_tests(${exe} "${_names}" _batches)
+  endif()
   add_executable(${exe} $<TARGET_OBJECTS:valtuus_test_main>)
-  target_link_libraries(${exe} PRIVATE ${_names} GTest::gtest valtuus_build_flags)
+  target_link_libraries(${exe} PRIVATE ${_names} ${_batches} GTest::gtest valtuus_build_flags)
 endfunction()
