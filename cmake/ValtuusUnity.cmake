@@ -1,7 +1,8 @@
-# Unity builds of our libraries (VALTUUS_UNITY, on in the sanitizer tree of scripts/test): a
-# library's .cc files are compiled in batches, each batch one translation unit that includes its
-# files, so the heavy headers are parsed and the shared templates instantiated once per batch
-# instead of once per file (bench/README.md, "Build: CI from a fresh clone").
+# Unity builds of our libraries and tests (VALTUUS_UNITY, on in the sanitizer tree of
+# scripts/test): a library's .cc files, and a test folder's, are compiled in batches, each batch
+# one translation unit that includes its files, so the heavy headers are parsed and the shared
+# templates instantiated once per batch instead of once per file (bench/README.md, "Build: CI
+# from a fresh clone").
 #
 # Not CMake's own UNITY_BUILD: its batch files include the sources by absolute path, so a clone
 # in another folder would miss the whole compiler cache. These include them relative to the
@@ -11,15 +12,19 @@
 # anonymous namespace (or as static). A file that does is listed in VALTUUS_UNITY_ALONE below and
 # compiled on its own, or the names are made distinct.
 
+include_guard(GLOBAL)
+
 set(VALTUUS_UNITY_BATCH 8 CACHE STRING "Source files per unity batch (VALTUUS_UNITY)")
 
 # Files compiled on their own, relative to the source tree: they define a name in an anonymous
 # namespace that another file of their library defines or uses too, or a named type with a
 # member of an anonymous-namespace type (GCC's -Wsubobject-linkage, which it gives only in an
-# included file).
+# included file). A test file: employee_digest_test.cc tests the store's class RowDigest, which
+# core/reconcile.h's valtuus::RowDigest (a function type) hides from any file including both.
 set(VALTUUS_UNITY_ALONE
     connectors/postgres/grant_import_store.cc
     core/grant_import.cc
+    tests/connectors/postgres/employee_digest_test.cc
     web/http_server.cc)
 
 # valtuus_unity(TARGET...): replaces each target's .cc files by unity batches.
@@ -78,4 +83,108 @@ function(_valtuus_unity_write target batch text result)
     file(WRITE ${_file} "${_text}")
   endif()
   set(${result} ${_file} PARENT_SCOPE)
+endfunction()
+
+# Test files per unity batch of a test folder (valtuus_unity_tests).
+set(VALTUUS_UNITY_TEST_BATCH 4 CACHE STRING "Test files per unity batch (VALTUUS_UNITY)")
+
+# valtuus_unity_tests(EXE NAMES RESULT): the test files of a folder's tests (the OBJECT libraries
+# NAMES of valtuus_add_test, linked into EXE) compiled in batches, each batch an OBJECT library
+# EXE_unity_<n> named in RESULT for EXE to link. Tests whose targets carry the same compile
+# definitions, options and include directories (target_compile_definitions on a test NAME, as
+# tests/notify's do) share batches; a batch gets the libraries and add_dependencies of all its
+# tests. The files stay in their NAME's sources as headers, so NAME still lists them but
+# compiles only what is not batched. GoogleTest records each test's file as the batch included
+# it (__FILE__ of the test file, not of the batch), so test_main's --sources still selects a
+# CTest test's own tests.
+function(valtuus_unity_tests exe names result)
+  set(_keys)
+  foreach(_name IN LISTS names)
+    set(_key)
+    foreach(_property COMPILE_DEFINITIONS COMPILE_OPTIONS INCLUDE_DIRECTORIES)
+      get_target_property(_value ${_name} ${_property})
+      list(JOIN _value "|" _value)
+      string(APPEND _key "${_property}=${_value};")
+    endforeach()
+    string(MD5 _key "${_key}")
+    list(FIND _keys ${_key} _group)
+    if(_group EQUAL -1)
+      list(LENGTH _keys _group)
+      list(APPEND _keys ${_key})
+      set(_first_${_group} ${_name})
+      set(_sources_${_group})
+      set(_paths_${_group})
+      set(_libs_${_group})
+      set(_deps_${_group})
+    endif()
+    get_target_property(_sources ${_name} SOURCES)
+    get_target_property(_dir ${_name} SOURCE_DIR)
+    foreach(_source IN LISTS _sources)
+      get_filename_component(_path ${_source} ABSOLUTE BASE_DIR ${_dir})
+      file(RELATIVE_PATH _rel ${CMAKE_SOURCE_DIR} ${_path})
+      if(_path MATCHES "\\.cc$" AND NOT _rel MATCHES "^\\.\\./"
+         AND NOT _rel IN_LIST VALTUUS_UNITY_ALONE)
+        list(APPEND _sources_${_group} ${_rel})
+        list(APPEND _paths_${_group} ${_path})
+      endif()
+    endforeach()
+    get_target_property(_libs ${_name} VALTUUS_TEST_LIBS)
+    if(_libs)
+      list(APPEND _libs_${_group} ${_libs})
+    endif()
+    get_target_property(_deps ${_name} MANUALLY_ADDED_DEPENDENCIES)
+    if(_deps)
+      list(APPEND _deps_${_group} ${_deps})
+    endif()
+  endforeach()
+
+  set(_targets)
+  set(_batch 0)
+  list(LENGTH _keys _groups)
+  math(EXPR _last "${_groups} - 1")
+  foreach(_group RANGE ${_last})
+    list(LENGTH _sources_${_group} _count)
+    if(_count LESS 2)
+      continue()
+    endif()
+    # Not compiled as files of their NAME any more: only as part of a batch.
+    set_source_files_properties(${_paths_${_group}} PROPERTIES HEADER_FILE_ONLY ON)
+    list(REMOVE_DUPLICATES _libs_${_group})
+    # Batches of about equal size: 9 files in batches of 4 are 3, 3 and 3, not 4, 4 and 1.
+    math(EXPR _units "(${_count} + ${VALTUUS_UNITY_TEST_BATCH} - 1) / ${VALTUUS_UNITY_TEST_BATCH}")
+    math(EXPR _end "${_units} - 1")
+    foreach(_unit RANGE ${_end})
+      math(EXPR _from "${_count} * ${_unit} / ${_units}")
+      math(EXPR _to "${_count} * (${_unit} + 1) / ${_units}")
+      math(EXPR _length "${_to} - ${_from}")
+      list(SUBLIST _sources_${_group} ${_from} ${_length} _files)
+      set(_text "")
+      foreach(_rel IN LISTS _files)
+        string(APPEND _text "#include \"${_rel}\"\n")
+      endforeach()
+      set(_target ${exe}_unity_${_batch})
+      _valtuus_unity_write(${exe} ${_batch} "${_text}" _file)
+      add_library(${_target} OBJECT ${_file})
+      # Its tests' own (the folder's, and what target_compile_definitions and the like added).
+      foreach(_property COMPILE_DEFINITIONS COMPILE_OPTIONS INCLUDE_DIRECTORIES)
+        get_target_property(_value ${_first_${_group}} ${_property})
+        if(_value)
+          set_property(TARGET ${_target} PROPERTY ${_property} ${_value})
+        else()
+          set_property(TARGET ${_target} PROPERTY ${_property})
+        endif()
+      endforeach()
+      target_include_directories(${_target} PRIVATE ${CMAKE_SOURCE_DIR})
+      target_link_libraries(${_target} PRIVATE ${_libs_${_group}} GTest::gtest valtuus_build_flags)
+      if(VALTUUS_PCH)
+        target_precompile_headers(${_target} REUSE_FROM valtuus_test_pch)
+      endif()
+      if(_deps_${_group})
+        add_dependencies(${_target} ${_deps_${_group}})
+      endif()
+      list(APPEND _targets ${_target})
+      math(EXPR _batch "${_batch} + 1")
+    endforeach()
+  endforeach()
+  set(${result} ${_targets} PARENT_SCOPE)
 endfunction()

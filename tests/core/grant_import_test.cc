@@ -10,10 +10,10 @@ namespace {
 using namespace std::chrono;
 
 const std::set<std::string> kCatalog = {"kela-etuustiedot", "te-tyonhakija", "vero-veroasiat"};
-constexpr year_month_day kToday{year{2025}, month{3}, day{1}};
+constexpr year_month_day kImportDay{year{2025}, month{3}, day{1}};
 
 GrantImport read(const std::string& text) {
-  return read_grant_csv(text, kCatalog, kToday);
+  return read_grant_csv(text, kCatalog, kImportDay);
 }
 
 std::string problems(const GrantImport& result) {
@@ -206,7 +206,7 @@ TEST(GrantImport, ReadFromAStreamAsFromTextAndBoundedInRows) {
       "\n\n";
   const GrantImport whole = read(text);
   std::istringstream in(text);
-  const GrantImport streamed = read_grant_csv(in, kCatalog, kToday, 10);
+  const GrantImport streamed = read_grant_csv(in, kCatalog, kImportDay, 10);
   EXPECT_EQ(problems(streamed), problems(whole));
   EXPECT_NE(problems(streamed).find("f.csv:2: row: an empty row"), std::string::npos)
       << problems(streamed);
@@ -216,7 +216,7 @@ TEST(GrantImport, ReadFromAStreamAsFromTextAndBoundedInRows) {
       "account,mandate,valid_from,valid_until\n"
       "mmakinen,kela-etuustiedot,2024-01-15,2026-01-14\n"
       "aastrom,te-tyonhakija,2024-02-29,2029-02-28\n\n");
-  const GrantImport two = read_grant_csv(good, kCatalog, kToday, 2);
+  const GrantImport two = read_grant_csv(good, kCatalog, kImportDay, 2);
   ASSERT_TRUE(two.problems.empty()) << problems(two);
   ASSERT_EQ(two.records.size(), 2u);
   EXPECT_EQ(two.records[1].account, "aastrom");
@@ -227,7 +227,7 @@ TEST(GrantImport, ReadFromAStreamAsFromTextAndBoundedInRows) {
       "a,kela-etuustiedot,2024-01-15,2026-01-14\n"
       "b,kela-etuustiedot,2024-01-15,2026-01-14\n"
       "c,kela-etuustiedot,2024-01-15,2026-01-14\n");
-  const GrantImport over = read_grant_csv(three, kCatalog, kToday, 2);
+  const GrantImport over = read_grant_csv(three, kCatalog, kImportDay, 2);
   EXPECT_TRUE(over.records.empty());
   EXPECT_EQ(problems(over), "f.csv:4: row: the file has more than 2 rows; import it in parts\n");
 }

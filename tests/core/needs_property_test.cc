@@ -25,7 +25,7 @@ using Pair = std::pair<std::string, std::string>;  // (employee key, theme)
 // one grant in force per person and theme (the ledger's unique index), all recorded long ago.
 OversightView view_of(const World& w, const Plan& plan) {
   OversightView view;
-  view.now = kNow;
+  view.now = kWorldNow;
   const std::set<std::string> changed(plan.role_changed.begin(), plan.role_changed.end());
   for (const Employee& e : w.snapshot.employees) {
     OversightPerson p;
@@ -35,8 +35,8 @@ OversightView view_of(const World& w, const Plan& plan) {
     p.title = e.title;
     p.ou = e.ou;
     p.groups.assign(e.groups.begin(), e.groups.end());
-    p.standing = standing_of(employee_status(e, w.rules, kNow));
-    p.role_changed_at = kNow;
+    p.standing = standing_of(employee_status(e, w.rules, kWorldNow));
+    p.role_changed_at = kWorldNow;
     auto h = w.state.history.find(e.key);
     if (!changed.count(e.key) && h != w.state.history.end() && h->second.role_changed_at)
       p.role_changed_at = *h->second.role_changed_at;
@@ -44,13 +44,13 @@ OversightView view_of(const World& w, const Plan& plan) {
   }
   std::map<Pair, std::optional<sys_days>> longest;
   for (const LedgerGrant& g : w.state.ledger) {
-    if (!in_force(g.valid_until, kToday)) continue;
+    if (!in_force(g.valid_until, kWorldToday)) continue;
     auto [it, added] = longest.emplace(Pair{g.employee_key, g.mandate}, g.valid_until);
     if (!added && it->second && (!g.valid_until || *g.valid_until > *it->second))
       it->second = g.valid_until;
   }
   for (const auto& [pair, until] : longest)
-    view.grants.push_back({pair.first, pair.second, "2024-01-01", until, kNow - days(400)});
+    view.grants.push_back({pair.first, pair.second, "2024-01-01", until, kWorldNow - days(400)});
   for (const OpenItem& item : w.state.open_items)
     view.open_items.push_back({item.id, item.kind, item.state, item.employee_key, item.mandate});
   view.requests = w.state.requests;
@@ -78,12 +78,12 @@ std::string show(const std::set<Pair>& pairs) {
   return text;
 }
 
-constexpr int kCases = 700;
+constexpr int kNeedsCases = 700;
 
 TEST(NeedsProperty, DriftAndHoldingsAgreeWithThePlan) {
   Generator gen(20261206);
   int grants = 0, revokes = 0, compared_exactly = 0;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kNeedsCases; ++c) {
     const World w = gen.make();
     const Plan plan = reconcile_world(w);
     const OversightView view = view_of(w, plan);
@@ -136,7 +136,7 @@ TEST(NeedsProperty, DriftAndHoldingsAgreeWithThePlan) {
 TEST(NeedsProperty, MoversAreTheActivePeopleWhoseGrantsAreNoLongerNeeded) {
   Generator gen(1206);
   int movers = 0;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kNeedsCases; ++c) {
     const World w = gen.make();
     const Plan plan = reconcile_world(w);
     const OversightView view = view_of(w, plan);
@@ -169,7 +169,7 @@ TEST(NeedsProperty, MoversAreTheActivePeopleWhoseGrantsAreNoLongerNeeded) {
 TEST(NeedsProperty, AStoredPlanLeavesNothingMissingAndEveryChangePending) {
   Generator gen(61206);
   long long next_id = 1;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kNeedsCases; ++c) {
     World w = gen.make();
     const Plan plan = reconcile_world(w);
     store_open(w, plan, next_id);

@@ -10,13 +10,13 @@ namespace {
 using std::chrono::days;
 using std::chrono::sys_days;
 
-const sys_days kToday = sys_days{std::chrono::year{2026} / 12 / 6};
+const sys_days kNeedsToday = sys_days{std::chrono::year{2026} / 12 / 6};
 
 TEST(Needs, AnEndDateIsInForceThroughItsLastDay) {
-  EXPECT_TRUE(in_force(std::nullopt, kToday));
-  EXPECT_TRUE(in_force(kToday, kToday));
-  EXPECT_TRUE(in_force(kToday + days(1), kToday));
-  EXPECT_FALSE(in_force(kToday - days(1), kToday));
+  EXPECT_TRUE(in_force(std::nullopt, kNeedsToday));
+  EXPECT_TRUE(in_force(kNeedsToday, kNeedsToday));
+  EXPECT_TRUE(in_force(kNeedsToday + days(1), kNeedsToday));
+  EXPECT_FALSE(in_force(kNeedsToday - days(1), kNeedsToday));
 }
 
 TEST(Needs, StandingsAsTheStoreWritesThem) {
@@ -58,7 +58,7 @@ class RequirementsTest : public ::testing::Test {
     policy_.maps.push_back(map);
     person_.key = "k1";
     person_.department = " TALOUS";
-    request_ = {7, "k1", "te", "order form", kToday};
+    request_ = {7, "k1", "te", "order form", kNeedsToday};
     gone_ = {8, "k1", "dropped-theme", "order form", std::nullopt};
   }
 
@@ -76,14 +76,14 @@ class RequirementsTest : public ::testing::Test {
 TEST_F(RequirementsTest, MapsThenOrderFormsInForceForAnActivePerson) {
   const CompiledPolicy compiled(policy_);
   const PersonRequirements r =
-      requirements_of(compiled, person_, Standing::kActive, {&request_, &gone_}, kToday);
+      requirements_of(compiled, person_, Standing::kActive, {&request_, &gone_}, kNeedsToday);
   ASSERT_EQ(r.requirements.size(), 2u);  // the dropped theme requires nothing
   EXPECT_EQ(r.requirements[0].mandate->id, "kela");
   EXPECT_EQ(r.requirements[0].match->map->map().id, "talous");
   EXPECT_EQ(r.requirements[1].mandate->id, "te");
   EXPECT_EQ(r.requirements[1].request, &request_);
   // The order form ended yesterday: only the map's theme.
-  EXPECT_EQ(needed(Standing::kActive, kToday + days(1), {&request_}),
+  EXPECT_EQ(needed(Standing::kActive, kNeedsToday + days(1), {&request_}),
             (std::set<std::string>{"kela"}));
 }
 
@@ -91,29 +91,30 @@ TEST_F(RequirementsTest, MapsThenOrderFormsInForceForAnActivePerson) {
 // its own, one whose catalog lost the map's theme, one copied (another catalog in memory).
 TEST_F(RequirementsTest, AMapsThemeIsTheCatalogsOfThePolicyCompiled) {
   const CompiledPolicy compiled(policy_);
-  const PersonRequirements own = requirements_of(compiled, person_, Standing::kActive, {}, kToday);
+  const PersonRequirements own =
+      requirements_of(compiled, person_, Standing::kActive, {}, kNeedsToday);
   ASSERT_EQ(own.requirements.size(), 1u);
   EXPECT_EQ(own.requirements[0].mandate, &policy_.catalog[0]);
   Policy without = policy_;
   without.catalog.erase(without.catalog.begin());  // "kela" gone
   const CompiledPolicy compiled_without(without);
-  EXPECT_TRUE(requirements_of(compiled_without, person_, Standing::kActive, {}, kToday)
+  EXPECT_TRUE(requirements_of(compiled_without, person_, Standing::kActive, {}, kNeedsToday)
                   .requirements.empty());
   const Policy copy = policy_;
   const CompiledPolicy compiled_copy(copy);
   const PersonRequirements other =
-      requirements_of(compiled_copy, person_, Standing::kActive, {}, kToday);
+      requirements_of(compiled_copy, person_, Standing::kActive, {}, kNeedsToday);
   ASSERT_EQ(other.requirements.size(), 1u);
   EXPECT_EQ(other.requirements[0].mandate, &copy.catalog[0]);
 }
 
 TEST_F(RequirementsTest, LeaversAndPeopleOnLongLeaveNeedNothing) {
-  EXPECT_TRUE(needed(Standing::kLeft, kToday, {&request_}).empty());
-  EXPECT_TRUE(needed(Standing::kLongLeave, kToday, {&request_}).empty());
+  EXPECT_TRUE(needed(Standing::kLeft, kNeedsToday, {&request_}).empty());
+  EXPECT_TRUE(needed(Standing::kLongLeave, kNeedsToday, {&request_}).empty());
 }
 
 TEST(Calendar, PrintsAMomentInUtcToTheSecond) {
-  EXPECT_EQ(format_iso_utc(std::chrono::sys_seconds{kToday} + std::chrono::seconds(3723)),
+  EXPECT_EQ(format_iso_utc(std::chrono::sys_seconds{kNeedsToday} + std::chrono::seconds(3723)),
             "2026-12-06T01:02:03Z");
 }
 

@@ -11,8 +11,8 @@ namespace {
 using std::chrono::days;
 using std::chrono::sys_days;
 
-const sys_days kToday = sys_days{std::chrono::year{2026} / 12 / 6};
-const TimePoint kNow = TimePoint{kToday} + std::chrono::hours{9};
+const sys_days kMapToday = sys_days{std::chrono::year{2026} / 12 / 6};
+const TimePoint kMapNow = TimePoint{kMapToday} + std::chrono::hours{9};
 
 Policy policy() {
   Policy p;
@@ -27,7 +27,7 @@ Policy policy() {
   vero.id = "vero";
   MandateIssue ended = kela;
   ended.id = "ended";
-  ended.grant_right.until = kToday - days(1);  // the organisation's right ran out: path 2
+  ended.grant_right.until = kMapToday - days(1);  // the organisation's right ran out: path 2
   p.catalog = {kela, te, vero, ended};
   AuthorisationMap business;
   business.id = "business";
@@ -58,10 +58,10 @@ Employee anna() {
 TEST(PersonMap, TheMatchingMapsThemesPathsAndWhatIsHeld) {
   const Policy p = policy();
   const Employee e = anna();
-  const std::vector<HeldMandate> held{{"kela", "2025-01-01", kToday + days(10)},
+  const std::vector<HeldMandate> held{{"kela", "2025-01-01", kMapToday + days(10)},
                                       {"vero", "2025-01-01", std::nullopt},
-                                      {"te", "2020-01-01", kToday - days(1)}};  // ended
-  const PersonMap map = person_map(p, e, Standing::kActive, {}, held, {}, kNow);
+                                      {"te", "2020-01-01", kMapToday - days(1)}};  // ended
+  const PersonMap map = person_map(p, e, Standing::kActive, {}, held, {}, kMapNow);
   ASSERT_EQ(map.maps.size(), 2u);
   EXPECT_EQ(map.maps[0].map->id, "business");
   EXPECT_EQ(map.maps[1].map->id, "coach");
@@ -69,7 +69,7 @@ TEST(PersonMap, TheMatchingMapsThemesPathsAndWhatIsHeld) {
   const NeededTheme& kela = map.maps[0].themes[0];
   EXPECT_EQ(kela.grant->why, "benefits");
   ASSERT_NE(kela.held, nullptr);
-  EXPECT_EQ(kela.held->valid_until, kToday + days(10));
+  EXPECT_EQ(kela.held->valid_until, kMapToday + days(10));
   EXPECT_EQ(kela.path, 1);
   EXPECT_EQ(map.maps[0].themes[1].path, 2);  // the grant right ended yesterday
   const NeededTheme& te = map.maps[1].themes[0];
@@ -81,7 +81,7 @@ TEST(PersonMap, TheMatchingMapsThemesPathsAndWhatIsHeld) {
   EXPECT_TRUE(map.unrequired[0].will_be_revoked);
 
   // Once DVV granted the organisation the right, te is path 1.
-  const PersonMap later = person_map(p, e, Standing::kActive, {}, held, {"te"}, kNow);
+  const PersonMap later = person_map(p, e, Standing::kActive, {}, held, {"te"}, kMapNow);
   EXPECT_EQ(later.maps[1].themes[0].path, 1);
 }
 
@@ -96,10 +96,10 @@ TEST(PersonMap, AnOrderFormInForceRequiresItsTheme) {
   ManualRequest ended = order;
   ended.id = 8;
   ended.mandate = "kela";
-  ended.until = kToday - days(1);
+  ended.until = kMapToday - days(1);
   const std::vector<HeldMandate> held{{"vero", "2025-01-01", std::nullopt}};
   const std::vector<ManualRequest> orders{order, ended};  // the result points into them
-  const PersonMap map = person_map(p, e, Standing::kActive, orders, held, {}, kNow);
+  const PersonMap map = person_map(p, e, Standing::kActive, orders, held, {}, kMapNow);
   ASSERT_EQ(map.ordered.size(), 1u);
   EXPECT_EQ(map.ordered[0].request->id, 7);
   EXPECT_NE(map.ordered[0].held, nullptr);
@@ -110,12 +110,12 @@ TEST(PersonMap, LongLeaveKeepsWhatIsHeldAndALeaverNeedsNothing) {
   const Policy p = policy();
   const Employee e = anna();
   const std::vector<HeldMandate> held{{"kela", "2025-01-01", std::nullopt}};
-  const PersonMap away = person_map(p, e, Standing::kLongLeave, {}, held, {}, kNow);
+  const PersonMap away = person_map(p, e, Standing::kLongLeave, {}, held, {}, kMapNow);
   EXPECT_TRUE(away.maps.empty());
   ASSERT_EQ(away.unrequired.size(), 1u);
   EXPECT_EQ(away.unrequired[0].verdict, HeldVerdict::kKeptOnLongLeave);
   EXPECT_FALSE(away.unrequired[0].will_be_revoked);
-  const PersonMap left = person_map(p, e, Standing::kLeft, {}, held, {}, kNow);
+  const PersonMap left = person_map(p, e, Standing::kLeft, {}, held, {}, kMapNow);
   ASSERT_EQ(left.unrequired.size(), 1u);
   EXPECT_EQ(left.unrequired[0].verdict, HeldVerdict::kPersonLeft);
   EXPECT_TRUE(left.unrequired[0].will_be_revoked);

@@ -16,8 +16,9 @@ namespace valtuus::testing {
 using std::chrono::days;
 using std::chrono::sys_days;
 
-inline const TimePoint kNow = std::chrono::sys_seconds{sys_days{std::chrono::year{2026} / 11 / 24}};
-inline const sys_days kToday = sys_days{std::chrono::year{2026} / 11 / 24};
+inline const TimePoint kWorldNow =
+    std::chrono::sys_seconds{sys_days{std::chrono::year{2026} / 11 / 24}};
+inline const sys_days kWorldToday = sys_days{std::chrono::year{2026} / 11 / 24};
 
 // Values written the way directories write them: case and white space vary, letters do not.
 inline const std::vector<std::string> kDepartments{"Elinkeinoasiat", "ELINKEINOASIAT ",
@@ -86,26 +87,26 @@ class Generator {
       e.dn = "CN=" + e.key + ",OU=" + e.ou + ",DC=kunta,DC=example";
       if (pick(2) == 0) e.groups.push_back(kGroups[pick(kGroups.size())]);
       e.disabled = pick(8) == 0;
-      if (pick(10) == 0) e.account_expires = kNow + days(static_cast<int>(pick(60)) - 30);
+      if (pick(10) == 0) e.account_expires = kWorldNow + days(static_cast<int>(pick(60)) - 30);
       if (pick(10) == 0) e.long_leave_marker = "pitkä vapaa";
       w.snapshot.employees.push_back(e);
       if (pick(3) == 0) {
         w.state.history[e.key] = {
-            pick(2) ? std::optional<TimePoint>(kNow - days(pick(20))) : std::nullopt,
-            kNow - days(pick(40)), kDepartments[pick(kDepartments.size())], e.title, e.ou};
+            pick(2) ? std::optional<TimePoint>(kWorldNow - days(pick(20))) : std::nullopt,
+            kWorldNow - days(pick(40)), kDepartments[pick(kDepartments.size())], e.title, e.ou};
       }
     }
     const int grants = pick(25);
     for (int g = 0; g < grants; ++g) {
       const std::string key = "k" + std::to_string(pick(people + 5));  // some never read
       std::optional<sys_days> until;
-      if (pick(2)) until = kToday + days(static_cast<int>(pick(120)) - 20);
+      if (pick(2)) until = kWorldToday + days(static_cast<int>(pick(120)) - 20);
       w.state.ledger.push_back({key, w.policy.catalog[pick(themes)].id, until});
     }
     if (pick(4) == 0 && people > 0) {
       w.state.requests.push_back({1, "k" + std::to_string(pick(people)),
                                   w.policy.catalog[pick(themes)].id, "order form",
-                                  kToday + days(static_cast<int>(pick(20)) - 5)});
+                                  kWorldToday + days(static_cast<int>(pick(20)) - 5)});
     }
     w.rules.long_leave_ous = {"OU=Vapaalla,DC=kunta,DC=example"};
     w.rules.leavers_ous = {"OU=Lähteneet,DC=kunta,DC=example"};
@@ -131,7 +132,7 @@ class Generator {
 };
 
 inline Plan reconcile_world(const World& w) {
-  return reconcile({w.snapshot, w.policy, w.state, w.rules, kNow});
+  return reconcile({w.snapshot, w.policy, w.state, w.rules, kWorldNow});
 }
 
 // Stores the plan as the store would: superseded items leave, proposed ones are open.

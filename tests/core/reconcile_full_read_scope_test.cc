@@ -19,7 +19,7 @@ namespace {
 
 using namespace valtuus::testing;
 
-constexpr int kCases = 1000;
+constexpr int kFullReadCases = 1000;
 
 // The test's store digests every field a reconcile reads, and the status it stored.
 std::uint64_t row_digest(const Employee& e, const std::string& status) {
@@ -72,7 +72,7 @@ void store_rows(World& w, const Plan& plan, TimePoint at) {
 
 // The directory's next full read: some people changed in any of the fields a reconcile reads
 // (or in none: rewritten as they were), deleted, new, refused; accounts expiring.
-void change_some(World& w, std::mt19937& random) {
+void change_some_for_a_full_read(World& w, std::mt19937& random) {
   auto pick = [&](std::size_t n) { return n == 0 ? 0 : static_cast<int>(random() % n); };
   const int changes = pick(5);
   for (int i = 0; i < changes && !w.snapshot.employees.empty(); ++i) {
@@ -106,7 +106,7 @@ void change_some(World& w, std::mt19937& random) {
         }
         break;
       case 7:
-        e.account_expires = kNow + std::chrono::hours(pick(30));
+        e.account_expires = kWorldNow + std::chrono::hours(pick(30));
         break;
       case 8:  // refused, by key or (a key unreadable) by DN
         w.snapshot.refused.push_back(
@@ -152,7 +152,7 @@ TEST(ReconcileFullReadScope, TheRestrictedPlanIsTheWholePlan) {
   long long next_id = 1;
   int compared = 0;
   int restricted_to_fewer = 0;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kFullReadCases; ++c) {
     World w = gen.make();
     w.snapshot.complete = true;  // the settling whole reconcile had a complete read
     std::mt19937& random = gen.random();
@@ -162,25 +162,25 @@ TEST(ReconcileFullReadScope, TheRestrictedPlanIsTheWholePlan) {
       if (h.role_changed_at) *h.role_changed_at -= std::chrono::hours(random() % 24);
     }
     for (Employee& e : w.snapshot.employees) {
-      if (random() % 6 == 0) e.account_expires = kNow + std::chrono::hours(1 + random() % 30);
+      if (random() % 6 == 0) e.account_expires = kWorldNow + std::chrono::hours(1 + random() % 30);
     }
     if (random() % 5 == 0 && !w.snapshot.employees.empty()) {
       // A dated exception for someone: it may end between the two syncs.
       w.state.exceptions.push_back({ChangeKind::kGrant, w.snapshot.employees.front().key,
                                     w.policy.catalog.front().id, "x",
-                                    kNow + std::chrono::hours(random() % 30)});
+                                    kWorldNow + std::chrono::hours(random() % 30)});
     }
     const Plan settled = reconcile_world(w);
     store_open(w, settled, next_id);
-    store_rows(w, settled, kNow);
+    store_rows(w, settled, kWorldNow);
     std::unordered_set<std::string> recheck(settled.in_grace.begin(), settled.in_grace.end());
     recheck.insert(settled.refused.begin(), settled.refused.end());
 
     w.snapshot.refused.clear();
-    change_some(w, random);
-    const TimePoint later = kNow + std::chrono::hours(random() % 23);
+    change_some_for_a_full_read(w, random);
+    const TimePoint later = kWorldNow + std::chrono::hours(random() % 23);
     const std::optional<FullReadScope> scope =
-        people_a_full_read_may_change(w.snapshot, w.state, w.rules, recheck, kNow, later,
+        people_a_full_read_may_change(w.snapshot, w.state, w.rules, recheck, kWorldNow, later,
                                       [](const Employee& e, EmployeeStatus status) {
                                         return row_digest(e, stored_status(status));
                                       });
@@ -189,7 +189,7 @@ TEST(ReconcileFullReadScope, TheRestrictedPlanIsTheWholePlan) {
     // Given the caller's index of the read, the same scope.
     const KeyIndex index(w.snapshot.employees);
     const std::optional<FullReadScope> indexed = people_a_full_read_may_change(
-        w.snapshot, w.state, w.rules, recheck, kNow, later,
+        w.snapshot, w.state, w.rules, recheck, kWorldNow, later,
         [](const Employee& e, EmployeeStatus status) {
           return row_digest(e, stored_status(status));
         },
@@ -229,22 +229,22 @@ TEST(ReconcileFullReadScope, TheRestrictedPlanIsTheWholePlan) {
     compared += static_cast<int>(whole.add.size() + whole.supersede.size());
     if (people.size() < w.snapshot.employees.size()) ++restricted_to_fewer;
   }
-  EXPECT_GT(compared, 500);                    // the changes really give items to compare
-  EXPECT_GT(restricted_to_fewer, kCases / 2);  // and the scope really leaves people out
+  EXPECT_GT(compared, 500);                            // the changes really give items to compare
+  EXPECT_GT(restricted_to_fewer, kFullReadCases / 2);  // and the scope really leaves people out
 }
 
 // Nothing changed, later the same day: only the people time may have changed are named.
 TEST(ReconcileFullReadScope, AnUnchangedReadNamesNobodyElse) {
   Generator gen(13201);
   long long next_id = 1;
-  for (int c = 0; c < kCases / 4; ++c) {
+  for (int c = 0; c < kFullReadCases / 4; ++c) {
     World w = gen.make();
     w.snapshot.complete = true;
     const Plan settled = reconcile_world(w);
     store_open(w, settled, next_id);
-    store_rows(w, settled, kNow);
+    store_rows(w, settled, kWorldNow);
     const std::optional<FullReadScope> scope = people_a_full_read_may_change(
-        w.snapshot, w.state, w.rules, {}, kNow, kNow,
+        w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow,
         [](const Employee& e, EmployeeStatus s) { return row_digest(e, stored_status(s)); });
     ASSERT_TRUE(scope);
     ASSERT_TRUE(scope->people.empty()) << "case " << c << ": " << *scope->people.begin();
@@ -258,14 +258,17 @@ TEST(ReconcileFullReadScope, AnIncompleteReadOrAKeyReadTwiceReconcilesEveryone) 
   w.snapshot.employees = {e, e};
   w.snapshot.complete = true;
   const RowDigest digest = [](const Employee&, EmployeeStatus) { return std::uint64_t{1}; };
-  EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
+  EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow,
+                                             digest));
   const KeyIndex twice(w.snapshot.employees);  // unusable: a key twice
-  EXPECT_FALSE(
-      people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, &twice));
+  EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow,
+                                             digest, &twice));
   w.snapshot.employees.pop_back();
-  EXPECT_TRUE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
+  EXPECT_TRUE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow,
+                                            digest));
   w.snapshot.complete = false;
-  EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest));
+  EXPECT_FALSE(people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow,
+                                             digest));
 }
 
 // Stored as present and not read: they left in this read, and are named, with the caller's
@@ -285,8 +288,8 @@ TEST(ReconcileFullReadScope, NamesThoseStoredAndNotRead) {
   const RowDigest digest = [](const Employee&, EmployeeStatus) { return std::uint64_t{7}; };
   const KeyIndex index(w.snapshot.employees);
   for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &index}) {
-    const std::optional<FullReadScope> scope =
-        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    const std::optional<FullReadScope> scope = people_a_full_read_may_change(
+        w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow, digest, given);
     ASSERT_TRUE(scope);
     EXPECT_EQ(scope->people, std::unordered_set<std::string>{"gone"}) << (given != nullptr);
   }
@@ -297,8 +300,8 @@ TEST(ReconcileFullReadScope, NamesThoseStoredAndNotRead) {
   w.state.history.erase("gone");
   const KeyIndex again(w.snapshot.employees);
   for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &again}) {
-    const std::optional<FullReadScope> scope =
-        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    const std::optional<FullReadScope> scope = people_a_full_read_may_change(
+        w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow, digest, given);
     ASSERT_TRUE(scope);
     EXPECT_EQ(scope->people, std::unordered_set<std::string>{"gone before"}) << (given != nullptr);
   }
@@ -318,7 +321,7 @@ TEST(ReconcileFullReadScope, NamesExactlyTheChangedAtScale) {
     e.department = kDepartments[static_cast<std::size_t>(i) % kDepartments.size()];
     e.disabled = i % 97 == 0;
     w.snapshot.employees.push_back(e);
-    w.state.history[e.key].stored_digest = digest(e, employee_status(e, w.rules, kNow));
+    w.state.history[e.key].stored_digest = digest(e, employee_status(e, w.rules, kWorldNow));
   }
   std::unordered_set<std::string> expected;
   for (int i : {5, 7000, 19999}) {  // changed since stored
@@ -345,8 +348,8 @@ TEST(ReconcileFullReadScope, NamesExactlyTheChangedAtScale) {
   expected.insert(fresh.key);
   const KeyIndex index(w.snapshot.employees);
   for (const KeyIndex* given : {static_cast<const KeyIndex*>(nullptr), &index}) {
-    const std::optional<FullReadScope> scope =
-        people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, given);
+    const std::optional<FullReadScope> scope = people_a_full_read_may_change(
+        w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow, digest, given);
     ASSERT_TRUE(scope);
     EXPECT_EQ(scope->people, expected) << (given != nullptr);
     EXPECT_EQ(scope->leavers.size(), 207u) << (given != nullptr);  // the disabled: 0, 97, ...
@@ -356,8 +359,8 @@ TEST(ReconcileFullReadScope, NamesExactlyTheChangedAtScale) {
   w.state.history.erase("left-2");
   expected.erase("left-1");
   expected.erase("left-2");
-  const std::optional<FullReadScope> scope =
-      people_a_full_read_may_change(w.snapshot, w.state, w.rules, {}, kNow, kNow, digest, &index);
+  const std::optional<FullReadScope> scope = people_a_full_read_may_change(
+      w.snapshot, w.state, w.rules, {}, kWorldNow, kWorldNow, digest, &index);
   ASSERT_TRUE(scope);
   EXPECT_EQ(scope->people, expected);
 }

@@ -19,7 +19,7 @@ using namespace valtuus::testing;
 constexpr std::size_t kNever = std::numeric_limits<std::size_t>::max();
 
 Plan reconcile_with(const World& w, std::size_t parallel_from) {
-  ReconcileInput input{w.snapshot, w.policy, w.state, w.rules, kNow};
+  ReconcileInput input{w.snapshot, w.policy, w.state, w.rules, kWorldNow};
   input.parallel_from = parallel_from;
   return reconcile(input);
 }
@@ -126,7 +126,7 @@ TEST(ReconcileParallel, ALargeWorldByDefaultGivesThePlanOfOnePass) {
   World w;
   int block = 0;
   while (w.snapshot.employees.size() <
-         ReconcileInput{w.snapshot, w.policy, w.state, w.rules, kNow}.parallel_from + 100) {
+         ReconcileInput{w.snapshot, w.policy, w.state, w.rules, kWorldNow}.parallel_from + 100) {
     World part = world_with_a_past(gen, random, next_id);
     // One policy for all: the first world's; each block's keys are its own.
     const std::string prefix = "b" + std::to_string(block++) + "-";
@@ -143,7 +143,7 @@ TEST(ReconcileParallel, ALargeWorldByDefaultGivesThePlanOfOnePass) {
   w.snapshot.complete = true;
   w.rules.long_leave_ous = {"OU=Vapaalla,DC=kunta,DC=example"};
   w.rules.leavers_ous = {"OU=Lähteneet,DC=kunta,DC=example"};
-  const Plan by_default = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow});
+  const Plan by_default = reconcile({w.snapshot, w.policy, w.state, w.rules, kWorldNow});
   const Plan one = reconcile_with(w, kNever);
   EXPECT_GT(one.add.size(), 1000u);
   EXPECT_GT(one.stats.revokes, 100);

@@ -26,11 +26,11 @@ void apply_decisions(World& w, const Plan& plan) {
     switch (item.kind) {
       case ChangeKind::kGrant:
         std::erase_if(w.state.ledger, same);  // an expired grant is replaced
-        w.state.ledger.push_back({item.employee_key, item.mandate, kToday + days(730)});
+        w.state.ledger.push_back({item.employee_key, item.mandate, kWorldToday + days(730)});
         break;
       case ChangeKind::kRenew:
         for (LedgerGrant& g : w.state.ledger)
-          if (same(g)) g.valid_until = kToday + days(730);
+          if (same(g)) g.valid_until = kWorldToday + days(730);
         break;
       case ChangeKind::kRevoke:
         std::erase_if(w.state.ledger, same);
@@ -45,11 +45,11 @@ void apply_decisions(World& w, const Plan& plan) {
   });
 }
 
-constexpr int kCases = 3000;
+constexpr int kReconcileCases = 3000;
 
 TEST(ReconcileProperty, ExecutingEveryDecisionThenReconcilingProposesNothing) {
   Generator gen(20261124);
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kReconcileCases; ++c) {
     World w = gen.make();
     Plan plan = reconcile_world(w);
     apply_decisions(w, plan);
@@ -61,7 +61,7 @@ TEST(ReconcileProperty, ExecutingEveryDecisionThenReconcilingProposesNothing) {
 TEST(ReconcileProperty, StoringThePlanThenReconcilingProposesNothing) {
   Generator gen(4242);
   long long next_id = 1;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kReconcileCases; ++c) {
     World w = gen.make();
     store_open(w, reconcile_world(w), next_id);
     Plan again = reconcile_world(w);
@@ -72,7 +72,7 @@ TEST(ReconcileProperty, StoringThePlanThenReconcilingProposesNothing) {
 
 TEST(ReconcileProperty, InputOrderDoesNotChangeThePlan) {
   Generator gen(777);
-  for (int c = 0; c < kCases / 3; ++c) {
+  for (int c = 0; c < kReconcileCases / 3; ++c) {
     World w = gen.make();
     const Plan reference = reconcile_world(w);
     std::shuffle(w.snapshot.employees.begin(), w.snapshot.employees.end(), gen.random());
@@ -90,7 +90,7 @@ TEST(ReconcileProperty, InputOrderDoesNotChangeThePlan) {
 
 TEST(ReconcileProperty, IncompleteSnapshotYieldsNoRevoke) {
   Generator gen(99);
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kReconcileCases; ++c) {
     World w = gen.make();
     w.snapshot.complete = false;
     for (const ProposedItem& item : reconcile_world(w).add) {
@@ -105,10 +105,10 @@ TEST(ReconcileProperty, ARefusedPersonGetsNoItemAndKeepsTheirOpenItems) {
   Generator gen(909);
   long long next_id = 1;
   int protected_items = 0;
-  for (int c = 0; c < kCases / 3; ++c) {
+  for (int c = 0; c < kReconcileCases / 3; ++c) {
     World w = gen.make();
     store_open(w, reconcile_world(w), next_id);  // open items to keep
-    w.snapshot.read_at = kNow;
+    w.snapshot.read_at = kWorldNow;
     std::set<std::string> refused;
     for (const LedgerGrant& g : w.state.ledger) {
       if (std::hash<std::string>{}(g.employee_key) % 3 == 0) refused.insert(g.employee_key);
@@ -135,7 +135,7 @@ TEST(ReconcileProperty, ARefusedPersonGetsNoItemAndKeepsTheirOpenItems) {
 TEST(ReconcileProperty, EveryProvenanceNamesAMapThatReallyMatches) {
   Generator gen(31337);
   int checked = 0;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kReconcileCases; ++c) {
     World w = gen.make();
     std::map<std::string, const Employee*> people;
     for (const Employee& e : w.snapshot.employees) people[e.key] = &e;

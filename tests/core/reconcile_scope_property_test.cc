@@ -17,7 +17,7 @@ namespace {
 
 using namespace valtuus::testing;
 
-constexpr int kCases = 1000;
+constexpr int kScopeCases = 1000;
 
 std::vector<std::string> described(const std::vector<ProposedItem>& items,
                                    const std::unordered_set<std::string>* only) {
@@ -89,21 +89,21 @@ void store_history(World& w, const Plan& plan) {
   for (const Employee& e : w.snapshot.employees) {
     read.insert(e.key);
     EmployeeHistory& h = w.state.history[e.key];
-    if (!h.role_changed_at || moved.count(e.key)) h.role_changed_at = kNow;
+    if (!h.role_changed_at || moved.count(e.key)) h.role_changed_at = kWorldNow;
     h.department = e.department;
     h.title = e.title;
     h.ou = e.ou;
     h.dn = e.dn;
     h.account = e.account;
     h.absent = false;
-    if (leavers.count(e.key) && !h.left_at) h.left_at = kNow;
+    if (leavers.count(e.key) && !h.left_at) h.left_at = kWorldNow;
     if (!leavers.count(e.key)) h.left_at.reset();
   }
   for (const std::string& key : plan.leavers) {
     if (read.count(key) || !w.state.history.count(key)) continue;
     EmployeeHistory& h = w.state.history[key];
     h.absent = true;
-    if (!h.left_at) h.left_at = kNow;
+    if (!h.left_at) h.left_at = kWorldNow;
   }
 }
 
@@ -112,7 +112,7 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
   long long next_id = 1;
   int compared_items = 0;
   int indexed = 0;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kScopeCases; ++c) {
     World w = gen.make();
     w.snapshot.complete = true;  // the base of an incremental read is a complete one
     const Plan settled = reconcile_world(w);
@@ -121,13 +121,13 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
     const std::unordered_set<std::string> only = change_some(w, gen.random());
 
     const Plan whole = reconcile_world(w);
-    const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only});
+    const Plan part = reconcile({w.snapshot, w.policy, w.state, w.rules, kWorldNow, &only});
     // The same people and their grants found by key (an index over the employees, the ledger
     // sorted by person) instead of by passes over everyone: the same plan.
     const KeyIndex index(w.snapshot.employees);
     ReconcileState sorted = w.state;
     sort_ledger_by_employee(sorted);
-    const Plan found = reconcile({w.snapshot, w.policy, sorted, w.rules, kNow, &only, &index});
+    const Plan found = reconcile({w.snapshot, w.policy, sorted, w.rules, kWorldNow, &only, &index});
     ASSERT_EQ(described(found.add, nullptr), described(part.add, nullptr)) << "case " << c;
     ASSERT_EQ(found.supersede, part.supersede) << "case " << c;
     ASSERT_EQ(found.leavers, part.leavers) << "case " << c;
@@ -155,8 +155,8 @@ TEST(ReconcileScopeProperty, ReconcilingTheChangedPeopleGivesTheWholePlansPartAb
     for (const std::string& key : part.leavers) ASSERT_TRUE(only.count(key)) << "case " << c;
     compared_items += static_cast<int>(part.add.size() + part.supersede.size());
   }
-  EXPECT_GT(compared_items, 1000);  // the changes really give items to compare
-  EXPECT_GT(indexed, kCases / 2);   // the index was used, not only the pass
+  EXPECT_GT(compared_items, 1000);      // the changes really give items to compare
+  EXPECT_GT(indexed, kScopeCases / 2);  // the index was used, not only the pass
 }
 
 // Later the same day, with nothing changed in the directory: the whole plan has nothing about
@@ -166,7 +166,7 @@ TEST(ReconcileScopeProperty, LaterTheSameDayOnlyThePeopleTimeMayChangeHaveNewIte
   Generator gen(13102);
   long long next_id = 1;
   int timed = 0;
-  for (int c = 0; c < kCases; ++c) {
+  for (int c = 0; c < kScopeCases; ++c) {
     World w = gen.make();
     w.snapshot.complete = true;
     std::mt19937& random = gen.random();
@@ -176,18 +176,18 @@ TEST(ReconcileScopeProperty, LaterTheSameDayOnlyThePeopleTimeMayChangeHaveNewIte
       if (h.role_changed_at) *h.role_changed_at -= std::chrono::hours(random() % 24);
     }
     for (Employee& e : w.snapshot.employees) {
-      if (random() % 6 == 0) e.account_expires = kNow + std::chrono::hours(1 + random() % 30);
+      if (random() % 6 == 0) e.account_expires = kWorldNow + std::chrono::hours(1 + random() % 30);
     }
     const Plan settled = reconcile_world(w);
     store_open(w, settled, next_id);
     store_history(w, settled);
-    const TimePoint later = kNow + std::chrono::hours(1 + random() % 22);
+    const TimePoint later = kWorldNow + std::chrono::hours(1 + random() % 22);
     const std::unordered_set<std::string> grace(settled.in_grace.begin(), settled.in_grace.end());
     const std::unordered_set<std::string> only =
-        people_time_may_change(w.snapshot, w.state, grace, kNow, later);
+        people_time_may_change(w.snapshot, w.state, grace, kWorldNow, later);
     // Gathered once at the settling reconcile: the same people without a pass over everyone.
-    ASSERT_EQ(people_time_may_change(accounts_expiring_after(w.snapshot, kNow), w.state, grace,
-                                     kNow, later),
+    ASSERT_EQ(people_time_may_change(accounts_expiring_after(w.snapshot, kWorldNow), w.state, grace,
+                                     kWorldNow, later),
               only)
         << "case " << c;
 
@@ -216,7 +216,7 @@ TEST(ReconcileScopeProperty, LaterTheSameDayOnlyThePeopleTimeMayChangeHaveNewIte
 TEST(ReconcileScopeProperty, StoringPartialPlansLeavesNothingForTheWholeReconcile) {
   Generator gen(13101);
   long long next_id = 1;
-  for (int c = 0; c < kCases / 3; ++c) {
+  for (int c = 0; c < kScopeCases / 3; ++c) {
     World w = gen.make();
     w.snapshot.complete = true;
     Plan plan = reconcile_world(w);
@@ -224,7 +224,7 @@ TEST(ReconcileScopeProperty, StoringPartialPlansLeavesNothingForTheWholeReconcil
     store_history(w, plan);
     for (int cycle = 0; cycle < 3; ++cycle) {
       const std::unordered_set<std::string> only = change_some(w, gen.random());
-      plan = reconcile({w.snapshot, w.policy, w.state, w.rules, kNow, &only});
+      plan = reconcile({w.snapshot, w.policy, w.state, w.rules, kWorldNow, &only});
       store_open(w, plan, next_id);
       store_history(w, plan);
     }

@@ -9,7 +9,7 @@ namespace po = boost::program_options;
 namespace valtuus {
 namespace {
 
-po::variables_map parse(std::vector<std::string> args) {
+po::variables_map parse_guard_args(std::vector<std::string> args) {
   std::vector<const char*> argv{"valtuusd"};
   for (const auto& arg : args) argv.push_back(arg.c_str());
   po::variables_map vm;
@@ -21,7 +21,7 @@ po::variables_map parse(std::vector<std::string> args) {
 }
 
 TEST(GuardOptions, DefaultsAreThoseOfTheGuard) {
-  const GuardOptions options = guard_options_from(parse({}));
+  const GuardOptions options = guard_options_from(parse_guard_args({}));
   const GuardOptions defaults;
   EXPECT_TRUE(options.enabled);
   EXPECT_TRUE(options.hold_incomplete);
@@ -32,10 +32,10 @@ TEST(GuardOptions, DefaultsAreThoseOfTheGuard) {
 }
 
 TEST(GuardOptions, ValuesAreRead) {
-  const GuardOptions options =
-      guard_options_from(parse({"--guard.enabled=false", "--guard.max_revokes=7",
-                                "--guard.max_revoke_percent=25", "--guard.hold_incomplete=no",
-                                "--guard.min_revokes_for_percent=0", "--guard.max_refused=3"}));
+  const GuardOptions options = guard_options_from(
+      parse_guard_args({"--guard.enabled=false", "--guard.max_revokes=7",
+                        "--guard.max_revoke_percent=25", "--guard.hold_incomplete=no",
+                        "--guard.min_revokes_for_percent=0", "--guard.max_refused=3"}));
   EXPECT_EQ(options.max_refused, 3);
   EXPECT_FALSE(options.enabled);
   EXPECT_FALSE(options.hold_incomplete);
@@ -51,7 +51,7 @@ TEST(GuardOptions, OutOfRangeValuesNameTheOption) {
            {"--guard.min_revokes_for_percent=-3", "guard.min_revokes_for_percent: -3"},
            {"--guard.max_refused=-1", "guard.max_refused: -1 is out of range"}}) {
     try {
-      guard_options_from(parse({arg}));
+      guard_options_from(parse_guard_args({arg}));
       ADD_FAILURE() << arg << " was accepted";
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();

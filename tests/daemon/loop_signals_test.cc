@@ -11,14 +11,14 @@
 namespace valtuus {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 template <typename Condition>
 bool within(milliseconds limit, Condition condition) {
-  const auto until = Clock::now() + limit;
+  const auto until = SteadyClock::now() + limit;
   while (!condition()) {
-    if (Clock::now() > until) return false;
+    if (SteadyClock::now() > until) return false;
     ::usleep(1000);
   }
   return true;
@@ -36,21 +36,21 @@ TEST(LoopSignals, ASighupAsksForOneReload) {
 TEST(LoopSignals, ASigtermStopsAndCutsAWaitShort) {
   LoopSignals signals;
   ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   signals.wait_for(milliseconds{10000}, false);
-  EXPECT_LT(Clock::now() - start, milliseconds{5000});
+  EXPECT_LT(SteadyClock::now() - start, milliseconds{5000});
   EXPECT_TRUE(signals.stop_requested());
 }
 
 TEST(LoopSignals, GoesAtOnce) {
   // Each watcher used to sleep in slices of 0.2 s, and the end of the process waited for the
   // slice: ten, each given the time to start waiting, took two seconds.
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   for (int i = 0; i < 10; ++i) {
     LoopSignals signals;
     ::usleep(20'000);
   }
-  EXPECT_LT(Clock::now() - start, milliseconds{1000});
+  EXPECT_LT(SteadyClock::now() - start, milliseconds{1000});
 }
 
 }  // namespace

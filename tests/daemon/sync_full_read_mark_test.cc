@@ -26,11 +26,11 @@ using testing::TestDatabase;
 using testing::TestLogins;
 using testing::try_sql;
 
-constexpr int kStaff = 40;
+constexpr int kMarkStaff = 40;
 // Half the staff in the theme's department, four of them leavers (disabled accounts).
-constexpr int kGrants = kStaff / 2 - 4;
+constexpr int kGrants = kMarkStaff / 2 - 4;
 
-Employee person(int n, const std::string& department) {
+Employee staff_member(int n, const std::string& department) {
   Employee e;
   e.key = "key-" + std::to_string(n);
   e.account = "person" + std::to_string(n);
@@ -67,8 +67,8 @@ class SyncFullReadMarkTest : public ::testing::Test {
     map.match.department = {"Elinkeinoasiat"};
     map.grants = {{"kela-etuustiedot", "Registers Kela payment claims", {"m.yaml", 6, 9}}};
     policy_.maps = {map};
-    for (int n = 0; n < kStaff; ++n) {
-      Employee e = person(n, n % 2 ? "Elinkeinoasiat" : "Talous");
+    for (int n = 0; n < kMarkStaff; ++n) {
+      Employee e = staff_member(n, n % 2 ? "Elinkeinoasiat" : "Talous");
       e.disabled = n % 10 == 3;  // leavers, four of them
       directory_.put(e);
     }
@@ -96,7 +96,7 @@ class SyncFullReadMarkTest : public ::testing::Test {
   void import_grants() {
     std::vector<GrantRecord> records;
     const auto today = std::chrono::floor<std::chrono::days>(Clock::now());
-    for (int n = 1; n < kStaff; n += 2) {
+    for (int n = 1; n < kMarkStaff; n += 2) {
       GrantRecord r;
       r.line = static_cast<std::size_t>(n + 1);
       r.account = "person" + std::to_string(n);
@@ -140,7 +140,7 @@ TEST_F(SyncFullReadMarkTest, AnUnchangedFullReadReconcilesNobodyAndWritesNoItem)
   // The figures are still the whole directory's.
   EXPECT_EQ(second.record.plan.stats.leavers, first.record.plan.stats.leavers);
   EXPECT_EQ(second.record.plan.stats.leavers, 4);
-  EXPECT_EQ(second.record.plan.stats.employees_read, kStaff);
+  EXPECT_EQ(second.record.plan.stats.employees_read, kMarkStaff);
   EXPECT_EQ(count("SELECT count(*) FROM change_item"), items);
   EXPECT_EQ(count("SELECT count(*) FROM employee WHERE last_seen_run = " +
                   std::to_string(second.record.run_id)),
@@ -206,9 +206,9 @@ TEST_F(SyncFullReadMarkTest, AGrantImportMakesTheNextFullReadWhole) {
 TEST_F(SyncFullReadMarkTest, AChangedAndARemovedEntryGiveTheWholePlan) {
   ASSERT_TRUE(once().complete);
   ASSERT_EQ(once().record.people_reconciled, 0);
-  directory_.put(person(1, "Talous"));          // moves away from the theme's department
-  directory_.put(person(2, "Elinkeinoasiat"));  // moves to it
-  Employee title = person(5, "Elinkeinoasiat");
+  directory_.put(staff_member(1, "Talous"));          // moves away from the theme's department
+  directory_.put(staff_member(2, "Elinkeinoasiat"));  // moves to it
+  Employee title = staff_member(5, "Elinkeinoasiat");
   title.title = "Päällikkö";  // a change that gives no item
   directory_.put(title);
   directory_.remove("key-13");  // a leaver who left the directory
@@ -249,7 +249,7 @@ TEST_F(SyncFullReadMarkTest, AnotherPolicyOrOtherLeaverRulesMakeTheNextFullReadW
   policy_.maps.push_back(talous);
   const CycleResult policy = once();
   EXPECT_EQ(policy.record.people_reconciled, -1);
-  EXPECT_EQ(policy.record.plan.stats.grants, kStaff / 2);  // everyone in Talous
+  EXPECT_EQ(policy.record.plan.stats.grants, kMarkStaff / 2);  // everyone in Talous
   ASSERT_EQ(once().record.people_reconciled, 0);
 
   rules_.leaver_grace = std::chrono::days(14);
@@ -274,7 +274,7 @@ TEST_F(SyncFullReadMarkTest, TheLoopKeepsTheStateOfARestrictedFullRead) {
   EXPECT_FALSE(full.record.state_kept);
   ASSERT_TRUE(memory.state.valid);
 
-  Employee leaving = person(5, "Elinkeinoasiat");
+  Employee leaving = staff_member(5, "Elinkeinoasiat");
   leaving.disabled = true;
   directory_.put(leaving);
   const CycleResult left = cycle(false);
@@ -297,7 +297,7 @@ TEST_F(SyncFullReadMarkTest, AHeldRunMakesTheNextFullReadWhole) {
   ASSERT_EQ(once().record.people_reconciled, -1);
   ASSERT_EQ(once().record.people_reconciled, 0);
   for (int n : {1, 5, 9}) {
-    Employee e = person(n, "Elinkeinoasiat");
+    Employee e = staff_member(n, "Elinkeinoasiat");
     e.disabled = true;
     directory_.put(e);
   }
@@ -452,7 +452,7 @@ TEST_F(SyncFullReadMarkTest, TheStateLoadedForTheScopeGivesWhatTheWholeStateGive
   rules_.leaver_grace = std::chrono::days(14);
   ASSERT_TRUE(once().complete);
   ASSERT_NO_FATAL_FAILURE(import_grants());
-  Employee waiting = person(11, "Elinkeinoasiat");
+  Employee waiting = staff_member(11, "Elinkeinoasiat");
   waiting.disabled = true;  // a leaver in grace since this run: named in the mark's recheck
   directory_.put(waiting);
   ASSERT_EQ(once().record.people_reconciled, -1);
@@ -463,9 +463,9 @@ TEST_F(SyncFullReadMarkTest, TheStateLoadedForTheScopeGivesWhatTheWholeStateGive
   ASSERT_EQ(settled.record.people_loaded, waiting_people);
   ASSERT_TRUE(settled.record.plan.empty());
 
-  directory_.put(person(1, "Talous"));            // moves away from the theme
-  directory_.remove("key-7");                     // leaves the directory: a revocation in grace
-  directory_.put(person(100, "Elinkeinoasiat"));  // new: needs the theme
+  directory_.put(staff_member(1, "Talous"));  // moves away from the theme
+  directory_.remove("key-7");                 // leaves the directory: a revocation in grace
+  directory_.put(staff_member(100, "Elinkeinoasiat"));  // new: needs the theme
   RefusingDirectory refusing(directory_);
   refusing.keys = {"key-9"};
 

@@ -22,7 +22,7 @@ using testing::InMemoryDirectory;
 using testing::TestDatabase;
 using testing::TestLogins;
 
-constexpr int kStaff = 50;
+constexpr int kKeptStaff = 50;
 
 Employee person(int n, const std::string& department) {
   Employee e;
@@ -51,7 +51,7 @@ class SyncKeptStateTest : public ::testing::Test {
     map.match.department = {"Elinkeinoasiat"};
     map.grants = {{"kela-etuustiedot", "Registers Kela payment claims", {"m.yaml", 6, 9}}};
     policy_.maps = {map};
-    for (int n = 0; n < kStaff; ++n) directory_.put(person(n, "Elinkeinoasiat"));
+    for (int n = 0; n < kKeptStaff; ++n) directory_.put(person(n, "Elinkeinoasiat"));
   }
 
   CycleResult cycle(bool full_read) {
@@ -90,7 +90,7 @@ class SyncKeptStateTest : public ::testing::Test {
 TEST_F(SyncKeptStateTest, AnIncrementalCycleReconcilesAndWritesOnlyTheChangedPerson) {
   const CycleResult first = cycle(true);
   ASSERT_TRUE(first.complete);
-  ASSERT_EQ(first.record.plan.add.size(), static_cast<std::size_t>(kStaff));
+  ASSERT_EQ(first.record.plan.add.size(), static_cast<std::size_t>(kKeptStaff));
   ASSERT_TRUE(memory_.state.valid);  // kept after the daemon's own run
 
   // One person moves to a department that needs nothing: their open grant is superseded.
@@ -141,7 +141,7 @@ TEST_F(SyncKeptStateTest, ADisabledAccountGetsItsRevokeInTheNextIncrementalCycle
   ASSERT_TRUE(cycle(true).complete);
   record_ledger_as_another_writer();
   // The ledger now stands for the grants: their open items go.
-  ASSERT_EQ(cycle(false).record.plan.supersede.size(), static_cast<std::size_t>(kStaff));
+  ASSERT_EQ(cycle(false).record.plan.supersede.size(), static_cast<std::size_t>(kKeptStaff));
   Employee leaver = person(3, "Elinkeinoasiat");
   leaver.disabled = true;
   directory_.put(leaver);
@@ -164,7 +164,7 @@ TEST_F(SyncKeptStateTest, AnotherWritersAuditEventMakesTheCycleLoadTheStateAgain
   // Loaded again and reconciled whole: all 50 open grants are now held in the ledger, so
   // every one is superseded, not only key-11's.
   EXPECT_TRUE(next.record.plan.add.empty());
-  EXPECT_EQ(next.record.plan.supersede.size(), static_cast<std::size_t>(kStaff));
+  EXPECT_EQ(next.record.plan.supersede.size(), static_cast<std::size_t>(kKeptStaff));
   EXPECT_TRUE(memory_.state.valid);
   // The same in the kept state: the next change proposes nothing for anyone.
   directory_.put(person(12, "Elinkeinoasiat"));
@@ -248,7 +248,7 @@ TEST_F(SyncKeptStateTest, ADryRunNeitherUsesNorKeepsTheState) {
   options.dry_run = true;
   const CycleResult dry =
       run_sync_cycle(directory_, memory_, policy_, rules_, *borrow_sync_store(*daemon_), options);
-  EXPECT_EQ(dry.record.plan.add.size(), static_cast<std::size_t>(kStaff));
+  EXPECT_EQ(dry.record.plan.add.size(), static_cast<std::size_t>(kKeptStaff));
   EXPECT_FALSE(memory_.state.valid);
   EXPECT_EQ(count("SELECT count(*) FROM sync_run"), 0);
 }

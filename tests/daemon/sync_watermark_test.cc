@@ -15,7 +15,7 @@ namespace {
 
 using testing::TestDatabase;
 
-Employee person(const std::string& name, const std::string& department) {
+Employee watched_person(const std::string& name, const std::string& department) {
   Employee e;
   e.key = "key-" + name;
   e.account = name;
@@ -76,7 +76,7 @@ class SyncWatermarkTest : public ::testing::Test {
     map.match.department = {"Elinkeinoasiat"};
     map.grants = {{"kela-etuustiedot", "Registers Kela payment claims", {"m.yaml", 6, 9}}};
     policy_.maps = {map};
-    directory_.staff = {person("anna", "Elinkeinoasiat"), person("bert", "Talous")};
+    directory_.staff = {watched_person("anna", "Elinkeinoasiat"), watched_person("bert", "Talous")};
   }
 
   // One cycle as a freshly started daemon would run it: no memory of earlier reads.
@@ -107,7 +107,7 @@ TEST_F(SyncWatermarkTest, ARestartContinuesIncrementallyFromTheStoredWatermark) 
             "usn:100:dc1|guid-1 true");
 
   // Restarted: bert moved to Elinkeinoasiat, and the directory moved on to USN 120.
-  directory_.changed = {person("bert", "Elinkeinoasiat")};
+  directory_.changed = {watched_person("bert", "Elinkeinoasiat")};
   directory_.current.value = "120";
   const CycleResult second = cycle_after_restart(false);
   EXPECT_EQ(directory_.full_reads, 1);

@@ -11,7 +11,7 @@
 namespace valtuus::testing {
 namespace {
 
-constexpr int kExitConfig = 78;
+constexpr int kCheckExitConfig = 78;
 
 class CheckConfigTest : public E2eTest {
  protected:
@@ -23,7 +23,7 @@ class CheckConfigTest : public E2eTest {
   void expect_refused(const std::vector<std::pair<std::string, std::string>>& overrides,
                       const std::vector<std::string>& needles) {
     const ProcessResult result = check(write_config(overrides));
-    EXPECT_EQ(result.exit_code, kExitConfig) << result.err;
+    EXPECT_EQ(result.exit_code, kCheckExitConfig) << result.err;
     EXPECT_EQ(result.out.find("valid"), std::string::npos) << result.out;
     std::size_t errors = 0;
     std::string line;
@@ -109,7 +109,7 @@ TEST_F(CheckConfigTest, RelativeSecretNamesAreLookedUpInTheCredentialsFolder) {
   const ProcessResult found = run_process(argv, {"CREDENTIALS_DIRECTORY=" + creds});
   EXPECT_EQ(found.exit_code, 0) << found.err;
   const ProcessResult missing = run_process(argv, {"CREDENTIALS_DIRECTORY=" + dir_});
-  EXPECT_EQ(missing.exit_code, kExitConfig) << missing.err;
+  EXPECT_EQ(missing.exit_code, kCheckExitConfig) << missing.err;
   EXPECT_NE(missing.err.find("directory.password_file"), std::string::npos) << missing.err;
 }
 
@@ -117,7 +117,7 @@ TEST_F(CheckConfigTest, TheServiceRefusesIdentityCodesWithoutAKeyAtStartToo) {
   const ProcessResult result = valtuusd(
       {"--config", write_config({{"directory.identity_code_attribute", "valtuusIdentityCode"}}),
        "--once"});
-  EXPECT_EQ(result.exit_code, kExitConfig) << result.err;
+  EXPECT_EQ(result.exit_code, kCheckExitConfig) << result.err;
   EXPECT_NE(result.err.find("identity.key_file"), std::string::npos) << result.err;
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kCode = "131052-308T";  // Matti Mäkinen's
+constexpr const char* kReportCode = "131052-308T";  // Matti Mäkinen's
 
 class ReportCommandsTest : public E2eTest {
  protected:
@@ -22,7 +22,8 @@ class ReportCommandsTest : public E2eTest {
     ASSERT_EQ(valtuusctl({"--config", config_, "db", "migrate"}).exit_code, 0);
     ProcessResult coded = ldap_modify(
         "dn: cn=mmakinen," + base_ +
-        "\nchangetype: modify\nadd: valtuusIdentityCode\nvaltuusIdentityCode: " + kCode + "\n\n");
+        "\nchangetype: modify\nadd: valtuusIdentityCode\nvaltuusIdentityCode: " + kReportCode +
+        "\n\n");
     ASSERT_EQ(coded.exit_code, 0) << coded.err;
     const std::string key_file = dir_ + "/identity.key";
     write_file(key_file, std::string(32, '\x5a'));
@@ -98,15 +99,15 @@ TEST_F(ReportCommandsTest, SecurityFindsTheLeaverAndAttests) {
       << csv.out;
   EXPECT_NE(csv.out.find(",te-tyonhakija,"), std::string::npos);
   EXPECT_NE(csv.out.find(",proposed,0\r\n"), std::string::npos) << "the leaver's revoke item";
-  EXPECT_EQ(csv.out.find(kCode), std::string::npos);
+  EXPECT_EQ(csv.out.find(kReportCode), std::string::npos);
 
   const json checklist = json_of({"attest", "te-tyonhakija"}, as_security);
   ASSERT_EQ(checklist["rows"].size(), 1u) << checklist.dump(2);
   EXPECT_EQ(checklist["rows"][0]["identity_code_masked"], "131052-****");
   EXPECT_EQ(checklist["rows"][0]["status"], "left");
-  EXPECT_EQ(checklist.dump().find(kCode), std::string::npos);
+  EXPECT_EQ(checklist.dump().find(kReportCode), std::string::npos);
   ProcessResult text = ctl({"attest", "te-tyonhakija"}, as_security);
-  EXPECT_EQ(text.out.find(kCode), std::string::npos);
+  EXPECT_EQ(text.out.find(kReportCode), std::string::npos);
   EXPECT_NE(text.out.find("131052-****"), std::string::npos) << text.out;
 
   ProcessResult recorded = ctl({"attest", "record", "te-tyonhakija", "--confirmed"}, as_security);
@@ -117,7 +118,7 @@ TEST_F(ReportCommandsTest, SecurityFindsTheLeaverAndAttests) {
   for (const char* report : {"holdings", "drift", "sla", "expiring", "capability", "movers"}) {
     ProcessResult result = ctl({"report", report}, as_security);
     EXPECT_EQ(result.exit_code, 0) << report << ": " << result.err;
-    EXPECT_EQ(result.out.find(kCode), std::string::npos) << report;
+    EXPECT_EQ(result.out.find(kReportCode), std::string::npos) << report;
   }
   const json holdings = json_of({"report", "holdings", "--theme", "te-tyonhakija"}, as_security);
   EXPECT_EQ(holdings["summary"]["held"], 1);

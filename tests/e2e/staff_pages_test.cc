@@ -16,7 +16,7 @@
 namespace valtuus::testing {
 namespace {
 
-std::string read_text(const std::string& path) {
+std::string read_whole_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -111,10 +111,10 @@ TEST_F(StaffPagesE2eTest, PolicyPublishWritesLinkedStaticPagesInThreeLanguagesWi
   ProcessResult published = valtuusctl({"--config", config, "policy", "publish", out});
   ASSERT_EQ(published.exit_code, 0) << published.err;
   EXPECT_NE(published.out.find("files to " + out), std::string::npos) << published.out;
-  EXPECT_NE(read_text(out + "/index.html").find("fi/index.html"), std::string::npos);
+  EXPECT_NE(read_whole_file(out + "/index.html").find("fi/index.html"), std::string::npos);
   int pages = 0;
   for (const std::string language : {"fi", "sv", "en"}) {
-    const std::string index = read_text(out + "/" + language + "/index.html");
+    const std::string index = read_whole_file(out + "/" + language + "/index.html");
     ASSERT_FALSE(index.empty()) << language;
     EXPECT_NE(index.find("<html lang=\"" + language + "\">"), std::string::npos);
     EXPECT_NE(index.find("department-elinkeinoasiat.html"), std::string::npos) << index;
@@ -124,7 +124,7 @@ TEST_F(StaffPagesE2eTest, PolicyPublishWritesLinkedStaticPagesInThreeLanguagesWi
     while (!todo.empty()) {
       const std::string file = *todo.begin();
       todo.erase(todo.begin());
-      const std::string text = read_text(out + "/" + language + "/" + file);
+      const std::string text = read_whole_file(out + "/" + language + "/" + file);
       ASSERT_FALSE(text.empty()) << language << "/" << file;
       ++pages;
       for (const char* nobody : {"mmakinen", "mhyvonen", "hheikkila", "Mäkinen"})
@@ -132,16 +132,17 @@ TEST_F(StaffPagesE2eTest, PolicyPublishWritesLinkedStaticPagesInThreeLanguagesWi
       for (const std::string& target : local_links(text)) {
         const std::string path = target.starts_with("../") ? out + "/" + target.substr(3)
                                                            : out + "/" + language + "/" + target;
-        EXPECT_FALSE(read_text(path).empty()) << language << "/" << file << " links " << target;
+        EXPECT_FALSE(read_whole_file(path).empty())
+            << language << "/" << file << " links " << target;
         if (!target.starts_with("../") && seen.insert(target).second) todo.insert(target);
       }
     }
   }
   EXPECT_GE(pages, 3 * 4);
-  EXPECT_NE(read_text(out + "/sv/department-elinkeinoasiat.html")
+  EXPECT_NE(read_whole_file(out + "/sv/department-elinkeinoasiat.html")
                 .find("Granskning av förmånsuppgifter och registrering av betalningskrav"),
             std::string::npos);
-  EXPECT_NE(read_text(out + "/en/department-elinkeinoasiat.html")
+  EXPECT_NE(read_whole_file(out + "/en/department-elinkeinoasiat.html")
                 .find("Viewing benefit data and registering payment claims"),
             std::string::npos);
 }

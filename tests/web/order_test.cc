@@ -28,8 +28,8 @@ namespace {
 using testing::http_request;
 using testing::HttpReply;
 
-const std::string kReviewers = "CN=Reviewers,OU=Groups,DC=kunta,DC=example";
-const std::string kAdmins = "CN=Admins,OU=Groups,DC=kunta,DC=example";
+const std::string kOrderReviewers = "CN=Reviewers,OU=Groups,DC=kunta,DC=example";
+const std::string kOrderAdmins = "CN=Admins,OU=Groups,DC=kunta,DC=example";
 const std::string kRaunoDn = "CN=Rauno Reviewer,OU=Staff,DC=kunta,DC=example";
 
 class Directory : public Authenticator {
@@ -40,8 +40,9 @@ class Directory : public Authenticator {
     return lookup(account);
   }
   std::optional<DirectoryPerson> lookup(const std::string& account) override {
-    if (account == "rauno") return DirectoryPerson{"rauno", "Rauno Reviewer", "en", {kReviewers}};
-    if (account == "aino") return DirectoryPerson{"aino", "Aino Admin", "en", {kAdmins}};
+    if (account == "rauno")
+      return DirectoryPerson{"rauno", "Rauno Reviewer", "en", {kOrderReviewers}};
+    if (account == "aino") return DirectoryPerson{"aino", "Aino Admin", "en", {kOrderAdmins}};
     if (account == "anna") return DirectoryPerson{"anna", "Anna Aalto", "en", {}};
     if (account == "ville") return DirectoryPerson{"ville", "Ville Virta", "en", {}};
     return std::nullopt;
@@ -84,8 +85,8 @@ class OrderTest : public ::testing::Test {
     txn.commit();
     store_ = std::make_unique<WebStore>(DatabaseOptions{db_.conninfo() + " user=" + login, ""});
     ConsoleOptions options;
-    options.role_groups.reviewer = kReviewers;
-    options.role_groups.admin = kAdmins;
+    options.role_groups.reviewer = kOrderReviewers;
+    options.role_groups.admin = kOrderAdmins;
     options.orders.sla = {3, 42};
     options.orders.maps_give = [](const std::string& account, const std::string& mandate) {
       return account == "ville" && mandate == "okm";  // Ville's maps give him okm

@@ -24,7 +24,7 @@ namespace {
 using testing::http_request;
 using testing::HttpReply;
 
-const std::string kReviewers = "CN=Reviewers,OU=Groups,DC=kunta,DC=example";
+const std::string kStaffReviewers = "CN=Reviewers,OU=Groups,DC=kunta,DC=example";
 
 // kela: path 1 (the organisation holds it); te: path 2; vero: path 1, in no map.
 const char* kCatalog = R"(mandates:
@@ -58,12 +58,13 @@ const char* kMaps = R"(maps:
       - {mandate: vero, why: "Files the unit's tax returns."}
 )";
 
-class FixedDirectory : public Authenticator {
+class StaffDirectory : public Authenticator {
  public:
   std::optional<DirectoryPerson> authenticate(const std::string& account,
                                               const std::string& password) override {
     if (password != account + " horse") return std::nullopt;
-    if (account == "rauno") return DirectoryPerson{"rauno", "Rauno Reviewer", "en", {kReviewers}};
+    if (account == "rauno")
+      return DirectoryPerson{"rauno", "Rauno Reviewer", "en", {kStaffReviewers}};
     // Everyone else by the directory alone: the database decides who is an employee.
     return DirectoryPerson{account, account, "en", {}};
   }
@@ -105,7 +106,7 @@ class StaffPagesTest : public ::testing::Test {
     txn.commit();
     store_ = std::make_unique<WebStore>(DatabaseOptions{db_.conninfo() + " user=" + login, ""});
     ConsoleOptions options;
-    options.role_groups.reviewer = kReviewers;
+    options.role_groups.reviewer = kStaffReviewers;
     options.policy_dir = policy_dir_;
     options.sla.path1_days = 3;
     options.sla.path2_days = 42;
@@ -150,7 +151,7 @@ class StaffPagesTest : public ::testing::Test {
   testing::MigratedDatabase db_;
   pqxx::connection admin_;
   std::string policy_dir_;
-  FixedDirectory directory_;
+  StaffDirectory directory_;
   std::unique_ptr<WebStore> store_;
   std::unique_ptr<Console> console_;
   std::unique_ptr<HttpServer> server_;

@@ -17,7 +17,7 @@ namespace {
 
 using testing::LdapTestDirectory;
 
-std::map<std::string, Employee> by_account(const Snapshot& s) {
+std::map<std::string, Employee> people_by_account(const Snapshot& s) {
   std::map<std::string, Employee> out;
   for (const auto& e : s.employees) out[e.account] = e;
   return out;
@@ -35,7 +35,7 @@ TEST_F(LdapHostileTest, FilterSyntaxAndQuotesInValuesAreReadAsData) {
                  .title = "*)(objectClass=*"});
   const Snapshot snapshot = LdapDirectorySource(dir_.reader_options()).read_all();
   EXPECT_TRUE(snapshot.complete) << snapshot.incomplete_reason;
-  const auto people = by_account(snapshot);
+  const auto people = people_by_account(snapshot);
   const Employee& e = people.at("hostile");
   EXPECT_EQ(e.title, "*)(objectClass=*");
   EXPECT_EQ(e.department, "\"Tekninen\" 'toimi' \\ (x)");
@@ -53,7 +53,7 @@ TEST_F(LdapHostileTest, GroupFilterValueIsEscapedNotInjected) {
   options.member_of = hostile_group;
   const Snapshot snapshot = LdapDirectorySource(options).read_all();
   EXPECT_TRUE(snapshot.complete) << snapshot.incomplete_reason;
-  const auto people = by_account(snapshot);
+  const auto people = people_by_account(snapshot);
   ASSERT_EQ(people.size(), 1u);
   EXPECT_TRUE(people.contains("member"));
 }
@@ -64,7 +64,7 @@ TEST_F(LdapHostileTest, SixtyFourKibTitleIsABadFieldAndTheReadGoesOn) {
   LdapDirectorySource source(dir_.reader_options());
   const Snapshot snapshot = source.read_all();
   EXPECT_TRUE(snapshot.complete) << snapshot.incomplete_reason;
-  const auto people = by_account(snapshot);
+  const auto people = people_by_account(snapshot);
   ASSERT_EQ(people.size(), 2u);
   EXPECT_EQ(people.at("longtitle").title, "");
   EXPECT_EQ(people.at("longtitle").bad_fields, std::vector<std::string>{"title"});
@@ -103,7 +103,7 @@ TEST_F(LdapHostileTest, ControlCharactersInEveryMappedAttributeAreRefusedAndList
   LdapDirectorySource source(options);
   const Snapshot snapshot = source.read_all();
   EXPECT_TRUE(snapshot.complete) << snapshot.incomplete_reason;
-  const auto people = by_account(snapshot);
+  const auto people = people_by_account(snapshot);
   // Surrounding TAB, NBSP and CR/LF are white space, not control characters.
   EXPECT_EQ(people.at("fine").department, "Talous");
   EXPECT_EQ(people.at("fine").title, "Controller");

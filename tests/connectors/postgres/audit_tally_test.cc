@@ -21,7 +21,7 @@ namespace {
 using testing::TestDatabase;
 using testing::TestLogins;
 
-const TimePoint kNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
+const TimePoint kTallyNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
 
 class AuditTallyTest : public ::testing::Test {
  protected:
@@ -58,8 +58,8 @@ class AuditTallyTest : public ::testing::Test {
   // One sync run as the daemon's own login: a run event, the employees, the items.
   void sync() {
     pqxx::connection daemon(as(daemon_));
-    plan_and_write(*borrow_sync_store(daemon), {snapshot_, policy_, rules_, kNow, kNow, {}}, false,
-                   GuardOptions{});
+    plan_and_write(*borrow_sync_store(daemon),
+                   {snapshot_, policy_, rules_, kTallyNow, kTallyNow, {}}, false, GuardOptions{});
   }
 
   // An order form as a reviewer (for a theme no map gives): one event.

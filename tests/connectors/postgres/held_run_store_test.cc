@@ -19,7 +19,7 @@ using testing::TestDatabase;
 using testing::TestLogins;
 using testing::try_sql;
 
-const TimePoint kNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
+const TimePoint kHeldRunNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
 
 class HeldRunStoreTest : public ::testing::Test {
  protected:
@@ -55,7 +55,8 @@ class HeldRunStoreTest : public ::testing::Test {
 
   RunRecord sync(bool dry_run = false) {
     return plan_and_write(*borrow_sync_store(connection_),
-                          {snapshot_, policy_, rules_, kNow, kNow, {}}, dry_run, guard_);
+                          {snapshot_, policy_, rules_, kHeldRunNow, kHeldRunNow, {}}, dry_run,
+                          guard_);
   }
 
   // Everyone holds both themes in the ledger; their grant items were done elsewhere.

@@ -21,8 +21,8 @@ namespace {
 using testing::test_env;
 using testing::TestDatabase;
 
-const TimePoint kNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
-constexpr const char* kCode = "131052-308T";
+const TimePoint kIdentityNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
+constexpr const char* kIdentityCode = "131052-308T";
 
 using Logins = testing::TestLogins;
 
@@ -58,7 +58,7 @@ class IdentityStoreTest : public ::testing::Test {
     good.account = "mmakinen";
     good.display_name = "Matti Mäkinen";
     good.department = "Elinkeinoasiat";
-    good.identity_code = kCode;
+    good.identity_code = kIdentityCode;
     Employee bad = good;
     bad.key = "key-johman";
     bad.account = "johman";
@@ -70,7 +70,8 @@ class IdentityStoreTest : public ::testing::Test {
 
   void sync() {
     pqxx::connection daemon(as(daemon_));
-    plan_and_write(*borrow_sync_store(daemon), {snapshot_, policy_, rules_, kNow, kNow, {}}, false,
+    plan_and_write(*borrow_sync_store(daemon),
+                   {snapshot_, policy_, rules_, kIdentityNow, kIdentityNow, {}}, false,
                    GuardOptions{}, crypto_.get());
   }
 
@@ -201,7 +202,7 @@ TEST_F(IdentityStoreTest, ARevealMustBeCommittedBeforeTheCodeIsRead) {
   const pqxx::binarystring ciphertext(row[1]), nonce(row[2]);
   EXPECT_EQ(crypto_->open(row[0].as<std::string>(), {Bytes(ciphertext.begin(), ciphertext.end()),
                                                      Bytes(nonce.begin(), nonce.end())}),
-            kCode);
+            kIdentityCode);
   // An org_apply item or an unknown one has no person to reveal.
   EXPECT_NE(try_as(alice_, "SELECT reveal_identity_code(999999)").find("does not exist"),
             std::string::npos);

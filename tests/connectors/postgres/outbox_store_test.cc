@@ -23,8 +23,8 @@ namespace {
 
 using testing::TestDatabase;
 
-const TimePoint kNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
-constexpr const char* kCode = "131052-308T";
+const TimePoint kOutboxNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
+constexpr const char* kOutboxCode = "131052-308T";
 
 class OutboxTest : public ::testing::Test {
  protected:
@@ -55,7 +55,7 @@ class OutboxTest : public ::testing::Test {
     anna.department = "Elinkeinoasiat";
     anna.manager = "CN=Boss,OU=Staff,DC=X";  // compared without regard to case
     anna.preferred_language = "sv";
-    anna.identity_code = kCode;
+    anna.identity_code = kOutboxCode;
     Employee boss;
     boss.key = "key-boss";
     boss.account = "boss";
@@ -82,8 +82,9 @@ class OutboxTest : public ::testing::Test {
 
   RunRecord sync() {
     pqxx::connection daemon(as(daemon_));
-    return plan_and_write(*borrow_sync_store(daemon), {snapshot_, policy_, rules_, kNow, kNow, {}},
-                          false, GuardOptions{}, crypto_.get());
+    return plan_and_write(*borrow_sync_store(daemon),
+                          {snapshot_, policy_, rules_, kOutboxNow, kOutboxNow, {}}, false,
+                          GuardOptions{}, crypto_.get());
   }
 
   // What valtuus-notify does at the start of each pass, as its login: the "grant proposed"

@@ -20,7 +20,7 @@ using testing::TestDatabase;
 using testing::TestLogins;
 using testing::try_sql;
 
-const TimePoint kNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
+const TimePoint kRefusedNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
 
 class RefusedStoreTest : public ::testing::Test {
  protected:
@@ -52,7 +52,8 @@ class RefusedStoreTest : public ::testing::Test {
 
   RunRecord sync(pqxx::connection& connection) {
     return plan_and_write(*borrow_sync_store(connection),
-                          {snapshot_, policy_, rules_, kNow, kNow, {}}, false, guard_);
+                          {snapshot_, policy_, rules_, kRefusedNow, kRefusedNow, {}}, false,
+                          guard_);
   }
 
   long long count(const std::string& sql) {

@@ -21,7 +21,7 @@ namespace {
 using testing::test_env;
 using testing::TestDatabase;
 
-const TimePoint kNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
+const TimePoint kReviewNow = std::chrono::floor<std::chrono::seconds>(Clock::now());
 
 using Logins = testing::TestLogins;
 
@@ -65,8 +65,9 @@ class ReviewTest : public ::testing::Test {
   // One sync run, written as the daemon's own login.
   RunRecord sync() {
     pqxx::connection daemon(as(daemon_));
-    return plan_and_write(*borrow_sync_store(daemon), {snapshot_, policy_, rules_, kNow, kNow, {}},
-                          false, GuardOptions{});
+    return plan_and_write(*borrow_sync_store(daemon),
+                          {snapshot_, policy_, rules_, kReviewNow, kReviewNow, {}}, false,
+                          GuardOptions{});
   }
 
   long long item(const std::string& kind, const std::string& mandate) {

@@ -26,7 +26,7 @@ namespace {
 
 using testing::TestDatabase;
 
-const TimePoint kNow =
+const TimePoint kScaleNow =
     std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 11 / 24}};
 
 Employee person(int n) {
@@ -60,7 +60,7 @@ class SyncScaleTest : public ::testing::Test {
     map.grants = {{"kela-etuustiedot", "Registers Kela payment claims", {"maps/e.yaml", 6, 9}}};
     policy_.maps = {map};
     snapshot_.complete = true;
-    snapshot_.read_at = kNow;
+    snapshot_.read_at = kScaleNow;
     snapshot_.source = "ldaps://test";
   }
 
@@ -69,7 +69,7 @@ class SyncScaleTest : public ::testing::Test {
     for (int n = 0; n < size; ++n) snapshot_.employees.push_back(person(n));
   }
 
-  RunRecord sync(TimePoint started_at = kNow) {
+  RunRecord sync(TimePoint started_at = kScaleNow) {
     return plan_and_write(*borrow_sync_store(connection_),
                           {snapshot_, policy_, rules_, started_at, started_at, {}}, false,
                           GuardOptions{});
@@ -96,7 +96,7 @@ class SyncScaleTest : public ::testing::Test {
   int employee_write_statements(pqxx::connection& connection) {
     pqxx::work txn(connection);
     const ReconcileState state = load_reconcile_state(txn);
-    const Plan plan = reconcile({snapshot_, policy_, state, rules_, kNow});
+    const Plan plan = reconcile({snapshot_, policy_, state, rules_, kScaleNow});
     const long long run =
         txn.exec1(
                "SELECT sync_run_insert(now(), 'test', true, '', 0, 0, 0, NULL, '', true, "
@@ -139,7 +139,7 @@ TEST_F(SyncScaleTest, AnUnchangedCycleOver5000PeopleRewritesNoRowAndAddsNoItem) 
   const std::string catalog = row_versions("mandate_issue");
   const long long events = count("SELECT count(*) FROM audit_event");
 
-  const RunRecord second = sync(kNow + std::chrono::hours{1});
+  const RunRecord second = sync(kScaleNow + std::chrono::hours{1});
   EXPECT_TRUE(second.plan.empty());
   EXPECT_EQ(row_versions("employee"), employees);
   EXPECT_EQ(row_versions("change_item"), items);
@@ -150,7 +150,7 @@ TEST_F(SyncScaleTest, AnUnchangedCycleOver5000PeopleRewritesNoRowAndAddsNoItem) 
 
   // One person changed: exactly one row is written, with the run's start as the move time.
   snapshot_.employees[7].title = "Controller";
-  const TimePoint third_start = kNow + std::chrono::hours{2};
+  const TimePoint third_start = kScaleNow + std::chrono::hours{2};
   const RunRecord third = sync(third_start);
   EXPECT_EQ(
       count("SELECT count(*) FROM employee WHERE last_seen_run = " + std::to_string(third.run_id)),
@@ -175,7 +175,7 @@ TEST_F(SyncScaleTest, EachStoredValueChangedAloneRewritesThatRowAndNoOther) {
       {"a group more", [](Employee& e) { e.groups.push_back("CN=Extra,DC=kunta,DC=example"); }},
       {"a group other", [](Employee& e) { e.groups = {"CN=Other,DC=kunta,DC=example"}; }},
       {"disabled", [](Employee& e) { e.disabled = true; }},
-      {"expires", [](Employee& e) { e.account_expires = kNow + std::chrono::days{400}; }},
+      {"expires", [](Employee& e) { e.account_expires = kScaleNow + std::chrono::days{400}; }},
       {"long leave", [](Employee& e) { e.long_leave_marker = "vanhempainvapaa"; }},
       {"manager", [](Employee& e) { e.manager = "CN=Boss,OU=People,DC=kunta,DC=example"; }},
       {"language", [](Employee& e) { e.preferred_language = "sv"; }},
@@ -192,7 +192,7 @@ TEST_F(SyncScaleTest, EachStoredValueChangedAloneRewritesThatRowAndNoOther) {
   }
   // What the store keeps as it was: a language it does not know is stored as none.
   snapshot_.employees[2].preferred_language = "de";
-  const RunRecord second = sync(kNow + std::chrono::hours{1});
+  const RunRecord second = sync(kScaleNow + std::chrono::hours{1});
   std::set<std::string> written;
   pqxx::read_transaction txn(connection_);
   for (const auto& row :
@@ -206,7 +206,7 @@ TEST_F(SyncScaleTest, EachStoredValueChangedAloneRewritesThatRowAndNoOther) {
   for (std::size_t i = 0; i < changes.size(); ++i, n += 2) {
     snapshot_.employees[static_cast<std::size_t>(n)] = person(n);
   }
-  const RunRecord third = sync(kNow + std::chrono::hours{2});
+  const RunRecord third = sync(kScaleNow + std::chrono::hours{2});
   EXPECT_EQ(
       count("SELECT count(*) FROM employee WHERE last_seen_run = " + std::to_string(third.run_id)),
       static_cast<long long>(changes.size()));
@@ -225,7 +225,7 @@ TEST_F(SyncScaleTest, TheStoredDigestIsTheRowDigestWhateverTheNumberOfSharedValu
   EXPECT_EQ(count("SELECT row_digest FROM employee WHERE key = '" + someone.key + "'"),
             static_cast<long long>(employee_row_digest(someone, "active")));
   const std::string before = row_versions("employee");
-  sync(kNow + std::chrono::hours{1});
+  sync(kScaleNow + std::chrono::hours{1});
   EXPECT_EQ(row_versions("employee"), before);
 }
 
@@ -237,7 +237,7 @@ TEST_F(SyncScaleTest, LeftAtIsTheRunsStartAndOnlyThePlansLeaversAreLeft) {
                   "'2026-11-24 00:00:00+00'"),
             1);
   snapshot_.employees.pop_back();  // key-19 leaves the directory
-  const RunRecord second = sync(kNow + std::chrono::hours{3});
+  const RunRecord second = sync(kScaleNow + std::chrono::hours{3});
   EXPECT_EQ(count("SELECT count(*) FROM employee WHERE key = 'key-19' AND status = 'left' AND "
                   "left_at = '2026-11-24 03:00:00+00' AND absent_since_run = " +
                   std::to_string(second.run_id)),
@@ -247,14 +247,14 @@ TEST_F(SyncScaleTest, LeftAtIsTheRunsStartAndOnlyThePlansLeaversAreLeft) {
   snapshot_.employees.pop_back();
   snapshot_.complete = false;
   snapshot_.incomplete_reason = "timeout";
-  sync(kNow + std::chrono::hours{4});
+  sync(kScaleNow + std::chrono::hours{4});
   EXPECT_EQ(count("SELECT count(*) FROM employee WHERE status = 'left'"), 2);
   // The one absent is not written again by later complete runs.
   snapshot_.complete = true;
   snapshot_.incomplete_reason.clear();
   snapshot_.employees.push_back(person(18));
   const std::string before = row_versions("employee");
-  sync(kNow + std::chrono::hours{5});
+  sync(kScaleNow + std::chrono::hours{5});
   EXPECT_EQ(row_versions("employee"), before);
 }
 
@@ -355,7 +355,8 @@ TEST_F(SyncScaleTest, TwoThreadsStageTheRowsOnePassStages) {
   auto write = [&](std::size_t two_threads_from) {
     pqxx::work txn(connection_);
     const ReconcileState state = load_reconcile_state(txn);
-    const Plan plan = reconcile({snapshot_, policy_, state, rules_, kNow + std::chrono::hours{1}});
+    const Plan plan =
+        reconcile({snapshot_, policy_, state, rules_, kScaleNow + std::chrono::hours{1}});
     const long long run =
         txn.exec1(
                "SELECT sync_run_insert(now(), 'test', true, '', 0, 0, 0, NULL, '', true, "

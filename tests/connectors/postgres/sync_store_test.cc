@@ -15,7 +15,7 @@ namespace {
 
 using testing::TestDatabase;
 
-const TimePoint kNow =
+const TimePoint kStoreNow =
     std::chrono::sys_seconds{std::chrono::sys_days{std::chrono::year{2026} / 11 / 24}};
 
 class SyncStoreTest : public ::testing::Test {
@@ -35,7 +35,7 @@ class SyncStoreTest : public ::testing::Test {
     map.grants = {{"kela-etuustiedot", "Registers Kela payment claims", {"maps/e.yaml", 6, 9}}};
     policy_.maps = {map};
     snapshot_.complete = true;
-    snapshot_.read_at = kNow;
+    snapshot_.read_at = kStoreNow;
     snapshot_.source = "ldaps://test";
     for (const char* account : {"aastrom", "mmakinen"}) {
       Employee e;
@@ -50,7 +50,8 @@ class SyncStoreTest : public ::testing::Test {
 
   RunRecord sync(bool dry_run = false) {
     return plan_and_write(*borrow_sync_store(connection_),
-                          {snapshot_, policy_, rules_, kNow, kNow, {}}, dry_run, GuardOptions{});
+                          {snapshot_, policy_, rules_, kStoreNow, kStoreNow, {}}, dry_run,
+                          GuardOptions{});
   }
 
   long long count(const std::string& sql) {
@@ -230,13 +231,13 @@ TEST_F(SyncStoreTest, AFailureInTheMiddleLeavesNoPartOfTheRun) {
   {
     SyncTransaction txn(*store);
     const ReconcileState state = txn.load_state();
-    Plan plan = reconcile({snapshot_, policy_, state, rules_, kNow});
+    Plan plan = reconcile({snapshot_, policy_, state, rules_, kStoreNow});
     ProposedItem broken = plan.add.front();
     broken.mandate = "not-in-the-catalog";  // violates the foreign key after other writes
     plan.add.push_back(broken);
     RunRecord record;
     record.plan = plan;
-    const long long run = txn.write_run(record, snapshot_, kNow, {});
+    const long long run = txn.write_run(record, snapshot_, kStoreNow, {});
     txn.write_catalog(run, policy_);
     txn.write_employees(run, snapshot_, plan, state);
     // The store's error kind, not the driver's; the transaction rolls back as it goes.
@@ -254,8 +255,8 @@ TEST_F(SyncStoreTest, ATransactionNotCommittedLeavesNothing) {
     SyncTransaction txn(*store);
     const ReconcileState state = txn.load_state();
     RunRecord record;
-    record.plan = reconcile({snapshot_, policy_, state, rules_, kNow});
-    const long long run = txn.write_run(record, snapshot_, kNow, {});
+    record.plan = reconcile({snapshot_, policy_, state, rules_, kStoreNow});
+    const long long run = txn.write_run(record, snapshot_, kStoreNow, {});
     txn.write_catalog(run, policy_);
     txn.write_employees(run, snapshot_, record.plan, state);
     txn.write_items(run, record.plan, false);

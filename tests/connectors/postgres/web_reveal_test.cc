@@ -16,9 +16,9 @@ namespace valtuus {
 namespace {
 
 using Kind = WebRefusal::Kind;
-constexpr const char* kCode = "131052-308T";
+constexpr const char* kRevealCode = "131052-308T";
 
-std::unique_ptr<IdentityCrypto> test_key() {
+std::unique_ptr<IdentityCrypto> reveal_test_key() {
   std::array<unsigned char, IdentityCrypto::kKeyBytes> key{};
   key.fill(0x24);
   return std::make_unique<IdentityCrypto>(key);
@@ -39,10 +39,10 @@ std::string bytea_text(const Bytes& bytes) {
 // org_apply. Bo has no code recorded (item 4).
 class WebRevealTest : public ::testing::Test {
  protected:
-  WebRevealTest() : db_("webreveal"), admin_(db_.conninfo()), crypto_(test_key()) {
+  WebRevealTest() : db_("webreveal"), admin_(db_.conninfo()), crypto_(reveal_test_key()) {
     migrate(admin_);
     console_login_ = logins_.make("console", "valtuus_console");
-    const SealedIdentityCode sealed = crypto_->seal("k-anna", kCode);
+    const SealedIdentityCode sealed = crypto_->seal("k-anna", kRevealCode);
     pqxx::work txn(admin_);
     txn.exec(
         "INSERT INTO sync_run (id, started_at, directory_source, snapshot_complete, "
@@ -105,7 +105,7 @@ TEST_F(WebRevealTest, AReviewersRevealIsAuditedInTheirNameBeforeTheCodeIsGiven) 
   login("rauno", {"reviewer"});
   const RevealedIdentityCode revealed = web_->reveal_identity_code("rauno", 1);
   EXPECT_EQ(revealed.account, "anna");
-  EXPECT_EQ(crypto_->open(revealed.employee_key, revealed.sealed), kCode);
+  EXPECT_EQ(crypto_->open(revealed.employee_key, revealed.sealed), kRevealCode);
   pqxx::read_transaction txn(admin_);
   const auto event = txn.exec1(
       "SELECT actor, item_id, details->>'via', details->>'employee_key', details->>'login', "
@@ -127,7 +127,7 @@ TEST_F(WebRevealTest, OnlyReviewersAndAdministratorsWhoLoggedInReveal) {
   EXPECT_EQ(refusal([&] { web_->reveal_identity_code("mallory", 1); }), Kind::kNotAllowed);
   EXPECT_EQ(reveals(), 0);
   login("aino", {"admin"});
-  EXPECT_EQ(crypto_->open("k-anna", web_->reveal_identity_code("aino", 1).sealed), kCode);
+  EXPECT_EQ(crypto_->open("k-anna", web_->reveal_identity_code("aino", 1).sealed), kRevealCode);
   EXPECT_EQ(reveals(), 1);
 }
 
