@@ -123,6 +123,17 @@ class SyncScaleTest : public ::testing::Test {
     return statements;
   }
 
+  // Rows of `table` the transaction read so far, as PostgreSQL's own counters of it say (with
+  // what its session read before and has not yet reported: a session of its own, then).
+  static long long rows_read(pqxx::transaction_base& txn, const std::string& table) {
+    return txn
+        .exec_params1(
+            "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
+            "FROM pg_stat_xact_user_tables WHERE schemaname = 'public' AND relname = $1",
+            table)[0]
+        .as<long long>();
+  }
+
   testing::MigratedDatabase db_;
   pqxx::connection connection_;
   Policy policy_;
@@ -297,17 +308,9 @@ TEST_F(SyncScaleTest, TheNotifiersPassReadsEachNewItemAndPersonABoundedNumberOfT
   pqxx::work pass(notifier);
   const long long written = pass.exec1("SELECT outbox_announce_pending()")[0].as<long long>();
   EXPECT_GT(written, items);  // the person's notices and their managers'
-  const auto rows_read = [&](const std::string& table) {
-    return pass
-        .exec_params1(
-            "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
-            "FROM pg_stat_xact_user_tables WHERE schemaname = 'public' AND relname = $1",
-            table)[0]
-        .as<long long>();
-  };
-  EXPECT_LE(rows_read("change_item"), 3 * items);
-  EXPECT_LE(rows_read("employee"), 3 * (5000 + items));
-  EXPECT_LE(rows_read("outbox_announcement"), 10);  // taken, its ids read, deleted
+  EXPECT_LE(rows_read(pass, "change_item"), 3 * items);
+  EXPECT_LE(rows_read(pass, "employee"), 3 * (5000 + items));
+  EXPECT_LE(rows_read(pass, "outbox_announcement"), 10);  // taken, its ids read, deleted
   pass.commit();
 }
 
@@ -328,13 +331,7 @@ TEST_F(SyncScaleTest, ARunsNoticeCountsItsItemsWithoutReadingEveryItemEverPropos
   pqxx::work run(session);
   run.exec1("SELECT sync_run_insert(now(), 'test', true, '', 0, 0, 0, NULL, '', true, '{}')");
   run.exec("SET CONSTRAINTS ALL IMMEDIATE");
-  const long long read =
-      run.exec1(
-             "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
-             "FROM pg_stat_xact_user_tables WHERE schemaname = 'public' AND relname = "
-             "'change_item'")[0]
-          .as<long long>();
-  EXPECT_LT(read, 10) << "of " << items << " items, all of an earlier run";
+  EXPECT_LT(rows_read(run, "change_item"), 10) << "of " << items << " items, all of an earlier run";
   run.commit();
 }
 
